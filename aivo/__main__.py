@@ -1,0 +1,3 @@
+from aivo.cli import app
+
+app(prog_name="aivo")

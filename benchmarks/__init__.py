@@ -1,0 +1,1 @@
+"""Performance harness: `make bench` writes results under benchmarks/results/."""

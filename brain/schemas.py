@@ -1,0 +1,237 @@
+"""Typed shapes shared by every part: student profile, baseline assessment, generation request.
+
+Validation errors name the field that is wrong (pydantic's ``loc``), and the
+endpoint turns them into 4xx answers that say so.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+STUDENT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+StudentId = Annotated[
+    str,
+    Field(
+        pattern=STUDENT_ID_PATTERN,
+        description="Opaque student id: letters, digits, '_', '.', '-'; at most 64 characters. "
+        "Never a name or an email.",
+        examples=["stu-0042"],
+    ),
+]
+
+
+def parse_grade(value: Any) -> int:
+    """K-12 grade as an int: 'K'/'kindergarten'/0 -> 0, '5'/5/'grade 5' -> 5.
+
+    Raises ValueError with a message a caller can show (grade 19 -> 'grade must be K or 1-12').
+    """
+    if isinstance(value, bool):
+        raise ValueError("grade must be K or 1-12, got a boolean")
+    if isinstance(value, int):
+        grade = value
+    elif isinstance(value, float) and value.is_integer():
+        grade = int(value)
+    elif isinstance(value, str):
+        text = value.strip().lower()
+        if text in {"k", "kg", "kindergarten", "grade k"}:
+            return 0
+        match = re.fullmatch(r"(?:grade\s*)?(\d{1,2})(?:st|nd|rd|th)?(?:\s*grade)?", text)
+        if not match:
+            raise ValueError(f"grade must be K or 1-12, got {value!r}")
+        grade = int(match.group(1))
+    else:
+        raise ValueError(f"grade must be K or 1-12, got {value!r}")
+    if not 0 <= grade <= 12:
+        raise ValueError(f"grade must be K or 1-12, got {grade}")
+    return grade
+
+
+def grade_label(grade: int) -> str:
+    return "kindergarten" if grade == 0 else f"grade {grade}"
+
+
+class LearningStyle(str, Enum):
+    visual = "visual"
+    auditory = "auditory"
+    reading_writing = "reading_writing"
+    kinesthetic = "kinesthetic"
+    mixed = "mixed"
+
+
+class Accommodation(str, Enum):
+    adhd = "adhd"
+    dyslexia = "dyslexia"
+    autism = "autism"
+    english_learner = "english_learner"
+    dyscalculia = "dyscalculia"
+
+
+_ACCOMMODATION_ALIASES = {
+    "add": "adhd",
+    "asd": "autism",
+    "autistic": "autism",
+    "ell": "english_learner",
+    "esl": "english_learner",
+    "el": "english_learner",
+    "english-learner": "english_learner",
+    "english learner": "english_learner",
+}
+_STYLE_ALIASES = {"reading": "reading_writing", "reading/writing": "reading_writing",
+                  "reading-writing": "reading_writing", "hands-on": "kinesthetic"}
+
+
+def _norm_accommodations(value: Any) -> Any:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [v for v in re.split(r"[,;]", value) if v.strip()]
+    if isinstance(value, list):
+        out = []
+        for v in value:
+            if isinstance(v, str):
+                key = v.strip().lower()
+                if key in {"none", ""}:
+                    continue
+                out.append(_ACCOMMODATION_ALIASES.get(key, key.replace("-", "_").replace(" ", "_")))
+            else:
+                out.append(v)
+        return out
+    return value
+
+
+def _norm_style(value: Any) -> Any:
+    if isinstance(value, str):
+        key = value.strip().lower()
+        return _STYLE_ALIASES.get(key, key)
+    return value
+
+
+class StudentProfile(BaseModel):
+    """Who the student is, as far as personalisation needs: no name, no contact data."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    student_id: StudentId
+    grade: int = Field(description="K-12 grade: 'K' or 0 for kindergarten, 1-12.")
+    subjects: list[str] = Field(default_factory=list, max_length=20)
+    learning_style: LearningStyle = LearningStyle.mixed
+    accommodations: list[Accommodation] = Field(default_factory=list)
+    reading_level: int | None = Field(
+        None, description="Reading level as a grade equivalent (K-12); defaults to the grade."
+    )
+
+    _grade = field_validator("grade", mode="before")(classmethod(lambda cls, v: parse_grade(v)))
+    _reading = field_validator("reading_level", mode="before")(
+        classmethod(lambda cls, v: None if v is None else parse_grade(v))
+    )
+    _acc = field_validator("accommodations", mode="before")(
+        classmethod(lambda cls, v: _norm_accommodations(v))
+    )
+    _style = field_validator("learning_style", mode="before")(classmethod(lambda cls, v: _norm_style(v)))
+
+    @property
+    def effective_reading_level(self) -> int:
+        return self.grade if self.reading_level is None else self.reading_level
+
+
+class BaselineItem(BaseModel):
+    """One answered item of a baseline assessment."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    item_id: str = Field(min_length=1, max_length=64)
+    question: str = Field(min_length=1, max_length=2000)
+    skill: str = Field(min_length=1, max_length=200, description="Skill assessed, e.g. 'fraction equivalence'.")
+    standard: str | None = Field(
+        None, max_length=40, description="Standard code, e.g. Common Core '3.NF.A.3'."
+    )
+    student_answer: str = Field(max_length=2000)
+    correct_answer: str = Field(min_length=1, max_length=2000)
+    correct: bool
+    seconds_taken: float = Field(ge=0, le=24 * 3600)
+
+
+class Baseline(BaseModel):
+    """A student's baseline assessment: the data a clone is trained on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    assessment_id: str = Field(min_length=1, max_length=64)
+    student: StudentProfile
+    items: list[BaselineItem] = Field(min_length=1, max_length=500)
+    overall_score: float | None = Field(None, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _unique_items(self) -> "Baseline":
+        seen: set[str] = set()
+        for item in self.items:
+            if item.item_id in seen:
+                raise ValueError(f"items: duplicate item_id {item.item_id!r}")
+            seen.add(item.item_id)
+        return self
+
+
+class Mode(str, Enum):
+    tutor = "tutor"
+    explain = "explain"
+    lesson = "lesson"
+    assess = "assess"
+
+
+class GenerationContext(BaseModel):
+    """The student context of a request (the reference document's ``context``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    student_id: StudentId
+    grade: int = Field(description="K-12 grade: 'K' or 0, 1-12.")
+    subject: str | None = Field(None, max_length=100)
+    learning_style: LearningStyle = LearningStyle.mixed
+    disability: list[Accommodation] = Field(
+        default_factory=list, description="Alias of accommodations (the reference document's name)."
+    )
+    accommodations: list[Accommodation] = Field(default_factory=list)
+    reading_level: int | None = None
+
+    _grade = field_validator("grade", mode="before")(classmethod(lambda cls, v: parse_grade(v)))
+    _reading = field_validator("reading_level", mode="before")(
+        classmethod(lambda cls, v: None if v is None else parse_grade(v))
+    )
+    _acc = field_validator("accommodations", "disability", mode="before")(
+        classmethod(lambda cls, v: _norm_accommodations(v))
+    )
+    _style = field_validator("learning_style", mode="before")(classmethod(lambda cls, v: _norm_style(v)))
+
+    def profile(self) -> StudentProfile:
+        merged = list(dict.fromkeys([*self.accommodations, *self.disability]))
+        return StudentProfile(
+            student_id=self.student_id,
+            grade=self.grade,
+            subjects=[self.subject] if self.subject else [],
+            learning_style=self.learning_style,
+            accommodations=merged,
+            reading_level=self.reading_level,
+        )
+
+
+class GenerationRequest(BaseModel):
+    """Body of ``POST /v1/generate``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt: str = Field(min_length=1, description="The student's or app's question.")
+    context: GenerationContext
+    mode: Mode = Mode.explain
+    max_tokens: int = Field(256, ge=1, le=4096)
+    temperature: float = Field(0.7, ge=0.0, le=2.0)
+
+    @field_validator("prompt")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("prompt must not be empty")
+        return value

