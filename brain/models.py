@@ -24,6 +24,7 @@ import importlib.util
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -194,14 +195,35 @@ def _model_source(settings: Settings) -> tuple[str, bool]:
         if not (path / "config.json").exists():
             raise ModelLoadError(f"AIVO_BASE_MODEL={name}: directory has no config.json (not a HF model dir)")
         return str(path), False
-    if path.suffix or name.startswith((".", "/", "~")):
+    if name.startswith((".", "/", "~")):
         raise ModelLoadError(f"AIVO_BASE_MODEL={name}: no such model directory")
-    if "/" not in name:
+    if not re.fullmatch(r"[\w.-]+/[\w.-]+", name):
         raise ModelLoadError(
             f"AIVO_BASE_MODEL={name!r} is not known: use {EMBEDDED!r}, {TINY!r}, "
             "a local model directory or a hub id such as 'org/model'"
         )
+    _check_hub_reachable(name)
     return name, False  # hub id
+
+
+def _check_hub_reachable(name: str) -> None:
+    """Fail fast, with a clear message, when a hub id is asked for where no hub can be reached."""
+    from huggingface_hub import try_to_load_from_cache
+
+    if isinstance(try_to_load_from_cache(name, "config.json"), str):
+        return  # already in the local Hugging Face cache
+    if os.environ.get("HF_HUB_OFFLINE", "").lower() in {"1", "true", "yes"}:
+        raise ModelLoadError(f"AIVO_BASE_MODEL={name!r} is a model hub id, but HF_HUB_OFFLINE is set and "
+                             "it is not in the local cache: use a local model directory")
+    import httpx
+
+    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co")
+    try:
+        httpx.head(endpoint, timeout=5)
+    except httpx.HTTPError as exc:
+        raise ModelLoadError(f"AIVO_BASE_MODEL={name!r} is a model hub id, but the model hub ({endpoint}) "
+                             f"cannot be reached from this machine ({type(exc).__name__}): use a local "
+                             f"model directory or {EMBEDDED!r}") from exc
 
 
 def load_base_model(settings: Settings | None = None) -> LoadedModel:

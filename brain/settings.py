@@ -51,6 +51,9 @@ class Settings(BaseSettings):
         description="Where the local stack keeps its data: model cache, S3 objects, "
         "MLflow and Prefect databases, logs, pid files.",
     )
+    model_cache: Path | None = Field(
+        None, description="Where dequantised/built base models are cached; default <data_dir>/models."
+    )
 
     s3_endpoint_url: str = Field(
         "http://127.0.0.1:9100", description="S3-compatible endpoint (local: rclone serve s3)."
@@ -99,7 +102,7 @@ class Settings(BaseSettings):
     # Derived places under the data dir -------------------------------------------------
     @property
     def model_cache_dir(self) -> Path:
-        return self.data_dir / "models"
+        return self.model_cache.expanduser().resolve() if self.model_cache else self.data_dir / "models"
 
     @property
     def logs_dir(self) -> Path:
@@ -116,6 +119,20 @@ class Settings(BaseSettings):
             return len(os.sched_getaffinity(0))
         except AttributeError:  # not Linux
             return os.cpu_count() or 1
+
+    def to_env(self) -> dict[str, str]:
+        """The AIVO_* environment that reproduces these settings in a child process."""
+        env = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if name == "api_keys":
+                value = ",".join(k.get_secret_value() for k in value)
+            elif isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            env[f"AIVO_{name.upper()}"] = str(value)
+        return env
 
     @property
     def prefect_ui_url(self) -> str:

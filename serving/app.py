@@ -146,6 +146,8 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, list]:
         msg = err.get("msg", "invalid")
         if err.get("type") == "json_invalid":
             msg = f"malformed JSON body: {err.get('ctx', {}).get('error', msg)}"
+        elif not loc:
+            msg = "request body must be a JSON object (send Content-Type: application/json)"
         elif err.get("type") == "missing":
             msg = "field required"
         msg = msg.removeprefix("Value error, ")

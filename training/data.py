@@ -1,0 +1,266 @@
+"""Baseline -> personalised SFT data by context distillation.
+
+The teacher is the base model itself, shown privileged information the
+endpoint never has: the student's own previous answer to the question, whether
+it was right, the correct answer, and the student's other mistakes on the same
+skill. The student prompt is exactly what the endpoint sends (system prompt
+from the profile + the question). Training the adapter on (student prompt ->
+teacher answer) distils what the teacher knew about this student into the
+weights, so the served clone answers as if it had seen the baseline.
+
+Items are split per skill into train and held-out; held-out targets are
+distilled too (with only the train items as the pattern pool, so nothing of a
+held-out answer leaks into training) and measure whether the clone learnt
+the personalised behaviour on questions it did not train on.
+
+Run as: ``python -m training.data BASELINE.json`` (prints the split and the
+distilled targets with the embedded model; AIVO_BASE_MODEL=tiny-random for a
+quick look at the plumbing).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import time
+from dataclasses import dataclass
+
+import torch
+from datasets import Dataset
+
+from brain.models import LoadedModel
+from brain.prompts import build_messages, build_system_prompt
+from brain.schemas import Baseline, BaselineItem, Mode, StudentProfile
+
+# Bump when the teacher prompt or target post-processing changes: it is part of
+# data_sha256, so data distilled by a different method never looks the same.
+METHOD_VERSION = "context-distillation-v1"
+
+# At most this many other wrong answers on the same skill go into a teacher prompt.
+MAX_PATTERN_ITEMS = 3
+
+
+@dataclass
+class ClonedData:
+    """The distilled data set of one baseline."""
+
+    train: Dataset  # columns: item_id, skill, standard, messages (system, user, assistant)
+    heldout: Dataset  # same columns; items the adapter never trains on
+    data_sha256: str  # sha256 of the canonical baseline JSON + METHOD_VERSION
+    mode: Mode  # the endpoint mode the prompts were built for
+    distill_seconds: float  # wall time of the teacher's generation
+
+
+def split_items(
+    baseline: Baseline, heldout_fraction: float = 0.25, seed: int = 0
+) -> tuple[list[BaselineItem], list[BaselineItem]]:
+    """(train, held-out) items, stratified by skill and deterministic for a seed.
+
+    A skill with n >= 2 items gives round(fraction * n) of them (at least 1, at
+    most n - 1, so every skill stays in training) to held-out; a single-item
+    skill stays in train. When no skill has two items, round(fraction * n)
+    (at least 1) random items are held out. Both sides keep baseline order.
+    """
+    items = baseline.items
+    if len(items) < 2:
+        raise ValueError(
+            f"baseline {baseline.assessment_id!r} has {len(items)} item; a clone needs at least 2 "
+            "(one to train on, one to evaluate on)"
+        )
+    if not 0 < heldout_fraction < 1:
+        raise ValueError(f"heldout_fraction must be between 0 and 1, got {heldout_fraction}")
+    rng = random.Random(seed)
+    by_skill: dict[str, list[BaselineItem]] = {}
+    for item in items:
+        by_skill.setdefault(item.skill, []).append(item)
+    heldout_ids: set[str] = set()
+    for group in by_skill.values():
+        if len(group) < 2:
+            continue
+        k = min(max(1, round(heldout_fraction * len(group))), len(group) - 1)
+        heldout_ids.update(item.item_id for item in rng.sample(group, k))
+    if not heldout_ids:  # every skill has a single item
+        k = min(max(1, round(heldout_fraction * len(items))), len(items) - 1)
+        heldout_ids.update(item.item_id for item in rng.sample(items, k))
+    train = [item for item in items if item.item_id not in heldout_ids]
+    heldout = [item for item in items if item.item_id in heldout_ids]
+    return train, heldout
+
+
+def student_messages(
+    profile: StudentProfile, item: BaselineItem, mode: Mode = Mode.tutor
+) -> list[dict[str, str]]:
+    """What the endpoint sends for this student and question (system + user)."""
+    return build_messages(profile, item.question, mode)
+
+
+def teacher_messages(
+    profile: StudentProfile,
+    item: BaselineItem,
+    mode: Mode = Mode.tutor,
+    pattern: list[BaselineItem] | tuple[BaselineItem, ...] = (),
+) -> list[dict[str, str]]:
+    """The student's system prompt plus what only the teacher knows, then the question.
+
+    ``pattern``: items the teacher may cite as the student's other mistakes; the
+    wrong ones on the same skill (not this item) are listed, at most
+    MAX_PATTERN_ITEMS.
+    """
+    notes = [
+        "Private notes for this answer. The student cannot see them: never mention notes, "
+        "tests or scores.",
+        f'The student answered this question before. Their answer was: "{item.student_answer.strip()}".',
+    ]
+    if item.correct:
+        notes += [
+            "That answer is right.",
+            "Tell the student in one sentence what they did well, then go through the reasoning "
+            "step by step so they can do it again on their own.",
+        ]
+    else:
+        notes += [
+            f"That answer is wrong. The correct answer is: {item.correct_answer.strip()}.",
+            f'Work out which misunderstanding leads to "{item.student_answer.strip()}" and address '
+            "that misconception gently and specifically. Guide the student through the reasoning "
+            "step by step, at their level.",
+        ]
+    others = [
+        p for p in pattern
+        if p.skill == item.skill and not p.correct and p.item_id != item.item_id
+    ][:MAX_PATTERN_ITEMS]
+    if others:
+        notes.append(f"Other mistakes this student made on {item.skill}:")
+        notes += [
+            f'- "{p.question.strip()}" they answered "{p.student_answer.strip()}" '
+            f"(correct: {p.correct_answer.strip()})"
+            for p in others
+        ]
+    system = build_system_prompt(profile, mode) + "\n\n" + "\n".join(notes)
+    return [{"role": "system", "content": system}, {"role": "user", "content": item.question}]
+
+
+def fallback_target(item: BaselineItem) -> str:
+    """What a target says when the teacher produced nothing."""
+    return f"The answer is {item.correct_answer.strip()}. This question is about {item.skill}."
+
+
+def _trim_unfinished(text: str) -> str:
+    """Cut a length-limited answer after its last full sentence, so the clone never learns to stop mid-sentence."""
+    cut = max(text.rfind(mark) for mark in (".", "!", "?"))
+    return text[: cut + 1] if cut > 0 else text
+
+
+@torch.inference_mode()
+def distill_targets(
+    loaded: LoadedModel,
+    profile: StudentProfile,
+    items: list[BaselineItem],
+    max_new_tokens: int = 64,
+    batch_size: int = 8,
+    mode: Mode = Mode.tutor,
+    pattern: list[BaselineItem] | tuple[BaselineItem, ...] = (),
+) -> list[str]:
+    """The teacher's greedy answer to every item under teacher_messages, in item order.
+
+    Batched with left padding; prompts are sorted by length first so a batch
+    wastes little on padding. Never returns an empty target (fallback_target).
+    """
+    tok = loaded.tokenizer
+    texts = [
+        tok.apply_chat_template(
+            teacher_messages(profile, item, mode, pattern), tokenize=False, add_generation_prompt=True
+        )
+        for item in items
+    ]
+    lengths = [len(tok(t, add_special_tokens=False)["input_ids"]) for t in texts]
+    order = sorted(range(len(items)), key=lambda i: lengths[i])
+    targets: list[str] = [""] * len(items)
+    old_side = tok.padding_side
+    tok.padding_side = "left"
+    try:
+        for start in range(0, len(order), batch_size):
+            batch = order[start : start + batch_size]
+            enc = tok([texts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=False)
+            enc = enc.to(loaded.device)
+            out = loaded.model.generate(
+                **enc,
+                max_new_tokens=max_new_tokens,
+                do_sample=False,
+                temperature=None,
+                top_p=None,
+                top_k=None,
+                pad_token_id=tok.pad_token_id,
+            )
+            new = out[:, enc["input_ids"].shape[1] :]
+            for row, i in enumerate(batch):
+                ids = new[row].tolist()
+                finished = tok.eos_token_id in ids
+                text = tok.decode(ids, skip_special_tokens=True).strip()
+                if not finished:
+                    text = _trim_unfinished(text)
+                targets[i] = text.strip() or fallback_target(items[i])
+    finally:
+        tok.padding_side = old_side
+    return targets
+
+
+def baseline_sha256(baseline: Baseline) -> str:
+    """sha256 of the canonical baseline JSON (sorted keys) + METHOD_VERSION."""
+    canonical = json.dumps(baseline.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256((canonical + "\n" + METHOD_VERSION).encode()).hexdigest()
+
+
+def _rows(profile: StudentProfile, items: list[BaselineItem], targets: list[str], mode: Mode) -> list[dict]:
+    return [
+        {
+            "item_id": item.item_id,
+            "skill": item.skill,
+            "standard": item.standard,
+            "messages": student_messages(profile, item, mode) + [{"role": "assistant", "content": target}],
+        }
+        for item, target in zip(items, targets)
+    ]
+
+
+def build_dataset(
+    loaded: LoadedModel,
+    baseline: Baseline,
+    heldout_fraction: float = 0.25,
+    seed: int = 0,
+    max_new_tokens: int = 64,
+    mode: Mode = Mode.tutor,
+    batch_size: int = 8,
+) -> ClonedData:
+    """Split the baseline, distil a target for every item, and return both sides as datasets."""
+    profile = baseline.student
+    train_items, heldout_items = split_items(baseline, heldout_fraction, seed)
+    start = time.perf_counter()
+    # One generate pass over all items; only train items feed the pattern notes.
+    items = train_items + heldout_items
+    targets = distill_targets(
+        loaded, profile, items, max_new_tokens, batch_size, mode, pattern=train_items
+    )
+    seconds = time.perf_counter() - start
+    n = len(train_items)
+    return ClonedData(
+        train=Dataset.from_list(_rows(profile, train_items, targets[:n], mode)),
+        heldout=Dataset.from_list(_rows(profile, heldout_items, targets[n:], mode)),
+        data_sha256=baseline_sha256(baseline),
+        mode=mode,
+        distill_seconds=seconds,
+    )
+
+
+if __name__ == "__main__":
+    import sys
+
+    from brain.models import load_base_model
+
+    baseline = Baseline.model_validate_json(open(sys.argv[1]).read())
+    data = build_dataset(load_base_model(), baseline)
+    print(f"data_sha256 {data.data_sha256}  distilled in {data.distill_seconds:.1f}s")
+    for name, ds in (("train", data.train), ("heldout", data.heldout)):
+        for row in ds:
+            print(f"[{name}] {row['item_id']} ({row['skill']}): {row['messages'][1]['content']}")
+            print(f"    -> {row['messages'][2]['content']}\n")
