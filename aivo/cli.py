@@ -60,6 +60,73 @@ def status(as_json: bool = typer.Option(False, "--json")) -> None:
         typer.echo(f"  {r['service']:<9} {state:<19} {r['url'] or ''}")
 
 
+def _prefect_env(settings: Settings) -> None:
+    """Point Prefect at the stack's server when it runs (runs then show in its UI)."""
+    import os
+
+    import httpx
+
+    try:
+        if httpx.get(f"{settings.prefect_api_url}/health", timeout=2).status_code == 200:
+            os.environ.setdefault("PREFECT_API_URL", settings.prefect_api_url)
+    except httpx.HTTPError:
+        typer.echo(f"(Prefect server at {settings.prefect_api_url} is not running: using a temporary one)")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from aivo.stack import s3_env
+
+    for key, value in s3_env(settings).items():
+        os.environ.setdefault(key, value)
+
+
+@app.command()
+def clone(
+    baseline: str = typer.Argument(..., help="Baseline JSON file (or s3:// URI)."),
+    epochs: int = typer.Option(3, help="Training epochs."),
+    rank: int = typer.Option(8, help="LoRA rank."),
+    require_review: bool = typer.Option(False, help="Register as `candidate`; a reviewer moves `champion`."),
+) -> None:
+    """Clone one student (runs the clone-student flow here, with a progress bar)."""
+    settings = get_settings()
+    _prefect_env(settings)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from flows import clone as clone_flow
+    from flows.ingest import BaselineRejected
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                  TimeElapsedColumn()) as bar:
+        job = bar.add_task("starting", total=100)
+        clone_flow.PROGRESS_LISTENERS.append(lambda sid, pct, stage: bar.update(job, completed=pct,
+                                                                               description=f"{sid}: {stage}"))
+        try:
+            result = clone_flow.clone_student(baseline_path=baseline, epochs=epochs, rank=rank,
+                                              require_review=require_review)
+        except BaselineRejected as exc:
+            typer.secho(f"error: {exc}", fg="red", err=True)
+            raise typer.Exit(2) from None
+    typer.echo(json.dumps({k: result[k] for k in ("student_id", "version", "aliases", "adapter_uri",
+                                                   "adapter_bytes", "reused")}, indent=2))
+    ev = result.get("eval") or {}
+    if ev:
+        typer.echo(f"eval loss: base {ev.get('base_eval_loss'):.4f} -> adapter {ev.get('adapter_eval_loss'):.4f}; "
+                   f"gate {'passed' if ev.get('gate_passed') else 'failed'}")
+
+
+@app.command("clone-cohort")
+def clone_cohort(
+    directory: str = typer.Argument(..., help="Directory of baseline *.json files."),
+    parallelism: int = typer.Option(1, help="Concurrent clones (each holds a copy of the base model)."),
+) -> None:
+    """Clone every baseline in a directory (runs the clone-cohort flow here)."""
+    settings = get_settings()
+    _prefect_env(settings)
+    from flows.cohort import clone_cohort as cohort_flow
+
+    rows = cohort_flow(baselines_dir=directory, parallelism=parallelism)
+    for r in rows:
+        typer.echo("  " + "  ".join(f"{k}={v}" for k, v in r.items()))
+
+
 @app.command()
 def serve() -> None:
     """Run the endpoint in the foreground (what `aivo up` starts in the background)."""

@@ -26,6 +26,7 @@ import httpx
 import psutil
 
 from brain.settings import Settings, host_port
+from registry.storage import s3_client
 
 
 class StackError(RuntimeError):
@@ -62,21 +63,6 @@ def s3_env(settings: Settings) -> dict[str, str]:
         "AWS_DEFAULT_REGION": settings.s3_region,
         "MLFLOW_S3_ENDPOINT_URL": settings.s3_endpoint_url,
     }
-
-
-def s3_client(settings: Settings):
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client(
-        "s3",
-        endpoint_url=settings.s3_endpoint_url,
-        aws_access_key_id=settings.s3_access_key,
-        aws_secret_access_key=settings.s3_secret_key.get_secret_value(),
-        region_name=settings.s3_region,
-        config=Config(retries={"max_attempts": 2}, connect_timeout=2, read_timeout=10,
-                      s3={"addressing_style": "path"}),
-    )
 
 
 def _http_ok(url: str) -> Callable[[], bool]:
@@ -120,6 +106,21 @@ def _worker_ok(settings: Settings) -> Callable[[], bool]:
     return check
 
 
+REPO_DIR = Path(__file__).resolve().parents[1]
+
+
+def register_deployments(settings: Settings) -> None:
+    """`prefect deploy --all` from prefect.yaml against the stack's Prefect server."""
+    env = {**os.environ, **settings.to_env(), "PREFECT_API_URL": settings.prefect_api_url,
+           "AIVO_REPO_DIR": str(REPO_DIR), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    log_path = settings.logs_dir / "deploy.log"
+    with open(log_path, "ab") as log:
+        done = subprocess.run([_bin("prefect"), "--no-prompt", "deploy", "--all"], cwd=REPO_DIR, env=env,
+                              stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, timeout=300)
+    if done.returncode != 0:
+        raise StackError(f"registering the Prefect deployments failed; see {log_path}:\n{_tail(log_path)}")
+
+
 def services(settings: Settings) -> list[Service]:
     data = settings.data_dir
     s3_host, s3_port = host_port(settings.s3_endpoint_url, 9100)
@@ -161,8 +162,10 @@ def services(settings: Settings) -> list[Service]:
             name="worker", title=f"Prefect worker (pool {settings.prefect_work_pool})",
             command=[_bin("prefect"), "worker", "start", "--pool", settings.prefect_work_pool,
                      "--type", "process", "--name", "aivo-local-worker"],
-            env={**settings.to_env(), **prefect_env, **s3_env(settings)}, host=None, port=None, port_setting=None,
+            env={**settings.to_env(), **prefect_env, **s3_env(settings), "AIVO_REPO_DIR": str(REPO_DIR)},
+            host=None, port=None, port_setting=None,
             healthy=_worker_ok(settings), url=None, timeout=90, depends_on=["prefect"],
+            after_start=lambda: register_deployments(settings),
         ),
         Service(
             name="endpoint", title="AIVO endpoint (LitServe)",
@@ -229,7 +232,7 @@ def start_service(settings: Settings, svc: Service) -> psutil.Process:
         log.flush()
         popen = subprocess.Popen(
             svc.command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env=env, cwd=Path(__file__).resolve().parents[1], start_new_session=True,
+            env=env, cwd=REPO_DIR, start_new_session=True,
         )
     proc = psutil.Process(popen.pid)
     _pid_file(settings, svc.name).write_text(json.dumps(

@@ -294,3 +294,17 @@ if __name__ == "__main__":
     print(json.dumps({"model": m.name, "params": m.num_parameters, "device": str(m.device),
                       "dtype": str(m.dtype), "seconds": round(m.load_seconds, 2),
                       "from_cache": m.from_cache, "weights_sha256": m.weights_sha256}))
+
+
+_SHARED: dict[tuple, LoadedModel] = {}
+_SHARED_LOCK = __import__("threading").Lock()
+
+
+def shared_base_model(settings: Settings | None = None) -> LoadedModel:
+    """The base model loaded once per process and settings (flows and cohorts reuse it)."""
+    settings = settings or get_settings()
+    key = (settings.base_model, settings.device, settings.load_in_4bit, str(settings.model_cache_dir))
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            _SHARED[key] = load_base_model(settings)
+        return _SHARED[key]

@@ -611,10 +611,10 @@ def g5_nbt_b6(r):
     q = f"What is {n} ÷ {d}?"
     tens, ones = qt // 10 * 10, qt % 10
     if ones:
-        e = (f"Think: how many groups of {d} are in {n}? {d} × {tens} = {d * tens}, which leaves {n} - {d * tens} = "
-             f"{n - d * tens}. {d} × {ones} = {d * ones}. So {n} ÷ {d} = {tens} + {ones} = {qt}.")
+        e = (f"Find how many groups of {d} fit in {n}, a chunk at a time: {d} × {tens} = {d * tens}, which leaves "
+             f"{n} - {d * tens} = {n - d * tens}, and {d} × {ones} = {d * ones}. So {n} ÷ {d} = {tens} + {ones} = {qt}.")
     else:
-        e = f"Think: how many groups of {d} are in {n}? {d} × {tens} = {n}, so {n} ÷ {d} = {qt}."
+        e = f"Find how many groups of {d} fit in {n}: {d} × {tens} = {n}, so {n} ÷ {d} = {qt}."
     assert d * tens + d * ones == n
     return q, str(qt), e
 
@@ -1290,8 +1290,8 @@ def g8_ee_c8(r):
     m1, m2 = r.sample([-3, -2, -1, 1, 2, 3, 4], 2)
     b1, b2 = y - m1 * x, y - m2 * x
     q = f"Solve the system of equations: y = {lin(m1, b1)} and y = {lin(m2, b2)}"
-    e = (f"Both equal y, so set them equal: {lin(m1, b1)} = {lin(m2, b2)}. Solving gives x = {x}. "
-         f"Substitute into the first equation: y = {m1}({x}) + {signed(b1)} = {y}. The solution is ({x}, {y}).")
+    e = (f"Both equal y, so set them equal: {lin(m1, b1)} = {lin(m2, b2)}, which gives x = {x}. "
+         f"Substitute x = {x} into the first equation: y = {m1}({x}) + {signed(b1)} = {y}, so the solution is ({x}, {y}).")
     assert m1 * x + b1 == y == m2 * x + b2
     return q, f"({x}, {y})", e
 

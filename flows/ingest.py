@@ -1,0 +1,90 @@
+"""Ingest a baseline assessment: validate it, store it in S3 content-addressed, return its URI.
+
+Invalid input (missing fields, grade out of range, no items, duplicate item
+ids, oversized payload) fails here, before anything is written, with a message
+that names the problem; such a failure is never retried.
+
+Run as: ``python -m flows.ingest samples/baselines/stu-0001.json``
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from prefect import flow, get_run_logger
+from pydantic import ValidationError
+
+from brain.schemas import Baseline
+from brain.settings import Settings, get_settings
+from registry import storage
+
+MAX_BASELINE_BYTES = 1_000_000  # ~500 items of generous size; anything larger is not a baseline
+
+
+class BaselineRejected(ValueError):
+    """The baseline is not acceptable; the message says what is wrong. Never retried."""
+
+
+def read_baseline_source(source: str | Path, settings: Settings) -> bytes:
+    """Bytes of a baseline given as a local path or an s3:// URI."""
+    text = str(source)
+    if text.startswith("s3://"):
+        bucket, key = storage.parse_s3_uri(text)
+        return storage.s3_client(settings).get_object(Bucket=bucket, Key=key)["Body"].read()
+    path = Path(text)
+    if not path.is_file():
+        raise BaselineRejected(f"baseline file not found: {text}")
+    if path.stat().st_size > MAX_BASELINE_BYTES:
+        raise BaselineRejected(f"baseline is {path.stat().st_size} bytes; the limit is {MAX_BASELINE_BYTES}")
+    return path.read_bytes()
+
+
+def parse_baseline(raw: dict | str | bytes) -> Baseline:
+    """Validate a baseline; BaselineRejected names each wrong field."""
+    if isinstance(raw, (str, bytes)):
+        size = len(raw.encode() if isinstance(raw, str) else raw)
+        if size > MAX_BASELINE_BYTES:
+            raise BaselineRejected(f"baseline is {size} bytes; the limit is {MAX_BASELINE_BYTES}")
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise BaselineRejected(f"baseline is not valid JSON: {exc}") from None
+    else:
+        size = len(storage.canonical_json(raw))
+        if size > MAX_BASELINE_BYTES:
+            raise BaselineRejected(f"baseline is {size} bytes; the limit is {MAX_BASELINE_BYTES}")
+    try:
+        return Baseline.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"])
+            msg = err["msg"].removeprefix("Value error, ")
+            problems.append(f"{loc}: {msg}" if loc else msg)
+        raise BaselineRejected("invalid baseline: " + "; ".join(problems)) from None
+
+
+def store_baseline(settings: Settings, baseline: Baseline) -> str:
+    """Write the baseline to ``baselines/<student>/<sha256>.json``; the same content gets the same URI."""
+    return storage.put_json_content_addressed(
+        settings, f"baselines/{baseline.student.student_id}", baseline.model_dump(mode="json")
+    )
+
+
+@flow(name="ingest-baseline", log_prints=True)
+def ingest_baseline(baseline: dict | None = None, baseline_path: str | None = None) -> str:
+    """Validate a baseline (inline JSON or a path / s3:// URI) and store it; returns its s3:// URI."""
+    settings = get_settings()
+    if (baseline is None) == (baseline_path is None):
+        raise BaselineRejected("give exactly one of baseline (JSON) or baseline_path")
+    parsed = parse_baseline(baseline if baseline is not None else read_baseline_source(baseline_path, settings))
+    uri = store_baseline(settings, parsed)
+    get_run_logger().info("baseline %s of student %s stored (%d items)",
+                          parsed.assessment_id, parsed.student.student_id, len(parsed.items))
+    return uri
+
+
+if __name__ == "__main__":
+    print(ingest_baseline(baseline_path=sys.argv[1]))

@@ -1,0 +1,294 @@
+"""The stages of a clone as plain functions (no Prefect): the flows wrap them in tasks.
+
+Stages hand each other paths under a scratch work directory, never models:
+the base model comes from the process-wide cache (``brain_model``), the data
+set and the adapter are files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from brain.models import LoadedModel, load_base_model, shared_base_model
+from brain.schemas import Baseline
+from brain.settings import Settings
+from registry import adapters, storage
+from registry.brain import BASE_ONLY, BrainVersion, current_brain
+from training import data as tdata
+from training import evaluate as tevaluate
+from training import lora as tlora
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CloneRecipe:
+    """Everything that decides what a clone learns; the Prefect form maps onto it one to one."""
+
+    rank: int = 8  # LoRA rank
+    alpha: int = 16  # LoRA alpha (scale = alpha / rank)
+    dropout: float = 0.05  # LoRA dropout
+    target_modules: tuple[str, ...] = ("q_proj", "v_proj")  # layers that get adapters
+    epochs: int = 3  # passes over the training items (the reference document's 3)
+    learning_rate: float = tlora.LoraRecipe.learning_rate  # AdamW learning rate
+    batch_size: int = 8  # examples per optimizer step
+    heldout_fraction: float = 0.25  # share of each skill's items kept for evaluation
+    seed: int = 0  # split, init and data order
+    max_new_tokens: int = 64  # length of teacher answers and eval samples
+    require_review: bool = False  # passing adapters become `candidate`, a reviewer moves `champion`
+    max_gain: float = 0.95  # gate: adapter eval loss must be <= max_gain * base eval loss
+
+    def lora(self) -> tlora.LoraRecipe:
+        return tlora.LoraRecipe(rank=self.rank, alpha=self.alpha, dropout=self.dropout,
+                                target_modules=tuple(self.target_modules), epochs=self.epochs,
+                                learning_rate=self.learning_rate, batch_size=self.batch_size, seed=self.seed)
+
+    def training_config(self) -> dict:
+        """What changes the trained weights (require_review and the gate do not)."""
+        d = asdict(self)
+        for k in ("require_review", "max_gain"):
+            d.pop(k)
+        d["target_modules"] = list(self.target_modules)
+        d["method"] = tdata.METHOD_VERSION
+        return d
+
+
+@dataclass
+class CloneResult:
+    student_id: str
+    version: str
+    aliases: list[str]
+    adapter_uri: str
+    adapter_bytes: int
+    run_id: str | None
+    clone_key: str
+    reused: bool
+    eval: dict = field(default_factory=dict)
+    base: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_existing(cls, v: dict, seconds: float) -> "CloneResult":
+        tags = v.get("tags", {})
+        ev = json.loads(tags["eval_summary"]) if "eval_summary" in tags else {}
+        return cls(student_id=v["student_id"], version=v["version"], aliases=v.get("aliases", []),
+                   adapter_uri=v["uri"], adapter_bytes=int(tags.get("adapter_bytes", 0)), run_id=v.get("run_id"),
+                   clone_key=tags.get("clone_key", ""), reused=True, eval=ev, timings={"total": seconds})
+
+
+# The brain (base + current curriculum adapter merged) ----------------------------------
+
+_BRAINS: dict[tuple, tuple[LoadedModel, BrainVersion]] = {}
+_BRAINS_LOCK = threading.Lock()
+_LEASED = threading.local()  # a cohort worker thread's own replica of the brain
+
+
+class ReplicaPool:
+    """Bounded parallelism for a cohort: N in-memory replicas of the brain, one per concurrent clone.
+
+    The base is loaded once; replicas 2..N are deep copies of it in memory (a
+    LoRA injection mutates the model it trains on, so concurrent clones each
+    need their own). ``with pool.lease(): ...`` makes ``brain_model`` return
+    the leased replica in this thread.
+    """
+
+    def __init__(self, settings: Settings, size: int):
+        import copy
+        import queue
+
+        first = brain_model(settings)
+        self._free: "queue.Queue[tuple[LoadedModel, BrainVersion]]" = queue.Queue()
+        self._free.put(first)
+        for _ in range(max(1, size) - 1):
+            model, brain = first
+            replica = copy.copy(model)
+            replica.model = copy.deepcopy(model.model)
+            self._free.put((replica, brain))
+
+    def lease(self):
+        import contextlib
+
+        @contextlib.contextmanager
+        def _lease():
+            item = self._free.get()
+            _LEASED.item = item
+            try:
+                yield item
+            finally:
+                _LEASED.item = None
+                self._free.put(item)
+
+        return _lease()
+
+
+def brain_model(settings: Settings) -> tuple[LoadedModel, BrainVersion]:
+    """The model clones train on: the base with the `aivo-brain@champion` curriculum adapter merged in.
+
+    Loaded once per process and brain version (or this thread's leased cohort replica).
+    """
+    leased = getattr(_LEASED, "item", None)
+    if leased is not None:
+        return leased
+    base = shared_base_model(settings)
+    brain = current_brain(settings, base.weights_sha256)
+    if brain.version == BASE_ONLY:
+        return base, brain
+    key = (settings.base_model, str(settings.model_cache_dir), brain.version)
+    with _BRAINS_LOCK:
+        if key not in _BRAINS:
+            _BRAINS[key] = (merge_curriculum(settings, brain), brain)
+        return _BRAINS[key]
+
+
+def merge_curriculum(settings: Settings, brain: BrainVersion) -> LoadedModel:
+    """A fresh base with the curriculum adapter of ``brain`` merged into its weights."""
+    import tempfile
+
+    from peft import PeftModel
+
+    loaded = load_base_model(settings)
+    with tempfile.TemporaryDirectory() as tmp:
+        storage.download_dir(settings, brain.prefix, Path(tmp))
+        merged = PeftModel.from_pretrained(loaded.model, tmp).merge_and_unload()
+    loaded.model = merged.eval()
+    return loaded
+
+
+def clone_key_for(settings: Settings, baseline: Baseline, recipe: CloneRecipe) -> str:
+    """sha256 of what decides the adapter: data, recipe, base weights, brain version."""
+    base, brain = brain_model(settings)
+    material = {
+        "data": tdata.baseline_sha256(baseline),
+        "recipe": recipe.training_config(),
+        "base": settings.base_model,
+        "base_weights": base.weights_sha256,
+        "brain_version": brain.version,
+    }
+    return hashlib.sha256(storage.canonical_json(material)).hexdigest()
+
+
+# Stages -------------------------------------------------------------------------------
+
+def prepare_stage(settings: Settings, baseline: Baseline, recipe: CloneRecipe, work: Path) -> Path:
+    """Split the baseline and distil personalised targets; write them to ``work/data.json``."""
+    model, _ = brain_model(settings)
+    cloned = tdata.build_dataset(model, baseline, heldout_fraction=recipe.heldout_fraction, seed=recipe.seed,
+                                 max_new_tokens=recipe.max_new_tokens)
+    path = work / "data.json"
+    path.write_text(json.dumps({
+        "train": cloned.train.to_list(), "heldout": cloned.heldout.to_list(),
+        "data_sha256": cloned.data_sha256, "mode": cloned.mode.value, "distill_seconds": cloned.distill_seconds,
+    }))
+    return path
+
+
+def _load_data(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
+def train_stage(settings: Settings, data_path: Path, recipe: CloneRecipe, work: Path,
+                progress: Callable[[int, int, float], None] | None = None) -> Path:
+    """Train the LoRA adapter on the train split; write it to ``work/adapter`` and the curve to ``work/train.json``."""
+    model, _ = brain_model(settings)
+    data = _load_data(data_path)
+    trained = tlora.train_adapter(model, [row["messages"] for row in data["train"]], recipe.lora(), progress)
+    try:
+        adapter_dir = work / "adapter"
+        tlora.save_adapter(trained, adapter_dir)
+    finally:
+        tlora.release(trained)
+    (work / "train.json").write_text(json.dumps({
+        "loss_curve": trained.loss_curve, "seconds": trained.seconds,
+        "trainable_params": trained.trainable_params,
+    }))
+    return adapter_dir
+
+
+def evaluate_stage(settings: Settings, data_path: Path, adapter_dir: Path, baseline: Baseline,
+                   recipe: CloneRecipe) -> dict:
+    """Adapter vs base on the held-out personalised targets; the gate decides pass/fail."""
+    from datasets import Dataset
+
+    model, _ = brain_model(settings)
+    data = _load_data(data_path)
+    trained = tlora.load_adapter(model, adapter_dir)
+    try:
+        report = tevaluate.evaluate_clone(model, trained, Dataset.from_list(data["heldout"]), baseline.student,
+                                          max_new_tokens=recipe.max_new_tokens,
+                                          policy=tevaluate.GatePolicy(max_gain=recipe.max_gain))
+    finally:
+        tlora.release(trained)
+    out = report.to_dict()
+    out["train_items"], out["heldout_items"] = len(data["train"]), len(data["heldout"])
+    return out
+
+
+def publish_stage(settings: Settings, baseline: Baseline, baseline_uri: str, recipe: CloneRecipe, clone_key: str,
+                  adapter_dir: Path, eval_report: dict) -> adapters.AdapterVersion:
+    """Upload the adapter to S3 and register it in MLflow with params, metrics, tags and the loss curve."""
+    model, brain = brain_model(settings)
+    train = json.loads((adapter_dir.parent / "train.json").read_text())
+    data = _load_data(adapter_dir.parent / "data.json")
+    summary = {k: eval_report.get(k) for k in ("base_eval_loss", "adapter_eval_loss", "personalization_gain",
+                                                "base_readability_grade", "adapter_readability_grade",
+                                                "gate_passed")}
+    metrics = {k: v for k, v in summary.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    metrics.update(train_seconds=train["seconds"], distill_seconds=data["distill_seconds"],
+                   trainable_params=train["trainable_params"], final_train_loss=train["loss_curve"][-1],
+                   train_items=len(data["train"]), heldout_items=len(data["heldout"]))
+    tags = {
+        "base_model": settings.base_model,
+        "base_weights_sha256": model.weights_sha256 or "external",
+        "brain_version": brain.version,
+        "data_sha256": data["data_sha256"],
+        "baseline_uri": baseline_uri,
+        "assessment_id": baseline.assessment_id,
+        "grade": str(baseline.student.grade),
+        "training_config": json.dumps(recipe.training_config(), sort_keys=True),
+        "eval_summary": json.dumps(summary),
+        "method": tdata.METHOD_VERSION,
+    }
+    params = {**recipe.training_config(), "base_model": settings.base_model, "brain_version": brain.version,
+              "require_review": recipe.require_review, "max_gain": recipe.max_gain}
+    return adapters.publish(
+        settings, baseline.student.student_id, adapter_dir, clone_key, params=params, metrics=metrics, tags=tags,
+        loss_curve=train["loss_curve"], eval_report=eval_report, gate_passed=bool(eval_report.get("gate_passed")),
+        require_review=recipe.require_review,
+        description=f"LoRA clone of {baseline.student.student_id} from assessment {baseline.assessment_id}",
+    )
+
+
+def is_transient(exc: BaseException) -> bool:
+    """An S3 or MLflow outage (worth a retry), as opposed to bad data or a bug."""
+    from botocore.exceptions import (
+        ConnectionClosedError,
+        ConnectTimeoutError,
+        EndpointConnectionError,
+        ReadTimeoutError,
+    )
+    from mlflow.exceptions import MlflowException
+
+    if isinstance(exc, (EndpointConnectionError, ConnectionClosedError, ConnectTimeoutError, ReadTimeoutError,
+                        ConnectionError, TimeoutError)):
+        return True
+    try:
+        import requests
+
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            return True
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(exc, MlflowException):
+        text = str(exc)
+        return any(s in text for s in ("Max retries exceeded", "Connection refused", "Failed to establish",
+                                       "status code 502", "status code 503", "status code 504"))
+    return False

@@ -1,0 +1,50 @@
+"""Versions of the brain itself: registered model ``aivo-brain`` (curriculum fine-tunes of the base).
+
+Each version is a curriculum LoRA adapter on top of the configured base model,
+kept as an adapter (not merged) so a version is a few MB in S3 and serving can
+apply it to the same base weights; its tags name the base model and weights
+hash it was trained on. ``champion`` marks the brain that clones train on and
+the endpoint serves. No registered version means the plain base model:
+brain version ``"0"``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mlflow.exceptions import MlflowException
+
+from brain.settings import Settings
+from registry import storage
+from registry.adapters import CHAMPION, client_for
+
+BRAIN_MODEL = "aivo-brain"
+BASE_ONLY = "0"
+
+
+@dataclass
+class BrainVersion:
+    version: str  # "0" = the configured base model with no curriculum adapter
+    uri: str | None  # s3:// directory of the curriculum adapter
+    base_model: str
+    base_weights_sha256: str | None
+
+    @property
+    def prefix(self) -> str | None:
+        return storage.parse_s3_uri(self.uri)[1] if self.uri else None
+
+
+def current_brain(settings: Settings, base_weights_sha256: str | None) -> BrainVersion:
+    """The brain under alias champion, if it was trained on this base; else the base itself."""
+    try:
+        mv = client_for(settings).get_model_version_by_alias(BRAIN_MODEL, CHAMPION)
+    except MlflowException as exc:
+        if exc.error_code in ("RESOURCE_DOES_NOT_EXIST", "NOT_FOUND", "INVALID_PARAMETER_VALUE"):
+            return BrainVersion(BASE_ONLY, None, settings.base_model, base_weights_sha256)
+        raise
+    tags = dict(mv.tags or {})
+    if tags.get("base_weights_sha256") != base_weights_sha256:
+        # a brain trained on another base (e.g. tiny vs embedded) does not apply to this one
+        return BrainVersion(BASE_ONLY, None, settings.base_model, base_weights_sha256)
+    return BrainVersion(str(mv.version), mv.source, tags.get("base_model", settings.base_model),
+                        base_weights_sha256)
