@@ -198,14 +198,19 @@ def clone_student(
     heldout_fraction: float = 0.25,
     seed: int = 0,
     require_review: bool = False,
+    max_gain: float = 0.95,
+    max_grade_increase: float = 2.0,
 ) -> dict:
     """Clone one student from a baseline file (path in the repo, or an s3:// URI).
 
     require_review: register the passing adapter as `candidate`; a reviewer moves `champion` in MLflow.
+    max_gain, max_grade_increase: the gate; the adapter's held-out loss must be <= max_gain x the base's,
+    and its sampled answers may read at most max_grade_increase grades above the base's (Flesch-Kincaid).
     """
     settings = get_settings()
     recipe = CloneRecipe(rank=rank, alpha=alpha, epochs=epochs, learning_rate=learning_rate,
-                         heldout_fraction=heldout_fraction, seed=seed, require_review=require_review)
+                         heldout_fraction=heldout_fraction, seed=seed, require_review=require_review,
+                         max_gain=max_gain, max_grade_increase=max_grade_increase)
     raw = read_baseline_source(baseline_path, settings)
     baseline = parse_baseline(raw)  # fails here, before any write, when the baseline is bad
     baseline_uri = ingest_baseline(baseline=baseline.model_dump(mode="json"))

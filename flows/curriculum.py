@@ -65,7 +65,7 @@ def train_curriculum(settings: Settings, epochs: int, learning_rate: float, rank
         tlora.release(trained)
     return {"key": key, "adapter_dir": str(work / "adapter"), "current_version": current.version,
             "current_eval_loss": current_loss, "new_eval_loss": new_loss, "train_items": len(train),
-            "heldout_items": len(heldout), "loss_curve": trained.loss_curve, "train_seconds": trained.seconds,
+            "heldout_items": len(heldout), "loss_curve": trained.losses, "train_seconds": trained.seconds,
             "curriculum_sha256": curriculum_sha256(items), "recipe": key_material["recipe"]}
 
 

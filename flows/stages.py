@@ -43,6 +43,7 @@ class CloneRecipe:
     max_new_tokens: int = 64  # length of teacher answers and eval samples
     require_review: bool = False  # passing adapters become `candidate`, a reviewer moves `champion`
     max_gain: float = 0.95  # gate: adapter eval loss must be <= max_gain * base eval loss
+    max_grade_increase: float = 2.0  # gate: adapter answers may read at most this many grades above the base's
 
     def lora(self) -> tlora.LoraRecipe:
         return tlora.LoraRecipe(rank=self.rank, alpha=self.alpha, dropout=self.dropout,
@@ -52,7 +53,7 @@ class CloneRecipe:
     def training_config(self) -> dict:
         """What changes the trained weights (require_review and the gate do not)."""
         d = asdict(self)
-        for k in ("require_review", "max_gain"):
+        for k in ("require_review", "max_gain", "max_grade_increase"):
             d.pop(k)
         d["target_modules"] = list(self.target_modules)
         d["method"] = tdata.METHOD_VERSION
@@ -207,10 +208,21 @@ def train_stage(settings: Settings, data_path: Path, recipe: CloneRecipe, work: 
     finally:
         tlora.release(trained)
     (work / "train.json").write_text(json.dumps({
-        "loss_curve": trained.loss_curve, "seconds": trained.seconds,
+        "loss_curve": trained.losses, "seconds": trained.seconds,
         "trainable_params": trained.trainable_params,
     }))
     return adapter_dir
+
+
+def load_trained(loaded: LoadedModel, adapter_dir: Path, recipe: CloneRecipe) -> tlora.TrainedAdapter:
+    """A saved adapter made live on the shared base again (release() removes it)."""
+    from peft import PeftModel
+
+    flags = {n: p.requires_grad for n, p in loaded.model.named_parameters()}
+    peft_model = PeftModel.from_pretrained(loaded.model, str(adapter_dir)).eval()
+    return tlora.TrainedAdapter(model=peft_model, config=peft_model.peft_config["default"], recipe=recipe.lora(),
+                                losses=[], seconds=0.0, trainable_params=0, examples=0, base_name=loaded.name,
+                                base_weights_sha256=loaded.weights_sha256, _requires_grad=flags)
 
 
 def evaluate_stage(settings: Settings, data_path: Path, adapter_dir: Path, baseline: Baseline,
@@ -220,11 +232,12 @@ def evaluate_stage(settings: Settings, data_path: Path, adapter_dir: Path, basel
 
     model, _ = brain_model(settings)
     data = _load_data(data_path)
-    trained = tlora.load_adapter(model, adapter_dir)
+    trained = load_trained(model, adapter_dir, recipe)
     try:
         report = tevaluate.evaluate_clone(model, trained, Dataset.from_list(data["heldout"]), baseline.student,
                                           max_new_tokens=recipe.max_new_tokens,
-                                          policy=tevaluate.GatePolicy(max_gain=recipe.max_gain))
+                                          policy=tevaluate.GatePolicy(max_gain=recipe.max_gain,
+                                                                    max_grade_increase=recipe.max_grade_increase))
     finally:
         tlora.release(trained)
     out = report.to_dict()
@@ -258,7 +271,8 @@ def publish_stage(settings: Settings, baseline: Baseline, baseline_uri: str, rec
         "method": tdata.METHOD_VERSION,
     }
     params = {**recipe.training_config(), "base_model": settings.base_model, "brain_version": brain.version,
-              "require_review": recipe.require_review, "max_gain": recipe.max_gain}
+              "require_review": recipe.require_review, "max_gain": recipe.max_gain,
+              "max_grade_increase": recipe.max_grade_increase}
     return adapters.publish(
         settings, baseline.student.student_id, adapter_dir, clone_key, params=params, metrics=metrics, tags=tags,
         loss_curve=train["loss_curve"], eval_report=eval_report, gate_passed=bool(eval_report.get("gate_passed")),

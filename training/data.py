@@ -26,19 +26,19 @@ import random
 import time
 from dataclasses import dataclass
 
-import torch
 from datasets import Dataset
 
 from brain.models import LoadedModel
 from brain.prompts import build_messages, build_system_prompt
 from brain.schemas import Baseline, BaselineItem, Mode, StudentProfile
+from training.shared_prefix import greedy_generate
 
 # Bump when the teacher prompt or target post-processing changes: it is part of
 # data_sha256, so data distilled by a different method never looks the same.
 METHOD_VERSION = "context-distillation-v1"
 
 # At most this many other wrong answers on the same skill go into a teacher prompt.
-MAX_PATTERN_ITEMS = 3
+MAX_PATTERN_ITEMS = 2
 
 
 @dataclass
@@ -105,38 +105,31 @@ def teacher_messages(
 
     ``pattern``: items the teacher may cite as the student's other mistakes; the
     wrong ones on the same skill (not this item) are listed, at most
-    MAX_PATTERN_ITEMS.
+    MAX_PATTERN_ITEMS. The notes are short, direct instructions: SmolLM2-135M
+    copies long "private notes" into its answer instead of following them.
     """
-    notes = [
-        "Private notes for this answer. The student cannot see them: never mention notes, "
-        "tests or scores.",
-        f'The student answered this question before. Their answer was: "{item.student_answer.strip()}".',
-    ]
+    answer = item.student_answer.strip() or "(no answer)"
     if item.correct:
-        notes += [
-            "That answer is right.",
-            "Tell the student in one sentence what they did well, then go through the reasoning "
-            "step by step so they can do it again on their own.",
+        notes = [
+            f'This student already answered this question correctly ("{answer}"). '
+            "Tell them what they did well, then show the reasoning step by step."
         ]
     else:
-        notes += [
-            f"That answer is wrong. The correct answer is: {item.correct_answer.strip()}.",
-            f'Work out which misunderstanding leads to "{item.student_answer.strip()}" and address '
-            "that misconception gently and specifically. Guide the student through the reasoning "
-            "step by step, at their level.",
+        notes = [
+            f'This student answered "{answer}", but the correct answer is {item.correct_answer.strip()}. '
+            f'Gently and specifically address the misconception behind "{answer}", '
+            "then show the reasoning step by step."
         ]
     others = [
         p for p in pattern
         if p.skill == item.skill and not p.correct and p.item_id != item.item_id
     ][:MAX_PATTERN_ITEMS]
-    if others:
-        notes.append(f"Other mistakes this student made on {item.skill}:")
-        notes += [
-            f'- "{p.question.strip()}" they answered "{p.student_answer.strip()}" '
-            f"(correct: {p.correct_answer.strip()})"
-            for p in others
-        ]
-    system = build_system_prompt(profile, mode) + "\n\n" + "\n".join(notes)
+    notes += [
+        f'On {p.skill} they also answered "{p.question.strip()}" with "{p.student_answer.strip()}" '
+        f"(correct: {p.correct_answer.strip()})."
+        for p in others
+    ]
+    system = build_system_prompt(profile, mode) + "\n" + "\n".join(notes)
     return [{"role": "system", "content": system}, {"role": "user", "content": item.question}]
 
 
@@ -145,63 +138,58 @@ def fallback_target(item: BaselineItem) -> str:
     return f"The answer is {item.correct_answer.strip()}. This question is about {item.skill}."
 
 
-def _trim_unfinished(text: str) -> str:
-    """Cut a length-limited answer after its last full sentence, so the clone never learns to stop mid-sentence."""
-    cut = max(text.rfind(mark) for mark in (".", "!", "?"))
-    return text[: cut + 1] if cut > 0 else text
+def clean_target(text: str, finished: bool, prompt: str = "") -> str:
+    """Tidy a greedy answer: drop repeated lines (greedy loops) and lines copied from the
+    prompt (a small model parrots its instructions); when it hit the token limit, cut after its
+    last full sentence so the clone never learns to stop mid-sentence."""
+    seen: set[str] = set()
+    lines = []
+    for line in text.strip().split("\n"):
+        key = line.strip()
+        if key and (key in seen or (len(key) >= 12 and key in prompt)):
+            continue
+        seen.add(key)
+        lines.append(line)
+    text = "\n".join(lines).strip()
+    if not finished:
+        cut = max(text.rfind(mark) for mark in (".", "!", "?"))
+        if cut > 0:
+            text = text[: cut + 1]
+    return text.strip()
 
 
-@torch.inference_mode()
 def distill_targets(
     loaded: LoadedModel,
     profile: StudentProfile,
     items: list[BaselineItem],
     max_new_tokens: int = 64,
-    batch_size: int = 8,
+    batch_size: int = 32,
     mode: Mode = Mode.tutor,
     pattern: list[BaselineItem] | tuple[BaselineItem, ...] = (),
 ) -> list[str]:
     """The teacher's greedy answer to every item under teacher_messages, in item order.
 
-    Batched with left padding; prompts are sorted by length first so a batch
+    Batched (shared_prefix.greedy_generate: the common system prompt runs once
+    per batch, suffixes left-padded); prompts are sorted by length so a batch
     wastes little on padding. Never returns an empty target (fallback_target).
     """
     tok = loaded.tokenizer
     texts = [
-        tok.apply_chat_template(
-            teacher_messages(profile, item, mode, pattern), tokenize=False, add_generation_prompt=True
-        )
+        tok.apply_chat_template(teacher_messages(profile, item, mode, pattern), tokenize=False, add_generation_prompt=True)
         for item in items
     ]
-    lengths = [len(tok(t, add_special_tokens=False)["input_ids"]) for t in texts]
-    order = sorted(range(len(items)), key=lambda i: lengths[i])
+    prompts = [tok(text, add_special_tokens=False)["input_ids"] for text in texts]
+    order = sorted(range(len(items)), key=lambda i: len(prompts[i]))
     targets: list[str] = [""] * len(items)
-    old_side = tok.padding_side
-    tok.padding_side = "left"
-    try:
-        for start in range(0, len(order), batch_size):
-            batch = order[start : start + batch_size]
-            enc = tok([texts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=False)
-            enc = enc.to(loaded.device)
-            out = loaded.model.generate(
-                **enc,
-                max_new_tokens=max_new_tokens,
-                do_sample=False,
-                temperature=None,
-                top_p=None,
-                top_k=None,
-                pad_token_id=tok.pad_token_id,
-            )
-            new = out[:, enc["input_ids"].shape[1] :]
-            for row, i in enumerate(batch):
-                ids = new[row].tolist()
-                finished = tok.eos_token_id in ids
-                text = tok.decode(ids, skip_special_tokens=True).strip()
-                if not finished:
-                    text = _trim_unfinished(text)
-                targets[i] = text.strip() or fallback_target(items[i])
-    finally:
-        tok.padding_side = old_side
+    for start in range(0, len(order), batch_size):
+        batch = order[start : start + batch_size]
+        outs = greedy_generate(
+            loaded.model, [prompts[i] for i in batch], max_new_tokens,
+            tok.eos_token_id, tok.pad_token_id, loaded.device,
+        )
+        for i, (ids, finished) in zip(batch, outs):
+            text = clean_target(tok.decode(ids, skip_special_tokens=True), finished, texts[i])
+            targets[i] = text or fallback_target(items[i])
     return targets
 
 
@@ -230,7 +218,7 @@ def build_dataset(
     seed: int = 0,
     max_new_tokens: int = 64,
     mode: Mode = Mode.tutor,
-    batch_size: int = 8,
+    batch_size: int = 32,
 ) -> ClonedData:
     """Split the baseline, distil a target for every item, and return both sides as datasets."""
     profile = baseline.student

@@ -1,0 +1,247 @@
+"""Adapter vs base on a clone's held-out items, and the gate a clone must pass to be registered.
+
+``evaluate_clone`` measures, on the held-out items the adapter never trained on:
+
+- eval loss (mean token cross-entropy over the assistant tokens of the
+  distilled, personalised targets) of the base (adapter disabled) and of the
+  adapter; ``personalization_gain`` = adapter / base, lower is better;
+- readability (Flesch-Kincaid grade) of a few greedy answers of each to the
+  held-out student prompts, next to the student's grade and reading level;
+- the samples themselves (question, base answer, adapter answer) for a reviewer.
+
+Gate (``GatePolicy``): a clone passes iff
+1. adapter_eval_loss <= max_gain * base_eval_loss (it learnt this student), and
+2. adapter readability grade <= base readability grade + max_grade_increase
+   (it does not make the language harder), and
+3. when a moderation callable is given, none of the adapter's samples is flagged.
+``gate_reasons`` says for each criterion whether it passed, with the numbers.
+
+Call it before ``training.lora.release`` (it needs the live adapter).
+
+Run as: ``python -m training.evaluate BASELINE.json`` (the whole clone:
+distil, train, evaluate, timings; AIVO_BASE_MODEL picks the base model).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+import torch
+import textstat
+from datasets import Dataset
+
+from brain.models import LoadedModel
+from brain.schemas import StudentProfile
+from training.lora import TrainedAdapter, encode_example
+from training.shared_prefix import greedy_generate, summed_nll
+
+
+@dataclass
+class GatePolicy:
+    """When a clone is good enough to register."""
+
+    max_gain: float = 0.95
+    """adapter_eval_loss must be <= max_gain * base_eval_loss (5% better than the base by default)."""
+    max_grade_increase: float = 2.0
+    """Adapter readability grade may exceed the base's by at most this many grades."""
+
+
+@dataclass
+class EvalReport:
+    """Adapter vs base on one clone's held-out items."""
+
+    base_eval_loss: float  # base (adapter disabled) on the held-out personalised targets
+    adapter_eval_loss: float  # adapter on the same targets
+    personalization_gain: float  # adapter / base eval loss; < 1: the adapter fits this student better
+    base_readability_grade: float  # Flesch-Kincaid grade of the base's sampled answers
+    adapter_readability_grade: float  # same for the adapter's answers
+    student_grade: int  # the student's school grade (0 = kindergarten)
+    student_reading_level: int  # the grade the student reads at
+    heldout_items: int  # held-out conversations the losses are measured on
+    samples: list[dict] = field(default_factory=list)  # {item_id, prompt, base, adapter, flagged}
+    gate_passed: bool = False
+    gate_reasons: list[str] = field(default_factory=list)  # one line per criterion, with numbers
+    seconds: float = 0.0  # wall time of the evaluation
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def metrics(self) -> dict[str, float]:
+        """The numeric results (for an experiment tracker)."""
+        return {
+            "base_eval_loss": self.base_eval_loss,
+            "adapter_eval_loss": self.adapter_eval_loss,
+            "personalization_gain": self.personalization_gain,
+            "base_readability_grade": self.base_readability_grade,
+            "adapter_readability_grade": self.adapter_readability_grade,
+            "gate_passed": float(self.gate_passed),
+            "eval_seconds": self.seconds,
+        }
+
+
+@torch.inference_mode()
+def eval_loss(
+    model: torch.nn.Module,
+    tokenizer,
+    messages_list: list[list[dict[str, str]]],
+    device: torch.device,
+    batch_size: int = 8,
+) -> float:
+    """Mean token cross-entropy over the assistant tokens of each conversation (training's masking)."""
+    rows = [encode_example(tokenizer, m, max_length=4096) for m in messages_list]
+    total, count = 0.0, 0
+    for i in range(0, len(rows), batch_size):
+        nll, n = summed_nll(model, rows[i : i + batch_size], tokenizer.pad_token_id, device)
+        total, count = total + float(nll), count + n
+    if count == 0:
+        raise ValueError("no assistant tokens to evaluate")
+    return total / count
+
+
+def _syllables(word: str) -> int:
+    if word.isdigit():
+        return 1  # a number reads as one symbol
+    try:
+        return max(1, int(textstat.syllable_count(word)))
+    except KeyError:  # textstat 0.7.7 raises for words missing from its CMU dictionary
+        return max(1, len(re.findall(r"[aeiouy]+", word)))
+
+
+def readability_grade(texts: list[str]) -> float:
+    """Flesch-Kincaid grade of the texts read as one passage (short answers alone are too noisy).
+
+    textstat's formula and syllable counts, computed word by word because
+    ``textstat.flesch_kincaid_grade`` 0.7.7 raises KeyError on any number or
+    unknown word (which math answers are full of); equals it on other text.
+    """
+    text = " ".join(t.strip() for t in texts if t.strip())
+    words = re.findall(r"[a-z]+(?:'[a-z]+)*|\d+", text.lower().replace(",", ""))
+    if not words:
+        return 0.0
+    sentences = max(1, int(textstat.sentence_count(text)))
+    syllables = sum(_syllables(w) for w in words)
+    return 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59
+
+
+def check_gate(
+    policy: GatePolicy,
+    base_loss: float,
+    adapter_loss: float,
+    base_grade: float,
+    adapter_grade: float,
+    flagged: list[bool] | None = None,
+) -> tuple[bool, list[str]]:
+    """(passed, reasons) of the gate; flagged=None means no moderation was run."""
+    checks = []
+    limit = policy.max_gain * base_loss
+    checks.append((
+        adapter_loss <= limit,
+        f"eval loss: adapter {adapter_loss:.4f} vs limit {limit:.4f} "
+        f"(= {policy.max_gain} x base {base_loss:.4f}; gain {adapter_loss / base_loss:.3f})",
+    ))
+    grade_limit = base_grade + policy.max_grade_increase
+    checks.append((
+        adapter_grade <= grade_limit,
+        f"readability: adapter grade {adapter_grade:.1f} vs limit {grade_limit:.1f} "
+        f"(= base {base_grade:.1f} + {policy.max_grade_increase})",
+    ))
+    if flagged is not None:
+        checks.append((
+            not any(flagged),
+            f"moderation: {sum(flagged)} of {len(flagged)} adapter samples flagged",
+        ))
+    reasons = [("PASS " if ok else "FAIL ") + text for ok, text in checks]
+    return all(ok for ok, _ in checks), reasons
+
+
+def _answers(trained: TrainedAdapter, tokenizer, prompts: list[list[dict]], max_new_tokens: int, device) -> list[str]:
+    ids = [
+        tokenizer(tokenizer.apply_chat_template(p, tokenize=False, add_generation_prompt=True),
+                  add_special_tokens=False)["input_ids"]
+        for p in prompts
+    ]
+    outs = greedy_generate(trained.model, ids, max_new_tokens, tokenizer.eos_token_id, tokenizer.pad_token_id, device)
+    return [tokenizer.decode(new, skip_special_tokens=True).strip() for new, _ in outs]
+
+
+def evaluate_clone(
+    loaded: LoadedModel,
+    trained: TrainedAdapter,
+    heldout: Dataset,
+    profile: StudentProfile,
+    samples: int = 3,
+    max_new_tokens: int = 64,
+    policy: GatePolicy | None = None,
+    moderate: Callable[[str], bool] | None = None,
+) -> EvalReport:
+    """Compare adapter and base on the held-out conversations and apply the gate.
+
+    ``moderate(text) -> True`` flags an adapter sample (and fails the gate).
+    """
+    if trained.released:
+        raise RuntimeError("evaluate_clone needs the live adapter: call it before release()")
+    policy = policy or GatePolicy()
+    start = time.perf_counter()
+    tok, device = loaded.tokenizer, loaded.device
+    messages = [list(m) for m in heldout["messages"]]
+    prompts = [m[:-1] for m in messages[:samples]]
+    with trained.model.disable_adapter():
+        base_loss = eval_loss(trained.model, tok, messages, device)
+        base_answers = _answers(trained, tok, prompts, max_new_tokens, device) if prompts else []
+    adapter_loss = eval_loss(trained.model, tok, messages, device)
+    adapter_answers = _answers(trained, tok, prompts, max_new_tokens, device) if prompts else []
+    flagged = [bool(moderate(a)) for a in adapter_answers] if moderate is not None else None
+    base_grade = readability_grade(base_answers)
+    adapter_grade = readability_grade(adapter_answers)
+    passed, reasons = check_gate(policy, base_loss, adapter_loss, base_grade, adapter_grade, flagged)
+    item_ids = list(heldout["item_id"])
+    return EvalReport(
+        base_eval_loss=base_loss,
+        adapter_eval_loss=adapter_loss,
+        personalization_gain=adapter_loss / base_loss,
+        base_readability_grade=base_grade,
+        adapter_readability_grade=adapter_grade,
+        student_grade=profile.grade,
+        student_reading_level=profile.effective_reading_level,
+        heldout_items=len(messages),
+        samples=[
+            {"item_id": item_ids[i], "prompt": prompts[i][-1]["content"], "base": base_answers[i],
+             "adapter": adapter_answers[i], "flagged": bool(flagged[i]) if flagged is not None else None}
+            for i in range(len(prompts))
+        ],
+        gate_passed=passed,
+        gate_reasons=reasons,
+        seconds=time.perf_counter() - start,
+    )
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+    import tempfile
+
+    from brain.models import load_base_model
+    from brain.schemas import Baseline
+    from training.data import build_dataset
+    from training.lora import release, save_adapter, train_adapter
+
+    baseline = Baseline.model_validate_json(open(sys.argv[1]).read())
+    loaded = load_base_model()
+    t0 = time.perf_counter()
+    data = build_dataset(loaded, baseline)
+    trained = train_adapter(loaded, [list(m) for m in data.train["messages"]])
+    report = evaluate_clone(loaded, trained, data.heldout, baseline.student)
+    total = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        size = sum(p.stat().st_size for p in save_adapter(trained, tmp))
+    release(trained)
+    print(json.dumps(report.to_dict(), indent=2))
+    print(json.dumps({
+        "distill_s": round(data.distill_seconds, 1), "train_s": round(trained.seconds, 1),
+        "eval_s": round(report.seconds, 1), "clone_s": round(total, 1),
+        "train_examples": trained.examples, "losses": [round(x, 3) for x in trained.losses],
+        "adapter_bytes": size, "trainable_params": trained.trainable_params,
+    }, indent=2))
