@@ -143,7 +143,8 @@ def retrain_curriculum(
         for old in stale_students(settings, brain.version):
             start = time.perf_counter()
             baseline = parse_baseline(read_baseline_source(old.tags["baseline_uri"], settings))
-            config = json.loads(old.tags.get("training_config", "{}"))
+            config = {**json.loads(old.tags.get("training_config", "{}")),
+                      **json.loads(old.tags.get("gate_policy", "{}"))}
             recipe = CloneRecipe(**{k: (tuple(v) if k == "target_modules" else v) for k, v in config.items()
                                     if k in CloneRecipe.__dataclass_fields__})
             result = run_clone(settings, baseline, old.tags["baseline_uri"], recipe,

@@ -268,6 +268,8 @@ def publish_stage(settings: Settings, baseline: Baseline, baseline_uri: str, rec
         "grade": str(baseline.student.grade),
         "training_config": json.dumps(recipe.training_config(), sort_keys=True),
         "eval_summary": json.dumps(summary),
+        "gate_policy": json.dumps({"max_gain": recipe.max_gain, "max_grade_increase": recipe.max_grade_increase,
+                                   "require_review": recipe.require_review}),
         "method": tdata.METHOD_VERSION,
     }
     params = {**recipe.training_config(), "base_model": settings.base_model, "brain_version": brain.version,

@@ -254,7 +254,13 @@ def set_alias(settings: Settings, student_id: str, alias: str, version: str, nam
 def registered_students(settings: Settings) -> list[str]:
     """Ids of every student with a registered model."""
     client = client_for(settings)
-    names = [m.name for m in client.search_registered_models(max_results=10000)]
+    names, token = [], None
+    while True:
+        page = client.search_registered_models("name LIKE 'student-%'", max_results=1000, page_token=token)
+        names.extend(m.name for m in page)
+        token = page.token
+        if not token:
+            break
     return sorted(n.removeprefix("student-") for n in names if n.startswith("student-"))
 
 

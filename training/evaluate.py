@@ -35,8 +35,9 @@ from datasets import Dataset
 
 from brain.models import LoadedModel
 from brain.schemas import StudentProfile
+from training.data import generate_answers
 from training.lora import TrainedAdapter, encode_example
-from training.shared_prefix import greedy_generate, summed_nll
+from training.shared_prefix import summed_nll
 
 
 @dataclass
@@ -157,16 +158,6 @@ def check_gate(
     return all(ok for ok, _ in checks), reasons
 
 
-def _answers(trained: TrainedAdapter, tokenizer, prompts: list[list[dict]], max_new_tokens: int, device) -> list[str]:
-    ids = [
-        tokenizer(tokenizer.apply_chat_template(p, tokenize=False, add_generation_prompt=True),
-                  add_special_tokens=False)["input_ids"]
-        for p in prompts
-    ]
-    outs = greedy_generate(trained.model, ids, max_new_tokens, tokenizer.eos_token_id, tokenizer.pad_token_id, device)
-    return [tokenizer.decode(new, skip_special_tokens=True).strip() for new, _ in outs]
-
-
 def evaluate_clone(
     loaded: LoadedModel,
     trained: TrainedAdapter,
@@ -179,7 +170,11 @@ def evaluate_clone(
 ) -> EvalReport:
     """Compare adapter and base on the held-out conversations and apply the gate.
 
-    ``moderate(text) -> True`` flags an adapter sample (and fails the gate).
+    The first ``samples`` held-out prompts are answered greedily by the
+    adapter and by the base; the base's answers are taken from the
+    ``base_answer`` column when build_dataset put one there (same greedy
+    decode, already paid for). ``moderate(text) -> True`` flags an adapter
+    sample (and fails the gate).
     """
     if trained.released:
         raise RuntimeError("evaluate_clone needs the live adapter: call it before release()")
@@ -190,9 +185,12 @@ def evaluate_clone(
     prompts = [m[:-1] for m in messages[:samples]]
     with trained.model.disable_adapter():
         base_loss = eval_loss(trained.model, tok, messages, device)
-        base_answers = _answers(trained, tok, prompts, max_new_tokens, device) if prompts else []
+        if "base_answer" in heldout.column_names:
+            base_answers = list(heldout["base_answer"])[: len(prompts)]
+        else:
+            base_answers = [a for a, _, _ in generate_answers(loaded, prompts, max_new_tokens, model=trained.model)]
     adapter_loss = eval_loss(trained.model, tok, messages, device)
-    adapter_answers = _answers(trained, tok, prompts, max_new_tokens, device) if prompts else []
+    adapter_answers = [a for a, _, _ in generate_answers(loaded, prompts, max_new_tokens, model=trained.model)]
     flagged = [bool(moderate(a)) for a in adapter_answers] if moderate is not None else None
     base_grade = readability_grade(base_answers)
     adapter_grade = readability_grade(adapter_answers)

@@ -144,7 +144,6 @@ def train_adapter(
         target_modules=list(recipe.target_modules),
         task_type="CAUSAL_LM",
     )
-    config.base_model_name_or_path = loaded.name
     requires_grad = {name: p.requires_grad for name, p in base.named_parameters()}
     steps_per_epoch = -(-len(rows) // recipe.batch_size)
     total = steps_per_epoch * recipe.epochs
@@ -153,6 +152,8 @@ def train_adapter(
     with torch.random.fork_rng(devices=[]):  # leave the caller's RNG as it was
         torch.manual_seed(recipe.seed)
         model = get_peft_model(base, config)
+        config = model.peft_config["default"]
+        config.base_model_name_or_path = loaded.name  # not the cache path peft fills in
         params = [p for p in model.parameters() if p.requires_grad]
         optimizer = torch.optim.AdamW(params, lr=recipe.learning_rate, weight_decay=0.0)
         shuffle = torch.Generator().manual_seed(recipe.seed)
