@@ -1,0 +1,63 @@
+"""prefect.yaml's deployments, registered the way `make up` does, run by the stack's process worker."""
+
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from aivo import stack
+from registry import adapters
+from tests.conftest import make_settings
+
+pytestmark = pytest.mark.stack
+
+
+@pytest.fixture(scope="module")
+def worker_stack(tmp_path_factory, model_cache):
+    settings = make_settings(tmp_path_factory.mktemp("deploy"), model_cache=model_cache)
+    env = {**os.environ, **settings.to_env()}
+    up = subprocess.run([sys.executable, "-m", "aivo", "up", "--only", "s3", "--only", "mlflow", "--only",
+                         "prefect", "--only", "worker"], env=env, capture_output=True, text=True, timeout=400)
+    assert up.returncode == 0, up.stdout + up.stderr
+    yield settings
+    stack.down(settings, echo=lambda _m: None)
+
+
+def _api(settings, method, path, **kw):
+    r = httpx.request(method, settings.prefect_api_url + path, timeout=30, **kw)
+    r.raise_for_status()
+    return r.json()
+
+
+def test_deployments_are_registered_with_typed_parameters_and_a_weekly_schedule(worker_stack):
+    deployments = {d["name"]: d for d in _api(worker_stack, "POST", "/deployments/filter", json={})}
+    assert {"clone-student", "clone-cohort", "retrain-curriculum"} <= set(deployments)
+    schema = deployments["clone-student"]["parameter_openapi_schema"]["properties"]
+    assert schema["rank"]["type"] == "integer" and schema["require_review"]["type"] == "boolean"
+    assert schema["baseline_path"]["default"] == "samples/baselines/stu-0001.json"
+    schedules = deployments["retrain-curriculum"]["schedules"]
+    assert schedules and schedules[0]["schedule"]["cron"] == "0 3 * * 0"
+    assert deployments["clone-student"]["work_pool_name"] == worker_stack.prefect_work_pool
+
+
+def test_a_run_started_like_the_ui_does_is_executed_by_the_worker(worker_stack):
+    settings = worker_stack
+    dep = next(d for d in _api(settings, "POST", "/deployments/filter", json={}) if d["name"] == "clone-student")
+    run = _api(settings, "POST", f"/deployments/{dep['id']}/create_flow_run", json={"parameters": {
+        "baseline_path": "samples/baselines/stu-0006.json", "learning_rate": 0.02, "max_gain": 0.995,
+        "max_grade_increase": 1000.0}})
+    deadline = time.monotonic() + 300
+    state = None
+    while time.monotonic() < deadline:
+        state = _api(settings, "GET", f"/flow_runs/{run['id']}")["state"]["type"]
+        if state in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
+            break
+        time.sleep(2)
+    assert state == "COMPLETED", state
+    champion = adapters.resolve(settings, "stu-0006")
+    assert champion is not None and champion.version == "1"
+    arts = _api(settings, "POST", "/artifacts/filter", json={"artifacts": {"key": {"any_": ["clone-stu-0006"]}}})
+    assert arts and arts[0]["data"] == 100
