@@ -61,3 +61,21 @@ def test_a_run_started_like_the_ui_does_is_executed_by_the_worker(worker_stack):
     assert champion is not None and champion.version == "1"
     arts = _api(settings, "POST", "/artifacts/filter", json={"artifacts": {"key": {"any_": ["clone-stu-0006"]}}})
     assert arts and arts[0]["data"] == 100
+
+
+def test_cli_clone_shows_progress_and_the_registered_version(worker_stack, tmp_path):
+    env = {**os.environ, **worker_stack.to_env()}
+    done = subprocess.run([sys.executable, "-m", "aivo", "clone", "samples/baselines/stu-0004.json", "--epochs", "2"],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert '"student_id": "stu-0004"' in done.stdout and "eval loss: base" in done.stdout
+    assert adapters.list_versions(worker_stack, "stu-0004")
+
+
+def test_cli_clone_of_a_bad_baseline_names_the_problem(worker_stack, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"assessment_id": "a", "student": {"student_id": "s", "grade": 19}, "items": []}')
+    env = {**os.environ, **worker_stack.to_env()}
+    done = subprocess.run([sys.executable, "-m", "aivo", "clone", str(bad)], env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 2 and "student.grade: grade must be K or 1-12" in done.stderr
