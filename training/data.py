@@ -41,6 +41,11 @@ METHOD_VERSION = "context-distillation-v1"
 # At most this many other wrong answers on the same skill go into a teacher prompt.
 MAX_PATTERN_ITEMS = 2
 
+# Longest teacher answer (and eval sample) in tokens. SmolLM2's distilled answers
+# are mostly 10-45 tokens; 48 instead of 64 saves a quarter of the decode steps,
+# and a clone of 20 items stays under 50 s on 2 CPU cores.
+MAX_NEW_TOKENS = 48
+
 
 @dataclass
 class ClonedData:
@@ -162,7 +167,7 @@ def clean_target(text: str, finished: bool, prompt: str = "") -> str:
 def generate_answers(
     loaded: LoadedModel,
     conversations: list[list[dict[str, str]]],
-    max_new_tokens: int = 64,
+    max_new_tokens: int = MAX_NEW_TOKENS,
     batch_size: int = 32,
     model: torch.nn.Module | None = None,
 ) -> list[tuple[str, bool, str]]:
@@ -198,7 +203,7 @@ def distill_targets(
     loaded: LoadedModel,
     profile: StudentProfile,
     items: list[BaselineItem],
-    max_new_tokens: int = 64,
+    max_new_tokens: int = MAX_NEW_TOKENS,
     batch_size: int = 32,
     mode: Mode = Mode.tutor,
     pattern: list[BaselineItem] | tuple[BaselineItem, ...] = (),
@@ -236,7 +241,7 @@ def build_dataset(
     baseline: Baseline,
     heldout_fraction: float = 0.25,
     seed: int = 0,
-    max_new_tokens: int = 64,
+    max_new_tokens: int = MAX_NEW_TOKENS,
     mode: Mode = Mode.tutor,
     batch_size: int = 32,
 ) -> ClonedData:

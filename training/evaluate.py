@@ -35,7 +35,7 @@ from datasets import Dataset
 
 from brain.models import LoadedModel
 from brain.schemas import StudentProfile
-from training.data import generate_answers
+from training.data import MAX_NEW_TOKENS, generate_answers
 from training.lora import TrainedAdapter, encode_example
 from training.shared_prefix import summed_nll
 
@@ -164,7 +164,7 @@ def evaluate_clone(
     heldout: Dataset,
     profile: StudentProfile,
     samples: int = 3,
-    max_new_tokens: int = 64,
+    max_new_tokens: int = MAX_NEW_TOKENS,
     policy: GatePolicy | None = None,
     moderate: Callable[[str], bool] | None = None,
 ) -> EvalReport:

@@ -89,6 +89,11 @@ def test_build_dataset_gives_non_empty_targets_and_a_stable_sha(base, baseline):
         assert row["messages"][:2] == data.student_messages(baseline.student, item)
         assert row["messages"][2]["content"].strip()  # the random model says nothing: fallback target
     assert cloned.distill_seconds > 0 and cloned.mode == Mode.tutor
+    # Held-out rows carry the base model's own answer to the student prompt (for the eval samples).
+    assert cloned.heldout.column_names == ["item_id", "skill", "standard", "messages", "base_answer"]
+    first = by_id[cloned.heldout[0]["item_id"]]
+    alone = data.generate_answers(base, [data.student_messages(baseline.student, first)], max_new_tokens=8)
+    assert cloned.heldout[0]["base_answer"] == alone[0][0]
 
     assert cloned.data_sha256 == data.baseline_sha256(baseline)
     assert data.baseline_sha256(make_baseline()) == cloned.data_sha256  # same data, same sha

@@ -83,6 +83,21 @@ def test_evaluate_clone_compares_adapter_and_base(base, clone):
     assert all(s["flagged"] for s in flagged.samples)
 
 
+def test_base_samples_come_from_the_base_answer_column_when_present(base, clone):
+    b, train, heldout = clone
+    given = heldout.add_column("base_answer", [f"Base says {k}. It is a short answer." for k in range(len(heldout))])
+    trained = lora.train_adapter(base, [r["messages"] for r in train], lora.LoraRecipe(epochs=1))
+    try:
+        report = evaluate_clone(base, trained, given, b.student, samples=2, max_new_tokens=4)
+        generated = evaluate_clone(base, trained, heldout, b.student, samples=2, max_new_tokens=4)
+    finally:
+        lora.release(trained)
+    assert [s["base"] for s in report.samples] == ["Base says 0. It is a short answer.",
+                                                  "Base says 1. It is a short answer."]
+    assert report.base_readability_grade == readability_grade([s["base"] for s in report.samples])
+    assert all(s["base"] != report.samples[0]["base"] for s in generated.samples)
+
+
 def test_evaluate_needs_the_live_adapter(base, clone):
     b, train, heldout = clone
     trained = lora.train_adapter(base, [r["messages"] for r in train[:2]], lora.LoraRecipe(epochs=1))

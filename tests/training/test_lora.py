@@ -12,6 +12,7 @@ from safetensors import safe_open
 from safetensors.torch import load_file
 
 from brain.generate import encode_chat
+from tests.training.conftest import make_baseline
 from training import data, lora
 from training.shared_prefix import greedy_generate, summed_nll
 
@@ -19,9 +20,8 @@ FAST = lora.LoraRecipe(epochs=2, batch_size=4, learning_rate=1e-2)
 
 
 @pytest.fixture(scope="module")
-def cloned(base, tmp_path_factory):
-    from tests.training.conftest import make_baseline
-
+def cloned():
+    """(train, held-out) conversations of the test baseline."""
     b = make_baseline()
     train, heldout = data.split_items(b)
     # Hand-written targets: the random model's own answers are empty.
