@@ -85,6 +85,9 @@ class Settings(BaseSettings):
 
     max_prompt_chars: int = Field(4000, description="Longest prompt the endpoint accepts.")
     max_new_tokens: int = Field(512, description="Upper bound for a request's max_tokens.")
+    adapter_cache_bytes: int = Field(
+        256 * 2**20, description="Bytes of student adapters the endpoint keeps loaded (LRU beyond that)."
+    )
     max_body_bytes: int = Field(65536, description="Largest request body the endpoint reads (413 above).")
 
     @field_validator("api_keys", mode="before")

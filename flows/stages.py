@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from brain.models import LoadedModel, load_base_model, shared_base_model
+from brain.models import LoadedModel, shared_base_model
 from brain.schemas import Baseline
 from brain.settings import Settings
 from registry import adapters, storage
-from registry.brain import BASE_ONLY, BrainVersion, current_brain
+from registry.brain import BASE_ONLY, BrainVersion, current_brain, merge_brain
 from training import data as tdata
 from training import evaluate as tevaluate
 from training import lora as tlora
@@ -146,22 +146,8 @@ def brain_model(settings: Settings) -> tuple[LoadedModel, BrainVersion]:
     key = (settings.base_model, str(settings.model_cache_dir), brain.version)
     with _BRAINS_LOCK:
         if key not in _BRAINS:
-            _BRAINS[key] = (merge_curriculum(settings, brain), brain)
+            _BRAINS[key] = (merge_brain(settings, brain), brain)
         return _BRAINS[key]
-
-
-def merge_curriculum(settings: Settings, brain: BrainVersion) -> LoadedModel:
-    """A fresh base with the curriculum adapter of ``brain`` merged into its weights."""
-    import tempfile
-
-    from peft import PeftModel
-
-    loaded = load_base_model(settings)
-    with tempfile.TemporaryDirectory() as tmp:
-        storage.download_dir(settings, brain.prefix, Path(tmp))
-        merged = PeftModel.from_pretrained(loaded.model, tmp).merge_and_unload()
-    loaded.model = merged.eval()
-    return loaded
 
 
 def clone_key_for(settings: Settings, baseline: Baseline, recipe: CloneRecipe) -> str:

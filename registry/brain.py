@@ -10,10 +10,13 @@ brain version ``"0"``.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from mlflow.exceptions import MlflowException
 
+from brain.models import LoadedModel, load_base_model
 from brain.settings import Settings
 from registry import storage
 from registry.adapters import CHAMPION, client_for
@@ -48,3 +51,36 @@ def current_brain(settings: Settings, base_weights_sha256: str | None) -> BrainV
         return BrainVersion(BASE_ONLY, None, settings.base_model, base_weights_sha256)
     return BrainVersion(str(mv.version), mv.source, tags.get("base_model", settings.base_model),
                         base_weights_sha256)
+
+
+def merge_brain(settings: Settings, brain: BrainVersion) -> LoadedModel:
+    """A freshly loaded base with the curriculum adapter of ``brain`` merged into its weights."""
+    from peft import PeftModel
+
+    loaded = load_base_model(settings)
+    if brain.version == BASE_ONLY:
+        return loaded
+    with tempfile.TemporaryDirectory() as tmp:
+        storage.download_dir(settings, brain.prefix, Path(tmp))
+        loaded.model = PeftModel.from_pretrained(loaded.model, tmp).merge_and_unload().eval()
+    return loaded
+
+
+def load_brain(settings: Settings) -> tuple[LoadedModel, BrainVersion]:
+    """The brain to serve: the base with ``aivo-brain@champion`` merged in (the base alone when none,
+    or when the registry cannot be reached: serving must start even then)."""
+    loaded = load_base_model(settings)
+    try:
+        brain = current_brain(settings, loaded.weights_sha256)
+    except Exception:  # noqa: BLE001
+        import logging
+
+        logging.getLogger(__name__).exception("registry unreachable: serving the base model as brain version 0")
+        return loaded, BrainVersion(BASE_ONLY, None, settings.base_model, loaded.weights_sha256)
+    if brain.version != BASE_ONLY:
+        from peft import PeftModel
+
+        with tempfile.TemporaryDirectory() as tmp:
+            storage.download_dir(settings, brain.prefix, Path(tmp))
+            loaded.model = PeftModel.from_pretrained(loaded.model, tmp).merge_and_unload().eval()
+    return loaded, brain

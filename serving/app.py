@@ -27,11 +27,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+import contextlib
+import dataclasses
+
 from brain.generate import generate
-from brain.models import EMBEDDED, MANIFEST, TINY, load_base_model, resolve_device
+from brain.models import EMBEDDED, MANIFEST, TINY, resolve_device
 from brain.prompts import build_messages
 from brain.schemas import GenerationRequest
 from brain.settings import Settings, get_settings
+from registry.brain import load_brain
+from serving.adapters import AdapterCache
 
 log = logging.getLogger("aivo.serving")
 _bearer = HTTPBearer(auto_error=False)
@@ -61,7 +66,9 @@ class BrainAPI(ls.LitAPI):
 
     # Everything below runs in the inference worker process.
     def setup(self, device):
-        self.brain = load_base_model(self.settings)
+        self.brain, self.brain_version = load_brain(self.settings)
+        self.adapters = AdapterCache(self.settings, self.brain.model, self.brain_version.version,
+                                     max_bytes=self.settings.adapter_cache_bytes)
 
     def decode_request(self, request: GenerationRequest):
         if len(request.prompt) > self.settings.max_prompt_chars:
@@ -79,18 +86,29 @@ class BrainAPI(ls.LitAPI):
         start = time.perf_counter()
         profile = request.context.profile()
         messages = build_messages(profile, request.prompt, request.mode)
-        out = generate(self.brain, messages, request.max_tokens, request.temperature)
-        return request, out, time.perf_counter() - start
+        choice = self.adapters.choose(request.context.student_id)
+        peft = self.adapters.peft_model
+        if choice.adapter_name is not None:
+            peft.set_adapter(choice.adapter_name)
+            model, scope = dataclasses.replace(self.brain, model=peft), contextlib.nullcontext()
+        elif peft is not None:
+            model, scope = dataclasses.replace(self.brain, model=peft), peft.disable_adapter()
+        else:
+            model, scope = self.brain, contextlib.nullcontext()
+        with scope:
+            out = generate(model, messages, request.max_tokens, request.temperature)
+        return request, out, choice, time.perf_counter() - start
 
     def encode_response(self, output):
-        request, out, seconds = output
+        request, out, choice, seconds = output
         return {
             "response": out.text,
             "student_id": request.context.student_id,
             "mode": request.mode.value,
             "base_model": self.brain.name,
-            "adapter_version": None,
-            "served_by": "base model (no student adapter)",
+            "brain_version": self.brain_version.version,
+            "adapter_version": choice.version,
+            "served_by": choice.note,
             "finish_reason": out.finish_reason,
             "usage": {
                 "prompt_tokens": out.prompt_tokens,
@@ -217,6 +235,11 @@ def build_server(settings: Settings | None = None) -> ls.LitServer:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    import os
+
+    # A registry lookup sits on the request path: fail fast (and serve the base) rather than retry for minutes.
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1")
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "5")
     settings = get_settings()
     server = build_server(settings)
     server.run(host=settings.endpoint_host, port=settings.endpoint_port,
