@@ -93,12 +93,18 @@ def register_brain(settings: Settings, trained: dict, require_review: bool) -> d
 
 
 def stale_students(settings: Settings, brain_version: str) -> list[adapters.AdapterVersion]:
-    """Champion adapters trained on a brain version other than ``brain_version``."""
+    """Champion adapters trained on a brain version other than ``brain_version``.
+
+    A student who already has a version on this brain (a `candidate` awaiting review) is not stale.
+    """
     stale = []
     for student in adapters.registered_students(settings):
         champion = adapters.resolve(settings, student)
-        if champion is not None and champion.tags.get("brain_version") != brain_version:
-            stale.append(champion)
+        if champion is None or champion.tags.get("brain_version") == brain_version:
+            continue
+        if any(v.tags.get("brain_version") == brain_version for v in adapters.list_versions(settings, student)):
+            continue
+        stale.append(champion)
     return stale
 
 
