@@ -188,7 +188,7 @@ def run_clone(settings: Settings, baseline: Baseline, baseline_uri: str, recipe:
                        base=base_info, timings=timings)
 
 
-@flow(name="clone-student", log_prints=True)
+@flow(name="clone-student")
 def clone_student(
     baseline_path: str = "samples/baselines/stu-0001.json",
     rank: int = 8,

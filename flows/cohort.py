@@ -50,7 +50,7 @@ def clone_one(settings: Settings, path: str, recipe: CloneRecipe, pool: ReplicaP
     }
 
 
-@flow(name="clone-cohort", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=MAX_PARALLEL))
+@flow(name="clone-cohort", task_runner=ThreadPoolTaskRunner(max_workers=MAX_PARALLEL))
 def clone_cohort(
     baselines_dir: str = "samples/baselines",
     parallelism: int = 1,

@@ -108,7 +108,7 @@ def stale_students(settings: Settings, brain_version: str) -> list[adapters.Adap
     return stale
 
 
-@flow(name="retrain-curriculum", log_prints=True)
+@flow(name="retrain-curriculum")
 def retrain_curriculum(
     retrain: bool = True,
     reclone_stale: bool = True,

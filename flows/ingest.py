@@ -73,7 +73,7 @@ def store_baseline(settings: Settings, baseline: Baseline) -> str:
     )
 
 
-@flow(name="ingest-baseline", log_prints=True)
+@flow(name="ingest-baseline")
 def ingest_baseline(baseline: dict | None = None, baseline_path: str | None = None) -> str:
     """Validate a baseline (inline JSON or a path / s3:// URI) and store it; returns its s3:// URI."""
     settings = get_settings()
