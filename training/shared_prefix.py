@@ -6,8 +6,9 @@ that common prefix once at batch size 1, fan its KV cache out to the batch
 (``DynamicCache.batch_repeat_interleave``, differentiable, so LoRA gradients
 flow through the prefix as they would through a full forward) and run only
 the per-row suffixes. The result equals a plain full-sequence forward up to
-float rounding; on 2 CPU cores it makes distillation, training and eval
-about 2x faster.
+float rounding. On 2 CPU cores with SmolLM2-135M, 3 epochs over 18 examples
+take 22-27 s instead of 77 s with a plain forward; distillation and eval
+save the same share of their prompt processing.
 
 - ``greedy_generate``: batched greedy decoding of token prompts (the suffixes
   left-padded, positions from the attention mask), no sampling, stops at EOS.

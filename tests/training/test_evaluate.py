@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 import textstat
@@ -30,6 +31,9 @@ def test_gate_passes_only_when_every_criterion_does():
     assert check_gate(policy, 2.0, 1.0, 4.0, 4.0, flagged=[False])[0]
     assert check_gate(GatePolicy(max_gain=1.0), 2.0, 1.99, 4.0, 4.0)[0]
 
+    ok, reasons = check_gate(policy, 2.0, 1.0, math.nan, 30.0)  # the base said nothing: no comparison
+    assert ok and reasons[1] == "PASS readability: not compared (the base samples have no words)"
+
 
 def test_readability_grade_matches_textstat_and_survives_numbers():
     prose = "To add two fractions, add the tops. Keep the bottom number the same."
@@ -38,7 +42,9 @@ def test_readability_grade_matches_textstat_and_survives_numbers():
     assert -5 < maths < 10  # textstat 0.7.7 itself raises KeyError on "4" and "zxqv"
     hard = "Equivalence of rational quantities necessitates proportional multiplication of numerators."
     assert readability_grade([hard]) > readability_grade([prose]) + 5
-    assert readability_grade(["", "  "]) == 0.0
+    assert math.isnan(readability_grade(["", "  "]))
+    # An answer cut at the token limit ends a sentence instead of running into the next answer.
+    assert readability_grade(["Add the tops", "Keep the bottom"]) == readability_grade(["Add the tops. Keep the bottom."])
 
 
 @pytest.fixture(scope="module")
