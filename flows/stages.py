@@ -40,7 +40,7 @@ class CloneRecipe:
     batch_size: int = 8  # examples per optimizer step
     heldout_fraction: float = 0.25  # share of each skill's items kept for evaluation
     seed: int = 0  # split, init and data order
-    max_new_tokens: int = 64  # length of teacher answers and eval samples
+    max_new_tokens: int = tdata.MAX_NEW_TOKENS  # length of teacher answers and eval samples
     require_review: bool = False  # passing adapters become `candidate`, a reviewer moves `champion`
     max_gain: float = 0.95  # gate: adapter eval loss must be <= max_gain * base eval loss
     max_grade_increase: float = 2.0  # gate: adapter answers may read at most this many grades above the base's

@@ -268,7 +268,10 @@ def save_adapter(trained: TrainedAdapter, directory: str | Path) -> list[Path]:
     metadata = {"format": "pt", "base_model": trained.base_name}
     if trained.base_weights_sha256:
         metadata["base_weights_sha256"] = trained.base_weights_sha256
-    weights = {k: v.contiguous() for k, v in adapter_state(trained).items()}
+    # fp16 on disk: half the bytes (r=8 q/v on SmolLM2: 0.92 MB instead of 1.84 MB); PEFT copies the
+    # values back into the model's own dtype at load, and LoRA deltas lose nothing that matters in fp16.
+    weights = {k: (v.half() if v.dtype == torch.float32 else v).contiguous()
+               for k, v in adapter_state(trained).items()}
     save_file(weights, str(directory / ADAPTER_WEIGHTS), metadata=metadata)
     return [directory / ADAPTER_CONFIG, directory / ADAPTER_WEIGHTS]
 

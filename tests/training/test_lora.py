@@ -152,7 +152,9 @@ def test_saved_adapter_reloads_with_the_same_logits(base, cloned, tmp_path):
 
     reloaded = PeftModel.from_pretrained(base.model, str(tmp_path / "adapter"))
     try:
-        assert torch.allclose(_logits(reloaded, ids), live, atol=1e-6)
+        # stored in fp16: the same logits up to fp16 rounding of the LoRA weights, the same next tokens
+        got = _logits(reloaded, ids)
+        assert torch.allclose(got, live, atol=1e-3) and torch.equal(got.argmax(-1), live.argmax(-1))
     finally:
         reloaded.unload()
     # Saving after release writes the same weights (the header's key order may differ).
