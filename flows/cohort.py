@@ -38,6 +38,7 @@ def clone_one(settings: Settings, path: str, recipe: CloneRecipe, pool: ReplicaP
         return {"file": Path(path).name, "student_id": None, "status": "rejected", "error": str(exc)}
     uri = store_baseline(settings, baseline)
     with pool.lease():
+        start = time.perf_counter()  # the clone's own time, not the wait for a free replica
         result = run_clone(settings, baseline, uri, recipe, CloneProgress(baseline.student.student_id),
                            as_tasks=False)
     ev = result.eval or {}
