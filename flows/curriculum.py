@@ -29,7 +29,7 @@ from flows.clone import CloneProgress, _retry_transient, run_clone
 from flows.ingest import parse_baseline, read_baseline_source
 from flows.stages import CloneRecipe, brain_model
 from registry import adapters, storage
-from registry.brain import BASE_ONLY, BRAIN_MODEL, current_brain
+from registry.brain import BRAIN_MODEL, current_brain
 from training import evaluate as tevaluate
 from training import lora as tlora
 from training.curriculum_set import curriculum_sha256, load_curriculum, split_curriculum

@@ -53,17 +53,21 @@ def current_brain(settings: Settings, base_weights_sha256: str | None) -> BrainV
                         base_weights_sha256)
 
 
-def merge_brain(settings: Settings, brain: BrainVersion) -> LoadedModel:
-    """A freshly loaded base with the curriculum adapter of ``brain`` merged into its weights."""
-    from peft import PeftModel
-
-    loaded = load_base_model(settings)
+def _merge_into(settings: Settings, loaded: LoadedModel, brain: BrainVersion) -> LoadedModel:
+    """Merge the curriculum adapter of ``brain`` into ``loaded``'s weights (nothing for the plain base)."""
     if brain.version == BASE_ONLY:
         return loaded
+    from peft import PeftModel
+
     with tempfile.TemporaryDirectory() as tmp:
         storage.download_dir(settings, brain.prefix, Path(tmp))
         loaded.model = PeftModel.from_pretrained(loaded.model, tmp).merge_and_unload().eval()
     return loaded
+
+
+def merge_brain(settings: Settings, brain: BrainVersion) -> LoadedModel:
+    """A freshly loaded base with the curriculum adapter of ``brain`` merged into its weights."""
+    return _merge_into(settings, load_base_model(settings), brain)
 
 
 def load_brain(settings: Settings) -> tuple[LoadedModel, BrainVersion]:
@@ -77,10 +81,4 @@ def load_brain(settings: Settings) -> tuple[LoadedModel, BrainVersion]:
 
         logging.getLogger(__name__).exception("registry unreachable: serving the base model as brain version 0")
         return loaded, BrainVersion(BASE_ONLY, None, settings.base_model, loaded.weights_sha256)
-    if brain.version != BASE_ONLY:
-        from peft import PeftModel
-
-        with tempfile.TemporaryDirectory() as tmp:
-            storage.download_dir(settings, brain.prefix, Path(tmp))
-            loaded.model = PeftModel.from_pretrained(loaded.model, tmp).merge_and_unload().eval()
-    return loaded, brain
+    return _merge_into(settings, loaded, brain), brain
