@@ -27,7 +27,12 @@ def worker_stack(tmp_path_factory, model_cache):
 
 
 def _api(settings, method, path, **kw):
-    r = httpx.request(method, settings.prefect_api_url + path, timeout=30, **kw)
+    """Prefect's REST API; a 503 (its sqlite busy under load) is retried, as Prefect's own client does."""
+    for attempt in range(6):
+        r = httpx.request(method, settings.prefect_api_url + path, timeout=30, **kw)
+        if r.status_code != 503:
+            break
+        time.sleep(0.5 * 2**attempt)
     r.raise_for_status()
     return r.json()
 
