@@ -1,6 +1,5 @@
 """clone_cohort and retrain_curriculum on the real servers with the tiny model; the reviewer notebook."""
 
-import json
 import os
 import shutil
 from pathlib import Path
@@ -14,7 +13,7 @@ from flows.cohort import clone_cohort
 from flows.curriculum import retrain_curriculum
 from registry import adapters
 from registry.brain import BRAIN_MODEL, current_brain
-from tests.flows.test_clone import SAMPLES, TINY, _artifacts, _copy_sample
+from tests.flows.test_clone import TINY, _artifacts, _copy_sample
 
 REPO = Path(__file__).parents[2]
 

@@ -4,7 +4,6 @@ import time
 
 import httpx
 import pytest
-import torch
 from peft import PeftModel
 
 from aivo import stack
