@@ -1,0 +1,189 @@
+"""Many students' LoRA adapters applied in one batch: gathered per-row deltas.
+
+PEFT's mixed-adapter batches (``adapter_names=[...]``) split the batch by
+adapter and run each group's LoRA separately, in a Python loop per layer.
+Here every adapter lives in a *slot* of one bank per target layer:
+
+    A_bank[slot] : (rank, in)     B_bank[slot] : (out, rank), pre-multiplied by alpha/rank
+
+and a forward pass gathers each row's A and B by its slot index and applies
+them with two batched matmuls, whatever mix of students the batch holds:
+
+    y = W x + bmm(bmm(x, A[slots]^T), B[slots]^T)
+
+Slot 0 is all zeros: a row there gets the base model (a student with no
+approved adapter). Adapters of a lower rank than the bank are zero-padded
+(exact: the padded rank components contribute nothing); a higher rank grows
+the bank. Adapters are read from PEFT's saved format (adapter_config.json +
+adapter_model.safetensors), so what the pipeline trains is what is served.
+
+Only the scheduler thread of the engine mutates the bank or sets the row
+slots; the loader threads prepare CPU tensors (``read_adapter``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import nn
+
+
+class UnsupportedAdapter(ValueError):
+    """An adapter the bank cannot apply (e.g. DoRA, or a layer the model does not have)."""
+
+
+@dataclass
+class AdapterWeights:
+    """One adapter read from disk: per layer path, (A (r, in), B (out, r) already scaled)."""
+
+    rank: int
+    layers: dict[str, tuple[torch.Tensor, torch.Tensor]]
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.numel() * a.element_size() + b.numel() * b.element_size() for a, b in self.layers.values())
+
+
+def read_adapter(path: Path) -> AdapterWeights:
+    """Read a PEFT LoRA adapter directory into per-layer (A, scaled B) tensors on the CPU."""
+    from safetensors.torch import load_file
+
+    config = json.loads((path / "adapter_config.json").read_text())
+    if config.get("use_dora"):
+        raise UnsupportedAdapter("DoRA adapters are not supported by the gathered LoRA bank")
+    rank = int(config["r"])
+    alpha = float(config.get("lora_alpha", rank))
+    scale = alpha / math.sqrt(rank) if config.get("use_rslora") else alpha / rank
+    tensors = load_file(str(path / "adapter_model.safetensors"))
+    layers: dict[str, tuple[torch.Tensor, torch.Tensor]] = {}
+    for key, a in tensors.items():
+        if not key.endswith(".lora_A.weight"):
+            continue
+        name = key[: -len(".lora_A.weight")].removeprefix("base_model.model.")
+        b = tensors.get(key.replace(".lora_A.weight", ".lora_B.weight"))
+        if b is None:
+            raise UnsupportedAdapter(f"adapter has lora_A but no lora_B for {name}")
+        layers[name] = (a.float(), b.float() * scale)
+    if not layers:
+        raise UnsupportedAdapter(f"no LoRA weights in {path}")
+    return AdapterWeights(rank=rank, layers=layers)
+
+
+class _RowSlots:
+    """The slot index of every row of the batch being run (set by the engine before a forward)."""
+
+    def __init__(self):
+        self.slots: torch.Tensor | None = None  # (batch,) long, on the model's device
+        self.any_adapter = False
+
+
+class GatheredLoRALinear(nn.Module):
+    """A Linear layer plus the per-row LoRA delta of its bank."""
+
+    def __init__(self, base: nn.Linear, slots: int, rank: int, rows: _RowSlots):
+        super().__init__()
+        self.base = base
+        self.rows = rows
+        w = base.weight
+        self.A = torch.zeros(slots, rank, base.in_features, dtype=w.dtype, device=w.device)
+        self.B = torch.zeros(slots, base.out_features, rank, dtype=w.dtype, device=w.device)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.base(x)
+        rows = self.rows
+        if not rows.any_adapter or rows.slots is None or x.dim() != 3:
+            return y
+        a = self.A.index_select(0, rows.slots)  # (batch, rank, in)
+        b = self.B.index_select(0, rows.slots)  # (batch, out, rank)
+        return y + torch.bmm(torch.bmm(x, a.transpose(1, 2)), b.transpose(1, 2))
+
+    def grow(self, rank: int) -> None:
+        extra = rank - self.A.shape[1]
+        if extra > 0:
+            self.A = torch.cat([self.A, self.A.new_zeros(self.A.shape[0], extra, self.A.shape[2])], dim=1)
+            self.B = torch.cat([self.B, self.B.new_zeros(self.B.shape[0], self.B.shape[1], extra)], dim=2)
+
+
+class LoraBank:
+    """Slots of adapters inside one model; layers are wrapped the first time an adapter targets them."""
+
+    def __init__(self, model: nn.Module, slots: int, rank: int = 8):
+        if slots < 2:
+            raise ValueError("a LoRA bank needs at least 2 slots (slot 0 is the base model)")
+        self.model = model
+        self.slots = slots
+        self.rank = rank
+        self.rows = _RowSlots()
+        self.layers: dict[str, GatheredLoRALinear] = {}
+        self._in_slot: dict[int, set[str]] = {}  # slot -> layer names it wrote (for clearing)
+
+    def _layer(self, name: str) -> GatheredLoRALinear:
+        layer = self.layers.get(name)
+        if layer is not None:
+            return layer
+        try:
+            module = self.model.get_submodule(name)
+        except AttributeError as exc:
+            raise UnsupportedAdapter(f"the served model has no layer {name}") from exc
+        if not isinstance(module, nn.Linear):
+            raise UnsupportedAdapter(f"layer {name} is a {type(module).__name__}, not a Linear layer")
+        parent_name, _, child = name.rpartition(".")
+        wrapped = GatheredLoRALinear(module, self.slots, self.rank, self.rows)
+        setattr(self.model.get_submodule(parent_name) if parent_name else self.model, child, wrapped)
+        self.layers[name] = wrapped
+        return wrapped
+
+    def bytes_per_slot(self, weights: AdapterWeights) -> int:
+        """Memory one slot of these layers takes at the bank's rank and dtype."""
+        total = 0
+        for name in weights.layers:
+            layer = self.layers.get(name)
+            if layer is None:
+                mod = self.model.get_submodule(name)
+                total += self.rank * (mod.in_features + mod.out_features) * mod.weight.element_size()
+            else:
+                total += layer.A[0].numel() * layer.A.element_size() + layer.B[0].numel() * layer.B.element_size()
+        return total
+
+    def check(self, weights: AdapterWeights) -> None:
+        """Raise UnsupportedAdapter when these weights cannot go into this model (shapes, names)."""
+        for name, (a, b) in weights.layers.items():
+            try:
+                mod = self.model.get_submodule(name)
+            except AttributeError as exc:
+                raise UnsupportedAdapter(f"the served model has no layer {name}") from exc
+            base = mod.base if isinstance(mod, GatheredLoRALinear) else mod
+            if a.shape[1] != base.in_features or b.shape[0] != base.out_features:
+                raise UnsupportedAdapter(f"adapter layer {name} has shape {tuple(a.shape)}/{tuple(b.shape)}, "
+                                         f"the model's is ({base.in_features} in, {base.out_features} out)")
+
+    def write(self, slot: int, weights: AdapterWeights) -> None:
+        """Put an adapter into a slot (clears what the slot held before)."""
+        if not 1 <= slot < self.slots:
+            raise ValueError(f"slot must be 1..{self.slots - 1}, got {slot}")
+        self.check(weights)
+        self.clear(slot)
+        if weights.rank > self.rank:
+            self.rank = weights.rank
+            for layer in self.layers.values():
+                layer.grow(self.rank)
+        for name, (a, b) in weights.layers.items():
+            layer = self._layer(name)
+            r = a.shape[0]
+            layer.A[slot, :r].copy_(a)
+            layer.B[slot, :, :r].copy_(b)
+        self._in_slot[slot] = set(weights.layers)
+
+    def clear(self, slot: int) -> None:
+        for name in self._in_slot.pop(slot, ()):
+            self.layers[name].A[slot].zero_()
+            self.layers[name].B[slot].zero_()
+
+    def set_rows(self, slots: list[int], device: torch.device) -> None:
+        """Which slot each row of the next forward uses."""
+        self.rows.slots = torch.tensor(slots, dtype=torch.long, device=device)
+        self.rows.any_adapter = any(s != 0 for s in slots)
