@@ -89,6 +89,41 @@ class Settings(BaseSettings):
         256 * 2**20, description="Bytes of student adapters the endpoint keeps loaded (LRU beyond that)."
     )
     max_body_bytes: int = Field(65536, description="Largest request body the endpoint reads (413 above).")
+    tenants_file: Path | None = Field(
+        None, description="Tenants, API key hashes and rosters (default <data_dir>/tenants.json; `aivo tenant`)."
+    )
+    serving_max_batch: int = Field(16, ge=1, le=256, description="Most requests generated together in one batch.")
+    adapter_slots: int = Field(
+        256, ge=2, description="Most student adapters held in memory at once (also bounded by adapter_cache_bytes)."
+    )
+
+    # Data protection: PII, audit, deletion, retention, rate limits ---------------------
+    pii_roster_file: Path | None = Field(
+        None, description="Roster of known names (CSV with *name* columns, or one name per line) scrubbed "
+        "from every baseline before it is stored or trained. Never pass names as flow parameters.",
+    )
+    audit_salt: SecretStr = Field(
+        SecretStr("aivo-local-audit-salt"),
+        description="Salt of the sha256 student hashes in audit records and deletion tombstones; set a "
+        "secret value in production and never change it (old records would no longer match).",
+    )
+    retention_policy_file: Path | None = Field(
+        None, description="Retention policy (TTL per data category, YAML); default retention.yaml in the repo.",
+    )
+    mlflow_backend_store_uri: str | None = Field(
+        None, description="MLflow's backend database, for permanent deletion of a forgotten student's runs "
+        "(MLflow's API only soft-deletes them); default: the local stack's sqlite file under the data dir.",
+    )
+    ratelimit_storage_uri: str = Field(
+        "memory://", description="Rate-limit counters: 'memory://' (one process) or 'redis://host:6379' "
+        "(shared by every endpoint replica).",
+    )
+    ratelimit_api_key: str = Field("600/minute", description="Requests per API key (limits syntax).")
+    ratelimit_student: str = Field("60/minute", description="Requests per student.")
+    ratelimit_ip: str = Field("120/minute", description="Requests per client IP.")
+    ratelimit_clone_start: str = Field(
+        "3/hour;10/day", description="Clone starts per student (and per API key): a clone costs minutes of compute.",
+    )
 
     @field_validator("api_keys", mode="before")
     @classmethod

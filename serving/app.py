@@ -1,11 +1,19 @@
 """The AIVO Brain HTTP endpoint (LitServe).
 
-Routes so far:
-- ``GET /health``: 200 with device, GPU name/memory when present, base model,
-  once the model is loaded; 503 while it loads.
-- ``POST /v1/generate``: {prompt, context{student_id, grade, ...}, mode,
-  max_tokens, temperature} -> {response, student_id, adapter_version, usage, ...},
-  answered by the base model under the student-aware system prompt.
+Routes (shapes in docs/serving.md):
+- ``POST /v1/generate``, ``POST /v1/generate/stream`` (server-sent events)
+- ``POST /v1/chat/completions``, ``GET /v1/models`` (OpenAI-compatible)
+- ``POST /v1/assess``
+- ``POST /v1/clone/start``, ``GET /v1/clone/{run_id}/status`` (through Prefect's REST API)
+- ``POST /v1/moderate`` (the LitServe API: text -> moderation verdict, batched in its worker)
+- ``POST /v1/students/{student_id}/forget``
+- ``GET /health``
+
+Generation runs in the continuous-batching engine (serving/engine.py) inside
+this process: every route's requests share one batch, each row with its own
+student's adapter, and a client that disconnects frees its row at the next
+step. LitServe runs the HTTP server (uvicorn in a thread of this process, so
+the routes and the engine share memory) and the moderation worker.
 
 Bad input gets a 4xx whose ``error.message`` names the field and the problem.
 
@@ -14,109 +22,107 @@ Run as: ``python -m serving.app`` (or ``aivo serve``); host/port from
 """
 
 
-import hmac
+import asyncio
 import json
 import logging
+import threading
 import time
+import uuid
 from pathlib import Path
+from typing import Any, Literal
 
 import litserve as ls
 import torch
 from fastapi import Depends, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-import contextlib
-import dataclasses
-
-from brain.generate import generate
 from brain.models import EMBEDDED, MANIFEST, TINY, resolve_device
 from brain.prompts import build_messages
-from brain.schemas import GenerationRequest
+from brain.schemas import GenerationRequest, Mode, StudentId, StudentProfile
 from brain.settings import Settings, get_settings
-from registry.brain import load_brain
-from serving.adapters import AdapterCache
+from serving.auth import AuthError, Principal, Tenants, authenticate
 
 log = logging.getLogger("aivo.serving")
-_bearer = HTTPBearer(auto_error=False)
+
+BRAIN_MODEL_ID = "aivo-brain"
 
 
-def check_api_key(settings: Settings, credentials: HTTPAuthorizationCredentials | None) -> None:
-    """401 unless the bearer token is one of the configured keys (no keys configured: open)."""
-    if not settings.api_keys:
-        return
-    if credentials is None:
-        raise HTTPException(401, "missing API key: send 'Authorization: Bearer <key>'")
-    given = credentials.credentials.encode()
-    if not any(hmac.compare_digest(given, k.get_secret_value().encode()) for k in settings.api_keys):
-        raise HTTPException(401, "invalid API key")
+# -- request shapes of the OpenAI-compatible routes ---------------------------------------
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    role: Literal["system", "user", "assistant", "developer"]
+    content: str | list[dict[str, Any]]
+
+    def text(self) -> str:
+        if isinstance(self.content, str):
+            return self.content
+        return "".join(part.get("text", "") for part in self.content if part.get("type") == "text")
 
 
-class BrainAPI(ls.LitAPI):
-    """Student-aware generation with the base model."""
+class StreamOptions(BaseModel):
+    include_usage: bool = False
 
-    def __init__(self, settings: Settings | None = None, **kwargs):
-        super().__init__(api_path="/v1/generate", **kwargs)
-        self.settings = settings or get_settings()
 
-    # Runs in the HTTP server process as a FastAPI dependency of the route.
-    def authorize(self, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)):
-        check_api_key(self.settings, credentials)
+class ChatCompletionRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    model: str = Field(description="'student-<id>' for a student's clone, 'aivo-brain' for the base model")
+    messages: list[ChatMessage] = Field(min_length=1, max_length=100)
+    user: StudentId | None = Field(None, description="The student id (OpenAI's end-user field)")
+    max_tokens: int | None = Field(None, ge=1, le=4096)
+    max_completion_tokens: int | None = Field(None, ge=1, le=4096)
+    temperature: float = Field(0.7, ge=0.0, le=2.0)
+    top_p: float = Field(0.95, gt=0.0, le=1.0)
+    n: int = Field(1, ge=1, le=1, description="only 1 is supported")
+    seed: int | None = None
+    stream: bool = False
+    stream_options: StreamOptions | None = None
+    mode: Mode = Mode.tutor
 
-    # Everything below runs in the inference worker process.
-    def setup(self, device):
-        self.brain, self.brain_version = load_brain(self.settings)
-        self.adapters = AdapterCache(self.settings, self.brain.model, self.brain_version.version,
-                                     max_bytes=self.settings.adapter_cache_bytes)
+    @field_validator("messages")
+    @classmethod
+    def _has_user(cls, messages: list[ChatMessage]) -> list[ChatMessage]:
+        if messages[-1].role != "user" or not messages[-1].text().strip():
+            raise ValueError("the last message must be a non-empty 'user' message")
+        return messages
 
-    def decode_request(self, request: GenerationRequest):
-        if len(request.prompt) > self.settings.max_prompt_chars:
-            raise HTTPException(
-                413,
-                f"prompt is {len(request.prompt)} characters; the limit is {self.settings.max_prompt_chars}",
-            )
-        if request.max_tokens > self.settings.max_new_tokens:
-            raise HTTPException(
-                422, f"max_tokens must be at most {self.settings.max_new_tokens}, got {request.max_tokens}"
-            )
-        return request
 
-    def predict(self, request: GenerationRequest):
-        start = time.perf_counter()
-        profile = request.context.profile()
-        messages = build_messages(profile, request.prompt, request.mode)
-        choice = self.adapters.choose(request.context.student_id)
-        peft = self.adapters.peft_model
-        if choice.adapter_name is not None:
-            peft.set_adapter(choice.adapter_name)
-            model, scope = dataclasses.replace(self.brain, model=peft), contextlib.nullcontext()
-        elif peft is not None:
-            model, scope = dataclasses.replace(self.brain, model=peft), peft.disable_adapter()
-        else:
-            model, scope = self.brain, contextlib.nullcontext()
-        with scope:
-            out = generate(model, messages, request.max_tokens, request.temperature)
-        return request, out, choice, time.perf_counter() - start
+class CloneStartRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    baseline: dict[str, Any] = Field(description="The baseline assessment (schema: brain.schemas.Baseline)")
+    require_review: bool = False
 
-    def encode_response(self, output):
-        request, out, choice, seconds = output
-        return {
-            "response": out.text,
-            "student_id": request.context.student_id,
-            "mode": request.mode.value,
-            "base_model": self.brain.name,
-            "brain_version": self.brain_version.version,
-            "adapter_version": choice.version,
-            "served_by": choice.note,
-            "finish_reason": out.finish_reason,
-            "usage": {
-                "prompt_tokens": out.prompt_tokens,
-                "completion_tokens": out.completion_tokens,
-                "total_tokens": out.prompt_tokens + out.completion_tokens,
-            },
-            "latency_ms": round(seconds * 1000, 1),
-        }
+
+class ForgetRequest(BaseModel):
+    reason: str = Field("parent request", max_length=200)
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+def _error(status: int, message: str, kind: str | None = None, headers: dict | None = None) -> JSONResponse:
+    kind = kind or ("invalid_request_error" if status < 500 else "server_error")
+    return JSONResponse(status_code=status, content={"error": {"message": message, "type": kind}},
+                        headers=headers)
+
+
+def _validation_message(exc: RequestValidationError) -> tuple[str, list]:
+    """One readable line naming each wrong field, plus pydantic's list."""
+    parts = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p != "body"]
+        msg = err.get("msg", "invalid")
+        if err.get("type") == "json_invalid":
+            msg = f"malformed JSON body: {err.get('ctx', {}).get('error', msg)}"
+        elif not loc:
+            msg = "request body must be a JSON object (send Content-Type: application/json)"
+        elif err.get("type") == "missing":
+            msg = "field required"
+        msg = msg.removeprefix("Value error, ")
+        parts.append(f"{'.'.join(loc)}: {msg}" if loc and err.get("type") != "json_invalid" else msg)
+    clean = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
+    return "; ".join(parts) or "invalid request", clean
 
 
 class BodySizeLimit:
@@ -156,80 +162,186 @@ class BodySizeLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-def _validation_message(exc: RequestValidationError) -> tuple[str, list]:
-    """One readable line naming each wrong field, plus pydantic's list."""
-    parts = []
-    for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ()) if p != "body"]
-        msg = err.get("msg", "invalid")
-        if err.get("type") == "json_invalid":
-            msg = f"malformed JSON body: {err.get('ctx', {}).get('error', msg)}"
-        elif not loc:
-            msg = "request body must be a JSON object (send Content-Type: application/json)"
-        elif err.get("type") == "missing":
-            msg = "field required"
-        msg = msg.removeprefix("Value error, ")
-        parts.append(f"{'.'.join(loc)}: {msg}" if loc and err.get("type") != "json_invalid" else msg)
-    clean = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
-    return "; ".join(parts) or "invalid request", clean
+# -- the moderation API (LitServe worker) ----------------------------------------------------
+
+class ModerationRequest(BaseModel):
+    text: str = Field(min_length=1, max_length=20000)
+    direction: Literal["input", "output"] = "input"
 
 
-def _health_payload(settings: Settings, server: ls.LitServer) -> tuple[int, dict]:
-    ready = bool(server.workers_setup_status) and all(
-        v == ls.utils.WorkerSetupStatus.READY for v in server.workers_setup_status.values()
-    )
-    device = resolve_device(settings)
-    body: dict = {
-        "status": "ok" if ready else "loading",
-        "base_model": settings.base_model,
-        "device": device.type,
-        "torch_threads": settings.cpu_threads() if device.type == "cpu" else None,
-    }
-    if device.type == "cuda":
-        props = torch.cuda.get_device_properties(0)
-        body["gpu"] = {"name": props.name, "memory_total_mb": props.total_memory // 2**20}
-    if settings.base_model in (EMBEDDED, TINY):
-        manifest = Path(settings.model_cache_dir) / settings.base_model / MANIFEST
-        if manifest.exists():
-            body["base_model_sha256"] = json.loads(manifest.read_text())["weights_sha256"]
-    return (200 if ready else 503), body
+class ModerationAPI(ls.LitAPI):
+    """``POST /v1/moderate``: apps check a text (a student's message before sending, a page before showing)."""
+
+    def __init__(self, settings: Settings, **kwargs):
+        super().__init__(api_path="/v1/moderate", max_batch_size=16, batch_timeout=0.01, **kwargs)
+        self.settings = settings
+
+    def authorize(self, request: Request):
+        try:
+            authenticate(self.settings, Tenants.for_settings(self.settings), request.headers.get("authorization"))
+        except AuthError as exc:
+            raise HTTPException(exc.status, exc.message) from None
+
+    def setup(self, device):
+        from brain.moderation import Moderator
+
+        self.moderator = Moderator(self.settings)
+
+    def decode_request(self, request: ModerationRequest):
+        return request
+
+    def predict(self, requests):
+        from brain.moderation import moderate_with
+
+        return [moderate_with(self.moderator, r.text, r.direction) for r in requests]
+
+    def encode_response(self, verdict):
+        return {"allowed": verdict.allowed, "action": verdict.action, "categories": list(verdict.categories),
+                "message": None if verdict.allowed else verdict.message}
 
 
-def build_server(settings: Settings | None = None) -> ls.LitServer:
+# -- the service: engine + registry + policies, shared by the routes --------------------------
+
+class Service:
+    """Everything the routes share; the model loads in a background thread (``/health`` says 'loading')."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.tenants = Tenants.for_settings(settings)
+        self.engine = None
+        self.brain = None
+        self.brain_version = None
+        self.error: str | None = None
+        self.started = time.time()
+        self._ready = threading.Event()
+
+    def load(self) -> None:
+        try:
+            from registry.brain import load_brain
+            from serving.adapters import AdapterResolver
+            from serving.engine import Engine
+
+            torch.set_grad_enabled(False)
+            self.brain, self.brain_version = load_brain(self.settings)
+            resolver = AdapterResolver(self.settings, self.brain_version.version)
+            ctx = getattr(self.brain.model.config, "max_position_embeddings", 4096) or 4096
+            self.engine = Engine(self.brain, resolver, max_batch=self.settings.serving_max_batch,
+                                 slots=self.settings.adapter_slots, cache_bytes=self.settings.adapter_cache_bytes,
+                                 max_context=min(int(ctx), 8192)).start()
+        except Exception as exc:  # noqa: BLE001 - reported by /health
+            log.exception("loading the brain failed")
+            self.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            self._ready.set()
+
+    @property
+    def ready(self) -> bool:
+        return self.engine is not None
+
+    def require_ready(self) -> None:
+        if not self.ready:
+            raise HTTPException(503, self.error or "the model is still loading; retry in a few seconds")
+
+    # -- identity ---------------------------------------------------------------
+    def principal(self, request: Request) -> Principal:
+        try:
+            return authenticate(self.settings, self.tenants, request.headers.get("authorization"))
+        except AuthError as exc:
+            raise HTTPException(exc.status, exc.message) from None
+
+    @staticmethod
+    def check_student(principal: Principal, student_id: str) -> None:
+        try:
+            principal.check_student(student_id)
+        except AuthError as exc:
+            raise HTTPException(exc.status, exc.message) from None
+
+    def check_limits(self, request: Request, principal: Principal, student_id: str | None, scope: str = "request"):
+        limiter = getattr(self, "limiter", None)
+        if limiter is None:
+            return
+        from serving.ratelimit import RateLimited
+
+        try:
+            limiter.check_request(scope=scope, api_key=principal.key_id or principal.kind,
+                                  student_id=student_id, ip=request.client.host if request.client else "-")
+        except RateLimited as exc:
+            raise HTTPException(429, f"rate limit exceeded ({exc.scope}); retry in {exc.retry_after}s",
+                                headers={"Retry-After": str(exc.retry_after)}) from None
+
+    # -- prompts ------------------------------------------------------------------
+    def encode(self, messages: list[dict[str, str]]) -> list[int]:
+        return self.brain.tokenizer.apply_chat_template(messages, add_generation_prompt=True,
+                                                        return_dict=True)["input_ids"]
+
+
+def _usage(done) -> dict:
+    return {"prompt_tokens": done.prompt_tokens, "completion_tokens": done.completion_tokens,
+            "total_tokens": done.prompt_tokens + done.completion_tokens}
+
+
+async def _watch_disconnect(request: Request, stream) -> None:
+    """Cancel the engine row when the client goes away (non-streamed requests)."""
+    while not stream.cancelled.is_set():
+        if await request.is_disconnected():
+            stream.cancel()
+            return
+        await asyncio.sleep(0.25)
+
+
+async def run_to_end(service: "Service", request: Request, engine_request, on_text=None):
+    """Submit to the engine and collect (choice, text, finished); cancels the row if the client leaves."""
+    from serving.engine import Finished
+
+    stream = service.engine.submit(engine_request, loop=asyncio.get_running_loop())
+    watcher = asyncio.create_task(_watch_disconnect(request, stream))
+    choice, pieces, done = None, [], None
+    try:
+        async for kind, value in stream.aevents():
+            if kind == "start":
+                choice = value
+            elif kind == "text":
+                pieces.append(value)
+                if on_text is not None and on_text("".join(pieces)) is False:
+                    stream.cancel()
+            elif kind == "end":
+                done = value
+    finally:
+        watcher.cancel()
+        stream.cancel()
+    if done is None:  # pragma: no cover - the engine always ends a stream
+        done = Finished("error", len(engine_request.prompt_ids), 0, "", None, 0.0, "no result")
+    return choice, "".join(pieces).strip(), done
+
+
+def build_server(settings: Settings | None = None, service: Service | None = None) -> ls.LitServer:
+    from serving import routes
+
     settings = settings or get_settings()
+    service = service or Service(settings)
     server = ls.LitServer(
-        BrainAPI(settings),
-        accelerator="cuda" if resolve_device(settings).type == "cuda" else "cpu",
+        ModerationAPI(settings),
+        accelerator="cpu",
         devices=1,
         workers_per_device=1,
-        timeout=300,
+        timeout=60,
         healthcheck_path="/litserve/health",
     )
-
     server.app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    server.app.state.service = service
 
     @server.app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
         message, details = _validation_message(exc)
-        return JSONResponse(
-            status_code=422,
-            content={"error": {"message": message, "type": "invalid_request_error"}, "detail": details},
-        )
+        return JSONResponse(status_code=422, content={
+            "error": {"message": message, "type": "invalid_request_error"}, "detail": details})
 
     @server.app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException):
-        return JSONResponse(
-            status_code=exc.status_code,
-            content={"error": {"message": str(exc.detail), "type": "invalid_request_error"
-                               if exc.status_code < 500 else "server_error"}, "detail": exc.detail},
-            headers=getattr(exc, "headers", None),
-        )
+        kind = {401: "authentication_error", 403: "permission_error", 429: "rate_limit_error"}.get(exc.status_code)
+        return _error(exc.status_code, str(exc.detail), kind, getattr(exc, "headers", None))
 
-    @server.app.get("/health")
-    async def health():
-        status, body = _health_payload(settings, server)
-        return JSONResponse(status_code=status, content=body)
-
+    routes.register(server, service)
     return server
 
 
@@ -237,13 +349,17 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     import os
 
-    # A registry lookup sits on the request path: fail fast (and serve the base) rather than retry for minutes.
+    # A registry lookup sits on a student's first request: fail fast (and serve the base) rather than retry.
     os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1")
     os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "5")
     settings = get_settings()
-    server = build_server(settings)
-    server.run(host=settings.endpoint_host, port=settings.endpoint_port,
-               generate_client_file=False, log_level="warning")
+    service = Service(settings)
+    if not settings.api_keys and not service.tenants.configured():
+        log.warning("no API keys and no tenants configured: the endpoint is OPEN (local development only)")
+    threading.Thread(target=service.load, name="aivo-load", daemon=True).start()
+    server = build_server(settings, service)
+    server.run(host=settings.endpoint_host, port=settings.endpoint_port, generate_client_file=False,
+               log_level="warning", api_server_worker_type="thread")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,573 @@
+"""The endpoint's routes: generation (plain, SSE, OpenAI chat), models, assessment, clones, forget, health.
+
+Every generation route goes through the same steps: authenticate the key ->
+the student must be on the key's roster -> rate limits -> moderation of the
+input -> engine (the student's adapter) with the output moderated as it
+streams -> moderation of the whole output -> mode check (tutor does not give
+away the answer) -> response naming the adapter version used.
+"""
+
+import asyncio
+import hashlib
+import json
+import logging
+import time
+import uuid
+
+import httpx
+import torch
+from fastapi import HTTPException, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from brain.models import EMBEDDED, MANIFEST, TINY, resolve_device
+from brain.prompts import build_messages
+from brain.schemas import GenerationRequest, Mode, StudentProfile
+from serving.app import (
+    BRAIN_MODEL_ID,
+    ChatCompletionRequest,
+    CloneStartRequest,
+    ForgetRequest,
+    Service,
+    _usage,
+    run_to_end,
+)
+from serving.engine import EngineRequest
+
+log = logging.getLogger("aivo.serving")
+
+
+def student_hash(student_id: str | None) -> str:
+    return hashlib.sha256((student_id or "-").encode()).hexdigest()[:16]
+
+
+# -- safety glue -----------------------------------------------------------------------
+
+def moderate(text: str, direction: str):
+    from brain.moderation import moderate as _moderate
+
+    return _moderate(text, direction=direction)
+
+
+def _safety(verdict) -> dict | None:
+    if verdict is None:
+        return None
+    return {"allowed": verdict.allowed, "action": verdict.action, "categories": list(verdict.categories)}
+
+
+def guard_input(service: Service, text: str, student_id: str | None):
+    verdict = moderate(text, "input")
+    if not verdict.allowed and verdict.action == "support":
+        from brain.moderation import escalate
+
+        escalate(service.settings, student_id=student_id, categories=list(verdict.categories), direction="input")
+    if not verdict.allowed:
+        log.warning("input blocked: student=%s categories=%s", student_hash(student_id), ",".join(verdict.categories))
+    return verdict
+
+
+def stream_guard():
+    from brain.moderation import StreamModerator
+
+    return StreamModerator()
+
+
+def mode_check(mode: Mode, prompt: str, text: str, profile: StudentProfile | None):
+    try:
+        from serving.modes import check_output
+    except ImportError:  # pragma: no cover
+        return text, None
+    result = check_output(mode, prompt, text, profile)
+    if result.ok:
+        return text, None
+    return (result.fixed_text or text), list(result.problems)
+
+
+# -- generation core -----------------------------------------------------------------------
+
+class Job:
+    """One prepared generation: who, what, with which limits."""
+
+    def __init__(self, student_id, profile, messages, mode, max_tokens, temperature, top_p=0.95, seed=None,
+                 use_adapter=True, user_text=""):
+        self.student_id, self.profile, self.messages, self.mode = student_id, profile, messages, mode
+        self.max_tokens, self.temperature, self.top_p, self.seed = max_tokens, temperature, top_p, seed
+        self.use_adapter, self.user_text = use_adapter, user_text
+
+
+def _check_sizes(service: Service, prompt: str, max_tokens: int) -> None:
+    s = service.settings
+    if len(prompt) > s.max_prompt_chars:
+        raise HTTPException(413, f"prompt is {len(prompt)} characters; the limit is {s.max_prompt_chars}")
+    if max_tokens > s.max_new_tokens:
+        raise HTTPException(422, f"max_tokens must be at most {s.max_new_tokens}, got {max_tokens}")
+
+
+def _engine_request(service: Service, job: Job) -> EngineRequest:
+    ids = service.encode(job.messages)
+    if len(ids) + job.max_tokens > service.engine.max_context:
+        raise HTTPException(413, f"prompt of {len(ids)} tokens plus max_tokens {job.max_tokens} is over the "
+                                 f"model's context of {service.engine.max_context} tokens")
+    return EngineRequest(prompt_ids=ids, max_tokens=job.max_tokens, temperature=job.temperature, top_p=job.top_p,
+                         seed=job.seed, student_id=job.student_id, use_adapter=job.use_adapter)
+
+
+def _served(service: Service, choice) -> dict:
+    return {"adapter_version": choice.version if choice else None,
+            "served_by": choice.note if choice else "safety: not generated",
+            "brain_version": service.brain_version.version if service.brain_version else None,
+            "base_model": service.brain.name if service.brain else service.settings.base_model}
+
+
+async def generate_once(service: Service, request: Request, job: Job) -> dict:
+    """Run a job to the end: {text, choice, finished, safety, mode_problems, finish_reason}."""
+    verdict_in = guard_input(service, job.user_text, job.student_id)
+    if not verdict_in.allowed:
+        return {"text": verdict_in.message, "choice": None, "finished": None, "finish_reason": "content_filter",
+                "safety": {"input": _safety(verdict_in), "output": None}, "mode_problems": None}
+    guard = stream_guard()
+    hit = {}
+
+    def on_text(text):
+        verdict = guard.check(text)
+        if verdict is not None and not verdict.allowed:
+            hit["verdict"] = verdict
+            return False
+        return True
+
+    choice, text, done = await run_to_end(service, request, _engine_request(service, job), on_text)
+    if done.finish_reason == "error":
+        raise HTTPException(500, f"generation failed: {done.error}")
+    verdict_out = hit.get("verdict") or moderate(text, "output")
+    finish = done.finish_reason
+    problems = None
+    if not verdict_out.allowed:
+        text, finish = verdict_out.message, "content_filter"
+        log.warning("output blocked: student=%s categories=%s", student_hash(job.student_id),
+                    ",".join(verdict_out.categories))
+    else:
+        text, problems = mode_check(job.mode, job.user_text, text, job.profile)
+    return {"text": text, "choice": choice, "finished": done, "finish_reason": finish,
+            "safety": {"input": _safety(verdict_in), "output": _safety(verdict_out)}, "mode_problems": problems}
+
+
+async def stream_events(service: Service, request: Request, job: Job):
+    """Yield (kind, payload): ("start", served) ("text", str) ("replace", str) ("end", {...})."""
+    verdict_in = guard_input(service, job.user_text, job.student_id)
+    if not verdict_in.allowed:
+        yield "start", _served(service, None)
+        yield "text", verdict_in.message
+        yield "end", {"finish_reason": "content_filter", "usage": None,
+                      "safety": {"input": _safety(verdict_in), "output": None}}
+        return
+    ereq = _engine_request(service, job)
+    stream = service.engine.submit(ereq, loop=asyncio.get_running_loop())
+    guard = stream_guard()
+    sent, pending = "", ""
+    tutor = job.mode == Mode.tutor
+    try:
+        async for kind, value in stream.aevents():
+            if kind == "start":
+                yield "start", _served(service, value)
+            elif kind == "text":
+                pending += value
+                verdict = guard.check(sent + pending)
+                if verdict is not None and not verdict.allowed:
+                    stream.cancel()
+                    yield "replace", verdict.message
+                    yield "end", {"finish_reason": "content_filter", "usage": None,
+                                  "safety": {"input": _safety(verdict_in), "output": _safety(verdict)}}
+                    return
+                # Tutor answers go out a sentence at a time, each checked for a give-away first.
+                if tutor and not any(pending.rstrip().endswith(m) for m in (".", "?", "!", "\n")):
+                    continue
+                if tutor:
+                    fixed, problems = mode_check(job.mode, job.user_text, sent + pending, job.profile)
+                    if problems:
+                        stream.cancel()
+                        rest = fixed[len(sent):] if fixed.startswith(sent) else None
+                        if rest is None:
+                            yield "replace", fixed
+                        elif rest:
+                            yield "text", rest
+                        yield "end", {"finish_reason": "stop", "usage": None, "mode_problems": problems,
+                                      "safety": {"input": _safety(verdict_in), "output": None}}
+                        return
+                yield "text", pending
+                sent, pending = sent + pending, ""
+            elif kind == "end":
+                done = value
+                if done.finish_reason == "error":
+                    yield "end", {"finish_reason": "error", "error": done.error, "usage": _usage(done)}
+                    return
+                verdict = moderate(sent + pending, "output")
+                if not verdict.allowed:
+                    yield "replace", verdict.message
+                    yield "end", {"finish_reason": "content_filter", "usage": _usage(done),
+                                  "safety": {"input": _safety(verdict_in), "output": _safety(verdict)}}
+                    return
+                problems = None
+                if pending:
+                    fixed, problems = mode_check(job.mode, job.user_text, sent + pending, job.profile)
+                    if problems and fixed.startswith(sent):
+                        pending = fixed[len(sent):]
+                    yield "text", pending
+                yield "end", {"finish_reason": done.finish_reason, "usage": _usage(done), "mode_problems": problems,
+                              "ttft_ms": round(done.ttft_s * 1000, 1) if done.ttft_s else None,
+                              "safety": {"input": _safety(verdict_in), "output": _safety(verdict)}}
+                return
+    finally:
+        stream.cancel()  # the client went away (or we are done): free the row
+
+
+def _sse(obj) -> str:
+    return f"data: {json.dumps(obj)}\n\n"
+
+
+# -- routes ----------------------------------------------------------------------------------
+
+def register(server, service: Service) -> None:
+    app = server.app
+    settings = service.settings
+
+    def job_from_generate(request: Request, body: GenerationRequest):
+        service.require_ready()
+        principal = service.principal(request)
+        sid = body.context.student_id
+        service.check_student(principal, sid)
+        service.check_limits(request, principal, sid)
+        _check_sizes(service, body.prompt, body.max_tokens)
+        profile = body.context.profile()
+        messages = build_messages(profile, body.prompt, body.mode)
+        return Job(sid, profile, messages, body.mode, body.max_tokens, body.temperature, user_text=body.prompt)
+
+    @app.post("/v1/generate")
+    async def generate(body: GenerationRequest, request: Request):
+        start = time.perf_counter()
+        job = job_from_generate(request, body)
+        out = await generate_once(service, request, job)
+        done = out["finished"]
+        return {
+            "response": out["text"], "student_id": job.student_id, "mode": job.mode.value,
+            **_served(service, out["choice"]),
+            "finish_reason": out["finish_reason"],
+            "usage": _usage(done) if done else {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+            "safety": out["safety"], "mode_check": out["mode_problems"],
+            "latency_ms": round((time.perf_counter() - start) * 1000, 1),
+        }
+
+    @app.post("/v1/generate/stream")
+    async def generate_stream(body: GenerationRequest, request: Request):
+        job = job_from_generate(request, body)
+
+        async def events():
+            async for kind, value in stream_events(service, request, job):
+                if kind == "start":
+                    yield _sse({"type": "start", "student_id": job.student_id, "mode": job.mode.value, **value})
+                elif kind == "text":
+                    yield _sse({"type": "token", "token": value})
+                elif kind == "replace":
+                    yield _sse({"type": "replace", "text": value})
+                elif kind == "end":
+                    yield _sse({"type": "done", "done": True, "student_id": job.student_id, **value})
+            yield "data: [DONE]\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    # -- OpenAI-compatible ------------------------------------------------------------
+    def job_from_chat(request: Request, body: ChatCompletionRequest):
+        service.require_ready()
+        principal = service.principal(request)
+        if body.model.startswith("student-"):
+            sid = body.model[len("student-"):]
+            if body.user and body.user != sid:
+                raise HTTPException(400, f"model {body.model!r} and user {body.user!r} name different students")
+            use_adapter = True
+        elif body.model == BRAIN_MODEL_ID:
+            sid, use_adapter = body.user, False
+        else:
+            raise HTTPException(404, f"model {body.model!r} does not exist: use 'student-<id>' or '{BRAIN_MODEL_ID}'"
+                                     " (GET /v1/models lists yours)")
+        if sid is None:
+            raise HTTPException(400, "name the student: model 'student-<id>' or the 'user' field")
+        service.check_student(principal, sid)
+        service.check_limits(request, principal, sid)
+        max_tokens = body.max_completion_tokens or body.max_tokens or 256
+        last = body.messages[-1].text()
+        _check_sizes(service, "".join(m.text() for m in body.messages), max_tokens)
+        profile = principal.profile(sid) or StudentProfile(student_id=sid, grade=5)
+        system = build_messages(profile, last, body.mode)[0]
+        app_system = [m.text() for m in body.messages if m.role in ("system", "developer")]
+        if app_system:
+            system = {"role": "system", "content": system["content"] + "\n" + "\n".join(app_system)}
+        turns = [{"role": m.role, "content": m.text()} for m in body.messages if m.role in ("user", "assistant")]
+        return Job(sid, profile, [system] + turns, body.mode, max_tokens, body.temperature, body.top_p, body.seed,
+                   use_adapter=use_adapter, user_text=last)
+
+    def fingerprint(served: dict) -> str:
+        v = served.get("adapter_version")
+        return f"brain-{served.get('brain_version')}" + (f"-adapter-v{v}" if v else "-base")
+
+    @app.post("/v1/chat/completions")
+    async def chat_completions(body: ChatCompletionRequest, request: Request):
+        job = job_from_chat(request, body)
+        cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
+        if not body.stream:
+            out = await generate_once(service, request, job)
+            served = _served(service, out["choice"])
+            done = out["finished"]
+            return {
+                "id": cid, "object": "chat.completion", "created": created, "model": body.model,
+                "system_fingerprint": fingerprint(served),
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": out["text"]},
+                             "finish_reason": "length" if out["finish_reason"] == "length" else
+                             ("content_filter" if out["finish_reason"] == "content_filter" else "stop")}],
+                "usage": _usage(done) if done else {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+                "aivo": {**served, "student_id": job.student_id, "safety": out["safety"],
+                         "mode_check": out["mode_problems"]},
+            }
+        include_usage = bool(body.stream_options and body.stream_options.include_usage)
+
+        async def events():
+            served = {}
+
+            def chunk(delta, finish=None, extra=None):
+                obj = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": body.model,
+                       "system_fingerprint": fingerprint(served),
+                       "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+                if extra:
+                    obj.update(extra)
+                return _sse(obj)
+
+            async for kind, value in stream_events(service, request, job):
+                if kind == "start":
+                    served = value
+                    yield chunk({"role": "assistant", "content": ""}, extra={"aivo": {**served,
+                                                                                      "student_id": job.student_id}})
+                elif kind == "text":
+                    yield chunk({"content": value})
+                elif kind == "replace":
+                    yield chunk({"content": value}, extra={"aivo": {"replace": True}})
+                elif kind == "end":
+                    finish = value["finish_reason"]
+                    finish = finish if finish in ("length", "content_filter") else "stop"
+                    yield chunk({}, finish, extra={"aivo": {"safety": value.get("safety"),
+                                                            "mode_check": value.get("mode_problems")}})
+                    if include_usage:
+                        usage = value.get("usage") or {"prompt_tokens": 0, "completion_tokens": 0,
+                                                       "total_tokens": 0}
+                        yield _sse({"id": cid, "object": "chat.completion.chunk", "created": created,
+                                    "model": body.model, "system_fingerprint": fingerprint(served),
+                                    "choices": [], "usage": usage})
+            yield "data: [DONE]\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    @app.get("/v1/models")
+    async def models(request: Request):
+        principal = service.principal(request)
+        created = int(service.started)
+        if principal.all_students:
+            from registry.adapters import registered_students
+
+            try:
+                students = await asyncio.to_thread(registered_students, settings)
+            except Exception:  # noqa: BLE001
+                students = []
+        else:
+            students = sorted(principal.roster)
+        data = [{"id": BRAIN_MODEL_ID, "object": "model", "created": created, "owned_by": "aivo"}]
+        data += [{"id": f"student-{s}", "object": "model", "created": created, "owned_by": principal.tenant_id
+                  or "aivo"} for s in students]
+        return {"object": "list", "data": data}
+
+    # -- assessment ----------------------------------------------------------------------
+    @app.post("/v1/assess")
+    async def assess_route(request: Request):
+        from serving.assess import AssessRequest, assess
+
+        service.require_ready()
+        raw = await _json_body(request)
+        try:
+            body = AssessRequest.model_validate(raw)
+        except Exception as exc:  # pydantic.ValidationError
+            from fastapi.exceptions import RequestValidationError
+
+            raise RequestValidationError(exc.errors()) from None
+        principal = service.principal(request)
+        sid = body.context.student_id
+        service.check_student(principal, sid)
+        service.check_limits(request, principal, sid)
+        verdict_in = guard_input(service, body.student_answer, sid)
+        if not verdict_in.allowed:
+            return {"student_id": sid, "score": 0.0, "correct": False, "feedback": verdict_in.message,
+                    "method": "safety", "adapter_version": None, "safety": {"input": _safety(verdict_in)}}
+        used = {}
+
+        def generate_fn(messages, max_new_tokens):
+            ids = service.encode(messages)
+            choice, done = service.engine.generate(EngineRequest(ids, max_new_tokens, 0.0, student_id=sid), 120)
+            used["choice"] = choice
+            return done.text
+
+        result = await asyncio.to_thread(assess, body, generate_fn)
+        out = result.model_dump(mode="json")
+        verdict_out = moderate(out.get("feedback", ""), "output")
+        if not verdict_out.allowed:
+            out["feedback"] = verdict_out.message
+        return {**out, "student_id": sid, **_served(service, used.get("choice")),
+                "safety": {"input": _safety(verdict_in), "output": _safety(verdict_out)}}
+
+    # -- clones through Prefect ------------------------------------------------------------
+    @app.post("/v1/clone/start")
+    async def clone_start(body: CloneStartRequest, request: Request):
+        from brain.schemas import Baseline
+
+        principal = service.principal(request)
+        try:
+            baseline = Baseline.model_validate(body.baseline)
+        except Exception as exc:
+            from fastapi.exceptions import RequestValidationError
+
+            raise RequestValidationError([{**e, "loc": ("body", "baseline", *e.get("loc", ()))}
+                                          for e in exc.errors()]) from None
+        sid = baseline.student.student_id
+        service.check_student(principal, sid)
+        service.check_limits(request, principal, sid, scope="clone")
+        try:
+            from registry.consent import ConsentMissing, require
+
+            await asyncio.to_thread(require, settings, sid, "personalise")
+        except ImportError:  # pragma: no cover
+            pass
+        except ConsentMissing as exc:
+            raise HTTPException(403, str(exc)) from None
+        run = await asyncio.to_thread(_prefect_start_clone, settings, baseline, body.require_review)
+        return {"run_id": run["id"], "student_id": sid, "state": run.get("state_type"),
+                "status_url": f"/v1/clone/{run['id']}/status"}
+
+    @app.get("/v1/clone/{run_id}/status")
+    async def clone_status(run_id: str, request: Request):
+        principal = service.principal(request)
+        try:
+            uuid.UUID(run_id)
+        except ValueError:
+            raise HTTPException(422, f"run_id: {run_id!r} is not a flow run id (a UUID)") from None
+        status = await asyncio.to_thread(_prefect_clone_status, settings, run_id)
+        if status.get("student_id"):
+            service.check_student(principal, status["student_id"])
+        elif not principal.all_students:
+            raise HTTPException(403, "this run is not a clone of one of your students")
+        return status
+
+    # -- deletion ----------------------------------------------------------------------------
+    @app.post("/v1/students/{student_id}/forget")
+    async def forget(student_id: str, request: Request):
+        from registry.forget import forget_student
+
+        principal = service.principal(request)
+        service.check_student(principal, student_id)
+        report = await asyncio.to_thread(forget_student, settings, student_id, principal.actor)
+        if service.engine is not None:
+            service.engine.forget_student(student_id)
+        service.tenants.remove_student(student_id)
+        return {"student_id": student_id, "forgotten": True,
+                "report": report if isinstance(report, dict) else getattr(report, "to_dict", lambda: {})()}
+
+    # -- health ------------------------------------------------------------------------------
+    @app.get("/health")
+    async def health():
+        device = resolve_device(settings)
+        body = {
+            "status": "ok" if service.ready else ("error" if service.error else "loading"),
+            "base_model": settings.base_model,
+            "device": device.type,
+            "torch_threads": settings.cpu_threads() if device.type == "cpu" else None,
+            "auth": "open (no API keys or tenants configured)" if not settings.api_keys
+            and not service.tenants.configured() else "api keys",
+        }
+        if service.error:
+            body["error"] = service.error
+        if device.type == "cuda":
+            props = torch.cuda.get_device_properties(0)
+            body["gpu"] = {"name": props.name, "memory_total_mb": props.total_memory // 2**20,
+                           "memory_allocated_mb": torch.cuda.memory_allocated(0) // 2**20}
+        if settings.base_model in (EMBEDDED, TINY):
+            manifest = settings.model_cache_dir / settings.base_model / MANIFEST
+            if manifest.exists():
+                body["base_model_sha256"] = json.loads(manifest.read_text())["weights_sha256"]
+        if service.ready:
+            body["brain_version"] = service.brain_version.version
+            body["cache"] = service.engine.stats()
+        return JSONResponse(status_code=200 if service.ready else 503, content=body)
+
+
+async def _json_body(request: Request):
+    try:
+        return await request.json()
+    except Exception as exc:  # noqa: BLE001
+        raise HTTPException(422, f"malformed JSON body: {exc}") from None
+
+
+# -- Prefect REST (serving never imports prefect or flows/) -------------------------------------
+
+CLONE_DEPLOYMENT = "clone-student/clone-student"
+
+
+def _prefect(settings, method: str, path: str, **kw) -> httpx.Response:
+    try:
+        r = httpx.request(method, settings.prefect_api_url.rstrip("/") + path, timeout=15, **kw)
+    except httpx.HTTPError as exc:
+        raise HTTPException(503, f"Prefect API unreachable at {settings.prefect_api_url}: {exc}") from None
+    if r.status_code == 404:
+        raise HTTPException(404, f"Prefect: not found ({path})")
+    if r.status_code >= 400:
+        raise HTTPException(502, f"Prefect API error {r.status_code}: {r.text[:200]}")
+    return r
+
+
+def _prefect_start_clone(settings, baseline, require_review: bool) -> dict:
+    from registry import storage
+
+    # The baseline goes to S3 first (content-addressed); the run gets its URI, never the data itself.
+    body = storage.canonical_json(baseline.model_dump(mode="json"))
+    key = f"incoming/{baseline.student.student_id}/{storage.sha256_bytes(body)}.json"
+    storage.s3_client(settings).put_object(Bucket=settings.s3_bucket, Key=key, Body=body,
+                                           ContentType="application/json")
+    dep = _prefect(settings, "GET", f"/deployments/name/{CLONE_DEPLOYMENT}").json()
+    run = _prefect(settings, "POST", f"/deployments/{dep['id']}/create_flow_run", json={
+        "parameters": {"baseline_path": f"s3://{settings.s3_bucket}/{key}", "require_review": require_review},
+        "tags": ["clone", "api", f"student:{baseline.student.student_id}"],
+    }).json()
+    return {"id": run["id"], "state_type": (run.get("state") or {}).get("type")}
+
+
+def _prefect_clone_status(settings, run_id: str) -> dict:
+    run = _prefect(settings, "GET", f"/flow_runs/{run_id}").json()
+    student = next((t.split(":", 1)[1] for t in run.get("tags", []) if t.startswith("student:")), None)
+    state = run.get("state") or {}
+    out = {"run_id": run_id, "student_id": student, "state": state.get("type"), "state_name": state.get("name"),
+           "stage": None, "percent": 0.0, "mlflow_version": None}
+    arts = _prefect(settings, "POST", "/artifacts/filter", json={
+        "artifacts": {"flow_run_id": {"any_": [run_id]}}, "sort": "CREATED_DESC", "limit": 20}).json()
+    for art in arts:
+        if art.get("type") == "progress":
+            out["percent"] = float(art.get("data") or 0)
+            out["stage"] = art.get("description")
+            break
+    if state.get("type") == "COMPLETED":
+        out["percent"] = 100.0
+        for art in arts:
+            if art.get("type") == "markdown" and art.get("key", "").endswith("-report"):
+                out["report_key"] = art["key"]
+        try:
+            from registry.adapters import list_versions
+
+            if student:
+                versions = list_versions(settings, student)
+                if versions:
+                    out["mlflow_version"] = max(versions, key=lambda v: int(v.version)).version
+        except Exception:  # noqa: BLE001
+            log.exception("reading MLflow versions for run %s failed", run_id)
+    return out
