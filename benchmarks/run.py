@@ -6,7 +6,9 @@ servers started for the run (loopback, temporary data dir):
 - a cohort of 10 students (the 7 samples + 3 more ids), base loaded once;
 - adapter size, and adapter vs base eval loss for every student.
 
-Run as: ``make bench`` (all) or ``python -m benchmarks.run clone``.
+serving: the batching engine with many students' adapters (benchmarks/serving.py).
+
+Run as: ``make bench`` (all) or ``python -m benchmarks.run clone`` / ``serving``.
 """
 
 from __future__ import annotations
@@ -63,6 +65,12 @@ def bench_clone() -> dict:
         base = shared_base_model(settings)
         base_load = time.perf_counter() - t
 
+        from registry import consent  # sample students: consent recorded as for a demo
+
+        for sid in [p.stem for p in SAMPLES.glob("*.json")] + [f"bench-{i:04d}" for i in range(8, 11)]:
+            for purpose in consent.PURPOSES:
+                consent.grant(settings, sid, purpose, source="sample_data", actor="benchmark")
+
         t = time.perf_counter()
         one = clone_student(baseline_path=str(SAMPLES / "stu-0002.json"))
         one_seconds = time.perf_counter() - t
@@ -100,7 +108,17 @@ def bench_clone() -> dict:
     }
 
 
+def bench_serving() -> dict:
+    from benchmarks.serving import bench_serving as run
+
+    return run(_bench_settings)
+
+
 def _markdown(name: str, result: dict) -> str:
+    if name == "serving":
+        from benchmarks.serving import markdown
+
+        return markdown(result)
     if name != "clone":
         return "```json\n" + json.dumps(result, indent=2) + "\n```\n"
     one, co = result["one_clone"], result["cohort"]
@@ -122,7 +140,7 @@ def _markdown(name: str, result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-BENCHES = {"clone": bench_clone}
+BENCHES = {"clone": bench_clone, "serving": bench_serving}
 
 
 def main(names: list[str]) -> None:

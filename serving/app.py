@@ -191,9 +191,9 @@ class ModerationAPI(ls.LitAPI):
         return request
 
     def predict(self, requests):
-        from brain.moderation import moderate_with
+        from brain.moderation import moderate
 
-        return [moderate_with(self.moderator, r.text, r.direction) for r in requests]
+        return [moderate(r.text, r.direction, moderator=self.moderator, route="moderate") for r in requests]
 
     def encode_response(self, verdict):
         return {"allowed": verdict.allowed, "action": verdict.action, "categories": list(verdict.categories),
@@ -214,6 +214,9 @@ class Service:
         self.error: str | None = None
         self.started = time.time()
         self._ready = threading.Event()
+        from serving.ratelimit import RateLimiter
+
+        self.limiter = RateLimiter(settings)
 
     def load(self) -> None:
         try:
@@ -302,7 +305,7 @@ async def run_to_end(service: "Service", request: Request, engine_request, on_te
                 choice = value
             elif kind == "text":
                 pieces.append(value)
-                if on_text is not None and on_text("".join(pieces)) is False:
+                if on_text is not None and on_text(value) is False:
                     stream.cancel()
             elif kind == "end":
                 done = value

@@ -50,6 +50,7 @@ class EngineRequest:
     seed: int | None = None
     student_id: str | None = None  # whose adapter; None = the base model
     use_adapter: bool = True  # False: the base model even when the student has an adapter
+    ignore_eos: bool = False  # benchmarks: always generate max_tokens
 
 
 @dataclass
@@ -443,7 +444,7 @@ class Engine:
                 done.append(i)
                 self._finish(row, "cancelled")
                 continue
-            if token in self.stop_ids:
+            if token in self.stop_ids and not req.ignore_eos:
                 done.append(i)
                 self._finish(row, "stop")
                 continue

@@ -42,10 +42,11 @@ def student_hash(student_id: str | None) -> str:
 
 # -- safety glue -----------------------------------------------------------------------
 
-def moderate(text: str, direction: str):
+def moderate(text: str, direction: str, student_id: str | None = None, route: str | None = None):
+    """Fail-closed moderation (brain.moderation); a self-harm disclosure escalates to a trusted adult."""
     from brain.moderation import moderate as _moderate
 
-    return _moderate(text, direction=direction)
+    return _moderate(text, direction, student_id=student_id, route=route)
 
 
 def _safety(verdict) -> dict | None:
@@ -54,21 +55,18 @@ def _safety(verdict) -> dict | None:
     return {"allowed": verdict.allowed, "action": verdict.action, "categories": list(verdict.categories)}
 
 
-def guard_input(service: Service, text: str, student_id: str | None):
-    verdict = moderate(text, "input")
-    if not verdict.allowed and verdict.action == "support":
-        from brain.moderation import escalate
-
-        escalate(service.settings, student_id=student_id, categories=list(verdict.categories), direction="input")
+def guard_input(service: Service, text: str, student_id: str | None, route: str):
+    verdict = moderate(text, "input", student_id, route)
     if not verdict.allowed:
-        log.warning("input blocked: student=%s categories=%s", student_hash(student_id), ",".join(verdict.categories))
+        log.warning("input blocked: route=%s student=%s categories=%s", route, student_hash(student_id),
+                    ",".join(verdict.categories))
     return verdict
 
 
-def stream_guard():
+def stream_guard(student_id: str | None, route: str):
     from brain.moderation import StreamModerator
 
-    return StreamModerator()
+    return StreamModerator(student_id=student_id, route=route)
 
 
 def mode_check(mode: Mode, prompt: str, text: str, profile: StudentProfile | None):
@@ -118,17 +116,17 @@ def _served(service: Service, choice) -> dict:
             "base_model": service.brain.name if service.brain else service.settings.base_model}
 
 
-async def generate_once(service: Service, request: Request, job: Job) -> dict:
+async def generate_once(service: Service, request: Request, job: Job, route: str) -> dict:
     """Run a job to the end: {text, choice, finished, safety, mode_problems, finish_reason}."""
-    verdict_in = guard_input(service, job.user_text, job.student_id)
+    verdict_in = guard_input(service, job.user_text, job.student_id, route)
     if not verdict_in.allowed:
         return {"text": verdict_in.message, "choice": None, "finished": None, "finish_reason": "content_filter",
                 "safety": {"input": _safety(verdict_in), "output": None}, "mode_problems": None}
-    guard = stream_guard()
+    guard = stream_guard(job.student_id, route)
     hit = {}
 
-    def on_text(text):
-        verdict = guard.check(text)
+    def on_text(delta):  # the answer is moderated as it is generated: a hit stops the generation
+        verdict = guard.feed(delta)
         if verdict is not None and not verdict.allowed:
             hit["verdict"] = verdict
             return False
@@ -137,7 +135,7 @@ async def generate_once(service: Service, request: Request, job: Job) -> dict:
     choice, text, done = await run_to_end(service, request, _engine_request(service, job), on_text)
     if done.finish_reason == "error":
         raise HTTPException(500, f"generation failed: {done.error}")
-    verdict_out = hit.get("verdict") or moderate(text, "output")
+    verdict_out = hit.get("verdict") or guard.finish()
     finish = done.finish_reason
     problems = None
     if not verdict_out.allowed:
@@ -150,9 +148,12 @@ async def generate_once(service: Service, request: Request, job: Job) -> dict:
             "safety": {"input": _safety(verdict_in), "output": _safety(verdict_out)}, "mode_problems": problems}
 
 
-async def stream_events(service: Service, request: Request, job: Job):
-    """Yield (kind, payload): ("start", served) ("text", str) ("replace", str) ("end", {...})."""
-    verdict_in = guard_input(service, job.user_text, job.student_id)
+async def stream_events(service: Service, request: Request, job: Job, route: str):
+    """Yield (kind, payload): ("start", served) ("text", str) ("replace", str) ("end", {...}).
+
+    Text is released only after the moderator checked it (up to the last whole word); tutor answers
+    go out a sentence at a time, each checked for a give-away of the final answer first."""
+    verdict_in = guard_input(service, job.user_text, job.student_id, route)
     if not verdict_in.allowed:
         yield "start", _served(service, None)
         yield "text", verdict_in.message
@@ -161,7 +162,7 @@ async def stream_events(service: Service, request: Request, job: Job):
         return
     ereq = _engine_request(service, job)
     stream = service.engine.submit(ereq, loop=asyncio.get_running_loop())
-    guard = stream_guard()
+    guard = stream_guard(job.student_id, route)
     sent, pending = "", ""
     tutor = job.mode == Mode.tutor
     try:
@@ -169,14 +170,16 @@ async def stream_events(service: Service, request: Request, job: Job):
             if kind == "start":
                 yield "start", _served(service, value)
             elif kind == "text":
-                pending += value
-                verdict = guard.check(sent + pending)
+                verdict = guard.feed(value)
                 if verdict is not None and not verdict.allowed:
                     stream.cancel()
                     yield "replace", verdict.message
                     yield "end", {"finish_reason": "content_filter", "usage": None,
                                   "safety": {"input": _safety(verdict_in), "output": _safety(verdict)}}
                     return
+                pending += guard.ready()
+                if not pending:
+                    continue
                 # Tutor answers go out a sentence at a time, each checked for a give-away first.
                 if tutor and not any(pending.rstrip().endswith(m) for m in (".", "?", "!", "\n")):
                     continue
@@ -199,7 +202,8 @@ async def stream_events(service: Service, request: Request, job: Job):
                 if done.finish_reason == "error":
                     yield "end", {"finish_reason": "error", "error": done.error, "usage": _usage(done)}
                     return
-                verdict = moderate(sent + pending, "output")
+                verdict = guard.finish()
+                pending += guard.ready()
                 if not verdict.allowed:
                     yield "replace", verdict.message
                     yield "end", {"finish_reason": "content_filter", "usage": _usage(done),
@@ -244,7 +248,7 @@ def register(server, service: Service) -> None:
     async def generate(body: GenerationRequest, request: Request):
         start = time.perf_counter()
         job = job_from_generate(request, body)
-        out = await generate_once(service, request, job)
+        out = await generate_once(service, request, job, "generate")
         done = out["finished"]
         return {
             "response": out["text"], "student_id": job.student_id, "mode": job.mode.value,
@@ -260,7 +264,7 @@ def register(server, service: Service) -> None:
         job = job_from_generate(request, body)
 
         async def events():
-            async for kind, value in stream_events(service, request, job):
+            async for kind, value in stream_events(service, request, job, "generate_stream"):
                 if kind == "start":
                     yield _sse({"type": "start", "student_id": job.student_id, "mode": job.mode.value, **value})
                 elif kind == "text":
@@ -313,7 +317,7 @@ def register(server, service: Service) -> None:
         job = job_from_chat(request, body)
         cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
         if not body.stream:
-            out = await generate_once(service, request, job)
+            out = await generate_once(service, request, job, "chat_completions")
             served = _served(service, out["choice"])
             done = out["finished"]
             return {
@@ -339,7 +343,7 @@ def register(server, service: Service) -> None:
                     obj.update(extra)
                 return _sse(obj)
 
-            async for kind, value in stream_events(service, request, job):
+            async for kind, value in stream_events(service, request, job, "chat_completions_stream"):
                 if kind == "start":
                     served = value
                     yield chunk({"role": "assistant", "content": ""}, extra={"aivo": {**served,
@@ -399,7 +403,7 @@ def register(server, service: Service) -> None:
         sid = body.context.student_id
         service.check_student(principal, sid)
         service.check_limits(request, principal, sid)
-        verdict_in = guard_input(service, body.student_answer, sid)
+        verdict_in = guard_input(service, body.student_answer, sid, "assess")
         if not verdict_in.allowed:
             return {"student_id": sid, "score": 0.0, "correct": False, "feedback": verdict_in.message,
                     "method": "safety", "adapter_version": None, "safety": {"input": _safety(verdict_in)}}
@@ -413,7 +417,7 @@ def register(server, service: Service) -> None:
 
         result = await asyncio.to_thread(assess, body, generate_fn)
         out = result.model_dump(mode="json")
-        verdict_out = moderate(out.get("feedback", ""), "output")
+        verdict_out = moderate(out.get("feedback", ""), "output", sid, "assess")
         if not verdict_out.allowed:
             out["feedback"] = verdict_out.message
         return {**out, "student_id": sid, **_served(service, used.get("choice")),
