@@ -447,7 +447,8 @@ def register(server, service: Service) -> None:
             pass
         except ConsentMissing as exc:
             raise HTTPException(403, str(exc)) from None
-        run = await asyncio.to_thread(_prefect_start_clone, settings, baseline, body.require_review)
+        run = await asyncio.to_thread(_prefect_start_clone, settings, baseline, body.require_review,
+                                      principal.actor)
         return {"run_id": run["id"], "student_id": sid, "state": run.get("state_type"),
                 "status_url": f"/v1/clone/{run['id']}/status"}
 
@@ -531,12 +532,15 @@ def _prefect(settings, method: str, path: str, **kw) -> httpx.Response:
     return r
 
 
-def _prefect_start_clone(settings, baseline, require_review: bool) -> dict:
-    from registry import storage
+def _prefect_start_clone(settings, baseline, require_review: bool, actor: str = "api") -> dict:
+    from brain.pii import load_roster, scrub_baseline
+    from registry import audit, storage
 
-    # The baseline goes to S3 first (content-addressed); the run gets its URI, never the data itself.
+    # PII is scrubbed first; the baseline goes to S3 (content-addressed, under the student's prefix that
+    # deletion covers) and the run gets its URI, never the data itself (Prefect stores parameters).
+    baseline, _ = scrub_baseline(baseline, load_roster(settings.pii_roster_file))
     body = storage.canonical_json(baseline.model_dump(mode="json"))
-    key = f"incoming/{baseline.student.student_id}/{storage.sha256_bytes(body)}.json"
+    key = f"baselines/{baseline.student.student_id}/incoming-{storage.sha256_bytes(body)}.json"
     storage.s3_client(settings).put_object(Bucket=settings.s3_bucket, Key=key, Body=body,
                                            ContentType="application/json")
     dep = _prefect(settings, "GET", f"/deployments/name/{CLONE_DEPLOYMENT}").json()
@@ -544,6 +548,7 @@ def _prefect_start_clone(settings, baseline, require_review: bool) -> dict:
         "parameters": {"baseline_path": f"s3://{settings.s3_bucket}/{key}", "require_review": require_review},
         "tags": ["clone", "api", f"student:{baseline.student.student_id}"],
     }).json()
+    audit.record(settings, actor, "clone.start", baseline.student.student_id, obj=f"flow_run:{run['id']}")
     return {"id": run["id"], "state_type": (run.get("state") or {}).get("type")}
 
 
@@ -558,7 +563,7 @@ def _prefect_clone_status(settings, run_id: str) -> dict:
     for art in arts:
         if art.get("type") == "progress":
             out["percent"] = float(art.get("data") or 0)
-            out["stage"] = art.get("description")
+            out["stage"] = (art.get("description") or "").rpartition(": ")[2] or None
             break
     if state.get("type") == "COMPLETED":
         out["percent"] = 100.0
