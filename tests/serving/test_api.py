@@ -9,6 +9,7 @@ import pytest
 from aivo import stack
 from brain.schemas import StudentProfile
 from registry import adapters
+from registry.forget import backend_store_uri
 from serving.auth import Tenants
 from tests.conftest import make_settings
 from tests.serving.test_student_adapters import _publish, _train
@@ -20,7 +21,7 @@ def api(mlflow_server, tiny, tmp_path_factory, model_cache):
     _publish(mlflow_server, "api-1", _train(tiny, tmp, 11, "Count the groups of three."), "a")
     settings = make_settings(tmp, model_cache=model_cache, s3_endpoint_url=mlflow_server.s3_endpoint_url,
                              s3_bucket=mlflow_server.s3_bucket, mlflow_tracking_uri=mlflow_server.mlflow_tracking_uri,
-                             max_new_tokens=64)
+                             max_new_tokens=64, mlflow_backend_store_uri=backend_store_uri(mlflow_server))
     tenants = Tenants.for_settings(settings)
     tenants.add_tenant("north", "North District")
     tenants.add_tenant("south", "South District")
@@ -148,3 +149,47 @@ def test_models_follow_registry_for_adapter_version(api):
     settings, keys = api
     versions = adapters.list_versions(settings, "api-1")
     assert [v.version for v in versions] == ["1"]
+
+
+def test_assess_checks_math_exactly(api):
+    settings, keys = api
+    body = {"question": "What is 3/4 written as a decimal?", "student_answer": "0.75", "reference_answer": "3/4",
+            "context": {"student_id": "api-1", "grade": 4}}
+    r = _post(settings, "/v1/assess", keys["north"], body)
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert out["correct"] is True and out["score"] == 1.0 and out["method"] == "exact" and out["feedback"]
+    wrong = _post(settings, "/v1/assess", keys["north"], {**body, "student_answer": "0.34"}).json()
+    assert wrong["correct"] is False and wrong["score"] < 1.0
+    missing = _post(settings, "/v1/assess", keys["north"], {**body, "reference_answer": None})
+    assert missing.status_code == 422 and "reference_answer" in missing.json()["error"]["message"]
+    assert _post(settings, "/v1/assess", keys["south"], body).status_code == 403
+
+
+def test_clone_starts_have_a_tight_rate_limit_with_retry_after(api):
+    settings, keys = api
+    baseline = json.loads(open("samples/baselines/stu-0001.json").read())
+    baseline["student"]["student_id"] = "api-2"
+    statuses = [_post(settings, "/v1/clone/start", keys["north"], {"baseline": baseline}) for _ in range(4)]
+    assert [r.status_code for r in statuses[:3]] == [403] * 3  # no personalisation consent recorded
+    assert "consent" in statuses[0].json()["error"]["message"]
+    limited = statuses[3]
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
+    assert "rate limit" in limited.json()["error"]["message"]
+    # other routes of the same student are not blocked by the clone limit
+    assert _post(settings, "/v1/generate", keys["north"], _gen("api-2", grade=7)).status_code == 200
+
+
+def test_forget_removes_the_student_everywhere(api, tiny, tmp_path):
+    from registry.forget import scan_student
+
+    settings, keys = api
+    _publish(settings, "api-3", _train(tiny, tmp_path, 12, "Short answer."), "c")
+    Tenants.for_settings(settings).add_students("north", [StudentProfile(student_id="api-3", grade=5)])
+    assert _post(settings, "/v1/generate", keys["north"], _gen("api-3", grade=5)).json()["adapter_version"] == "1"
+    assert _post(settings, "/v1/students/api-3/forget", keys["south"], {}).status_code == 403
+    r = _post(settings, "/v1/students/api-3/forget", keys["north"], {})
+    assert r.status_code == 200 and r.json()["forgotten"] is True
+    assert adapters.list_versions(settings, "api-3") == []
+    assert scan_student(settings, "api-3") == {}
+    assert _post(settings, "/v1/generate", keys["north"], _gen("api-3", grade=5)).status_code == 403  # off roster
