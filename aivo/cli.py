@@ -104,6 +104,9 @@ def clone(
         except BaselineRejected as exc:
             typer.secho(f"error: {exc}", fg="red", err=True)
             raise typer.Exit(2) from None
+        except PermissionError as exc:  # registry.consent.ConsentMissing
+            typer.secho(f"error: {exc}", fg="red", err=True)
+            raise typer.Exit(3) from None
     typer.echo(json.dumps({k: result[k] for k in ("student_id", "version", "aliases", "adapter_uri",
                                                    "adapter_bytes", "reused")}, indent=2))
     ev = result.get("eval") or {}
@@ -125,6 +128,101 @@ def clone_cohort(
     rows = cohort_flow(baselines_dir=directory, parallelism=parallelism)
     for r in rows:
         typer.echo("  " + "  ".join(f"{k}={v}" for k, v in r.items()))
+
+
+@app.command()
+def forget(
+    student_id: str = typer.Argument(..., help="The student whose data is deleted."),
+    actor: str = typer.Option(..., help="Who asked for the deletion (kept in the tombstone), e.g. 'parent:1234'."),
+    reason: str = typer.Option("", help="Why (e.g. a ticket number); no personal data."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    deep_scan: bool = typer.Option(False, help="Afterwards read every S3 object's bytes looking for the id."),
+) -> None:
+    """Delete every trace of a student (S3, MLflow, caches, local logs); keep a tombstone; scan to prove it."""
+    from registry import forget as forget_mod
+
+    if not yes:
+        typer.confirm(f"Delete all data of student {student_id}? This cannot be undone", abort=True)
+    try:
+        report = forget_mod.forget_student(get_settings(), student_id, actor=actor, reason=reason)
+        if deep_scan:
+            report.remaining = forget_mod.scan_student(get_settings(), student_id, contents=True)
+    except ValueError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(json.dumps(report.to_dict(), indent=2))
+    for warning in report.warnings:
+        typer.secho(f"warning: {warning}", fg="yellow", err=True)
+    if report.remaining:
+        typer.secho(f"the scan still finds the student in: {sorted(report.remaining)}", fg="red", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"student forgotten; tombstone {report.tombstone}")
+
+
+consent_app = typer.Typer(no_args_is_help=True, help="Consent records (collect, personalise) of students.")
+app.add_typer(consent_app, name="consent")
+
+_PURPOSE_HELP = "collect | personalise | all"
+_SOURCE_HELP = "Where the consent came from: parent_portal, district_agreement, school_official, sample_data..."
+
+
+def _consent_change(granted: bool, students: list[str], purpose: str, source: str, actor: str, note: str) -> None:
+    from registry import consent
+
+    settings = get_settings()
+    try:
+        purposes = consent.expand_purposes(purpose)
+        for sid in students:
+            for p in purposes:
+                rec = (consent.grant if granted else consent.revoke)(settings, sid, p, source=source, actor=actor,
+                                                                      note=note)
+                typer.echo(f"{sid}: {p} {'granted' if rec.granted else 'revoked'} ({rec.source}, {rec.time})")
+    except ValueError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from None
+
+
+@consent_app.command("grant")
+def consent_grant(
+    students: list[str] = typer.Argument(..., help="Student id(s)."),
+    purpose: str = typer.Option("all", help=_PURPOSE_HELP),
+    source: str = typer.Option(..., help=_SOURCE_HELP),
+    actor: str = typer.Option(..., help="Who recorded it, e.g. 'parent:1234' or 'admin:jdoe'."),
+    note: str = typer.Option("", help="Free note (no personal data)."),
+) -> None:
+    """Record consent for a purpose (appends a record; the latest wins)."""
+    _consent_change(True, students, purpose, source, actor, note)
+
+
+@consent_app.command("revoke")
+def consent_revoke(
+    students: list[str] = typer.Argument(..., help="Student id(s)."),
+    purpose: str = typer.Option("all", help=_PURPOSE_HELP),
+    source: str = typer.Option(..., help=_SOURCE_HELP),
+    actor: str = typer.Option(..., help="Who recorded it."),
+    note: str = typer.Option("", help="Free note (no personal data)."),
+) -> None:
+    """Withdraw consent: new clones are refused and running ones stop and purge their data."""
+    _consent_change(False, students, purpose, source, actor, note)
+
+
+@consent_app.command("show")
+def consent_show(student_id: str = typer.Argument(..., help="Student id."),
+                 history: bool = typer.Option(False, "--history", help="Every record, not only those in force.")
+                 ) -> None:
+    """The consent in force per purpose (or the whole history)."""
+    from registry import consent
+
+    settings = get_settings()
+    records = (consent.history(settings, student_id) if history
+               else [r for p in consent.PURPOSES if (r := consent.get(settings, student_id, p))])
+    shown = {r.purpose for r in records}
+    for rec in records:
+        typer.echo(f"{rec.purpose:<12} {'granted' if rec.granted else 'revoked':<8} {rec.time}  "
+                   f"source={rec.source} actor={rec.actor}" + (f" note={rec.note}" if rec.note else ""))
+    for p in consent.PURPOSES:
+        if p not in shown:
+            typer.echo(f"{p:<12} none")
 
 
 @app.command()
@@ -161,6 +259,11 @@ def settings(show_secrets: bool = typer.Option(False, "--show-secrets")) -> None
         data["api_keys"] = [k.get_secret_value() for k in s.api_keys]
     for name, field in Settings.model_fields.items():
         typer.echo(f"AIVO_{name.upper():<22} = {data[name]}")
+
+
+from aivo.tenants import app as tenant_app  # noqa: E402
+
+app.add_typer(tenant_app, name="tenant")
 
 
 def main() -> None:  # pragma: no cover
