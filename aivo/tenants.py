@@ -18,6 +18,11 @@ from brain.settings import get_settings
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Tenants, API keys and rosters.")
 
 
+def _fail(exc: Exception) -> None:
+    typer.secho(f"error: {exc}", fg="red", err=True)
+    raise typer.Exit(1)
+
+
 def _tenants():
     from serving.auth import Tenants
 
@@ -30,7 +35,7 @@ def add(tenant_id: str, name: str = typer.Option("", "--name")) -> None:
     try:
         _tenants().add_tenant(tenant_id, name)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        _fail(exc)
     typer.echo(f"tenant {tenant_id} created")
 
 
@@ -40,7 +45,7 @@ def key(tenant_id: str) -> None:
     try:
         typer.echo(_tenants().create_key(tenant_id))
     except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        _fail(exc)
 
 
 @app.command("revoke-key")
@@ -49,7 +54,7 @@ def revoke_key(tenant_id: str, key_id: str) -> None:
     try:
         _tenants().revoke_key(tenant_id, key_id)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        _fail(exc)
     typer.echo(f"key {key_id} of {tenant_id} revoked")
 
 
@@ -65,7 +70,7 @@ def roster(tenant_id: str, files: list[Path]) -> None:
     try:
         _tenants().add_students(tenant_id, profiles)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        _fail(exc)
     typer.echo(f"{len(profiles)} student(s) on the roster of {tenant_id}: "
                + ", ".join(p.student_id for p in profiles))
 
