@@ -11,6 +11,13 @@ is looked up first; the same inputs return the registered version without
 training again. Bad data fails at ingest and is never retried; publishing
 retries transient S3/MLflow errors and rolls back on failure.
 
+Consent and PII: ingest refuses a student without ``collect`` and
+``personalise`` consent and stores the PII-scrubbed baseline, which is what
+the stages train on. Consent is checked again before every stage and after
+registering; once withdrawn, the run stops (``ConsentRevoked``, a failed run,
+not retried) and what it created is purged: its baseline object, its scratch
+directory and any model version / MLflow run / adapter files it registered.
+
 Run as: ``python -m flows.clone samples/baselines/stu-0001.json`` or
 ``aivo clone samples/baselines/stu-0001.json``; in the Prefect UI: deployment
 ``clone-student``.
@@ -30,7 +37,7 @@ from prefect.cache_policies import NO_CACHE
 
 from brain.schemas import Baseline
 from brain.settings import Settings, get_settings
-from flows.ingest import ingest_baseline, parse_baseline, read_baseline_source
+from flows.ingest import admit_baseline, parse_baseline, read_baseline_source, scrub
 from flows.stages import (
     CloneRecipe,
     CloneResult,
@@ -42,7 +49,7 @@ from flows.stages import (
     publish_stage,
     train_stage,
 )
-from registry import adapters
+from registry import adapters, audit, consent, forget
 
 
 def _retry_transient(task, task_run, state) -> bool:
@@ -110,6 +117,16 @@ def evaluate(settings: Settings, data_path: str, adapter_dir: str, baseline: Bas
     return evaluate_stage(settings, Path(data_path), Path(adapter_dir), baseline, recipe)
 
 
+@task(name="ingest-baseline", cache_policy=NO_CACHE)
+def ingest(settings: Settings, baseline: Baseline) -> tuple[Baseline, str]:
+    """Consent check, PII scrub, store (a task, not the ingest subflow: a subflow's parameters,
+    the whole baseline, would be kept unscrubbed in Prefect's database)."""
+    scrubbed, uri, counts = admit_baseline(settings, baseline, actor="flow:clone-student")
+    get_run_logger().info("baseline of student %s stored, PII replaced: %s", scrubbed.student.student_id,
+                          counts or "none")
+    return scrubbed, uri
+
+
 @task(name="register", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 5, 10], retry_condition_fn=_retry_transient)
 def register(settings: Settings, baseline: Baseline, baseline_uri: str, recipe: CloneRecipe, clone_key: str,
              adapter_dir: str, eval_report: dict) -> dict:
@@ -149,7 +166,25 @@ def run_clone(settings: Settings, baseline: Baseline, baseline_uri: str, recipe:
         load, find, prep, tune, evaluate_, register_ = (t.fn for t in (load_base, find_existing, prepare, fine_tune,
                                                                        evaluate, register))
     student = baseline.student.student_id
+    baseline, _ = scrub(settings, baseline)  # idempotent: a baseline from ingest is scrubbed already
     start = time.perf_counter()
+    work: Path | None = None
+    published: dict | None = None
+
+    def checkpoint(stage: str, percent: float) -> None:
+        """Stop the run, and purge what it created, when consent is no longer in force."""
+        try:
+            consent.require_all(settings, student, consent.PURPOSES)
+        except consent.ConsentMissing as exc:
+            created = published if published and not published.get("reused") else {}
+            purged = forget.purge_clone_run(settings, student, baseline_uri, version=created.get("version"),
+                                            run_id=created.get("run_id"), work=work)
+            audit.record(settings, "flow:clone-student", "clone.stopped", student,
+                         details={"before": stage, "purpose": exc.purpose, "purged": purged})
+            progress(percent, f"stopped before {stage}: consent withdrawn, this run's data purged")
+            raise consent.ConsentRevoked(student, exc.purpose, exc.record) from None
+
+    checkpoint("load base", 0)
     progress(2, "loading the AIVO brain")
     base_info = load(settings)
     progress(10, "base model loaded")
@@ -163,20 +198,25 @@ def run_clone(settings: Settings, baseline: Baseline, baseline_uri: str, recipe:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
+        checkpoint("personalised targets", 10)
         t = time.perf_counter()
         progress(12, "creating personalised targets (teacher answers)")
         data_path = prep(settings, baseline, recipe, work)
         t_targets = time.perf_counter() - t
         progress(30, "targets ready; fine-tuning")
+        checkpoint("fine-tune", 30)
         t = time.perf_counter()
         adapter_dir = tune(settings, data_path, recipe, work, progress)
         t_train = time.perf_counter() - t
         progress(76, "evaluating adapter vs base")
+        checkpoint("evaluate", 76)
         t = time.perf_counter()
         eval_report = evaluate_(settings, data_path, adapter_dir, baseline, recipe)
         t_eval = time.perf_counter() - t
         progress(90, "adapter saved; registering in MLflow")
+        checkpoint("register", 90)
         published = register_(settings, baseline, baseline_uri, recipe, key, adapter_dir, eval_report)
+        checkpoint("serving (after register)", 95)
         progress(100, f"registered version {published['version']}"
                       + (f" as {published['aliases'][0]}" if published["aliases"] else " (gate failed: no alias)"))
     finally:
@@ -213,7 +253,7 @@ def clone_student(
                          max_gain=max_gain, max_grade_increase=max_grade_increase)
     raw = read_baseline_source(baseline_path, settings)
     baseline = parse_baseline(raw)  # fails here, before any write, when the baseline is bad
-    baseline_uri = ingest_baseline(baseline=baseline.model_dump(mode="json"))
+    baseline, baseline_uri = ingest(settings, baseline)  # consent, PII scrub, store: never retried
     result = run_clone(settings, baseline, baseline_uri, recipe)
     create_markdown_artifact(_report_markdown(result, settings), key=f"clone-{_key(result.student_id)}-report",
                              description=f"Clone report of student {result.student_id}")

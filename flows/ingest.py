@@ -1,8 +1,15 @@
-"""Ingest a baseline assessment: validate it, store it in S3 content-addressed, return its URI.
+"""Ingest a baseline assessment: validate it, check consent, scrub PII, store it in S3 content-addressed.
 
 Invalid input (missing fields, grade out of range, no items, duplicate item
 ids, oversized payload) fails here, before anything is written, with a message
-that names the problem; such a failure is never retried.
+that names the problem; such a failure is never retried. So does a baseline of
+a student without ``collect`` and ``personalise`` consent (registry/consent.py):
+``ConsentMissing``, nothing written. What is stored is the scrubbed baseline
+(brain/pii.py: names of the roster ``AIVO_PII_ROSTER_FILE``, e-mails, phones,
+addresses, SSNs, URLs replaced by tokens); the ingest is an audit event.
+
+Prefer ``baseline_path`` to the inline ``baseline``: a flow's parameters are kept
+in Prefect's database, so inline JSON would be kept there unscrubbed.
 
 Run as: ``python -m flows.ingest samples/baselines/stu-0001.json``
 """
@@ -16,9 +23,10 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from pydantic import ValidationError
 
+from brain import pii
 from brain.schemas import Baseline
 from brain.settings import Settings, get_settings
-from registry import storage
+from registry import audit, consent, storage
 
 MAX_BASELINE_BYTES = 1_000_000  # ~500 items of generous size; anything larger is not a baseline
 
@@ -66,23 +74,43 @@ def parse_baseline(raw: dict | str | bytes) -> Baseline:
         raise BaselineRejected("invalid baseline: " + "; ".join(problems)) from None
 
 
+def scrub(settings: Settings, baseline: Baseline, known_names=()) -> tuple[Baseline, dict[str, int]]:
+    """The baseline with PII replaced (roster names + ``known_names``), and the counts per kind."""
+    return pii.scrub_baseline(baseline, [*known_names, *pii.load_roster(settings.pii_roster_file)])
+
+
+def admit_baseline(settings: Settings, baseline: Baseline, actor: str = "flow:ingest-baseline",
+                   known_names=()) -> tuple[Baseline, str, dict[str, int]]:
+    """Consent -> PII scrub -> store at ``baselines/<student>/<sha256>.json`` -> audit event.
+
+    Returns the scrubbed baseline (train on this one), its s3:// URI (the same content
+    gets the same URI) and the number of replacements per PII kind.
+    Raises ConsentMissing, before anything is written, without collect + personalise consent.
+    """
+    student = baseline.student.student_id
+    consent.require_all(settings, student, consent.PURPOSES)
+    scrubbed, counts = scrub(settings, baseline, known_names)
+    uri = storage.put_json_content_addressed(settings, f"baselines/{student}", scrubbed.model_dump(mode="json"))
+    audit.record(settings, actor, "baseline.ingest", student, obj=storage.parse_s3_uri(uri)[1],
+                 details={"items": len(scrubbed.items), "pii_replaced": counts})
+    return scrubbed, uri, counts
+
+
 def store_baseline(settings: Settings, baseline: Baseline) -> str:
-    """Write the baseline to ``baselines/<student>/<sha256>.json``; the same content gets the same URI."""
-    return storage.put_json_content_addressed(
-        settings, f"baselines/{baseline.student.student_id}", baseline.model_dump(mode="json")
-    )
+    """``admit_baseline`` (consent, scrub, store, audit) returning only the URI."""
+    return admit_baseline(settings, baseline)[1]
 
 
 @flow(name="ingest-baseline")
 def ingest_baseline(baseline: dict | None = None, baseline_path: str | None = None) -> str:
-    """Validate a baseline (inline JSON or a path / s3:// URI) and store it; returns its s3:// URI."""
+    """Validate a baseline (a path / s3:// URI, or inline JSON), check consent, scrub PII, store it; returns its URI."""
     settings = get_settings()
     if (baseline is None) == (baseline_path is None):
         raise BaselineRejected("give exactly one of baseline (JSON) or baseline_path")
     parsed = parse_baseline(baseline if baseline is not None else read_baseline_source(baseline_path, settings))
-    uri = store_baseline(settings, parsed)
-    get_run_logger().info("baseline %s of student %s stored (%d items)",
-                          parsed.assessment_id, parsed.student.student_id, len(parsed.items))
+    scrubbed, uri, counts = admit_baseline(settings, parsed)
+    get_run_logger().info("baseline of student %s stored (%d items, PII replaced: %s)",
+                          scrubbed.student.student_id, len(scrubbed.items), counts or "none")
     return uri
 
 

@@ -19,7 +19,18 @@ SAMPLES = Path(__file__).parents[2] / "samples" / "baselines"
 TINY = {"learning_rate": 0.02, "max_gain": 0.995, "max_grade_increase": 1000.0}
 
 
+def grant_consent(*students: str) -> None:
+    """Record collect + personalise consent, which ingest requires (the flows' settings: the test servers)."""
+    from brain.settings import get_settings
+    from registry import consent
+
+    for sid in students:
+        for purpose in consent.PURPOSES:
+            consent.grant(get_settings(), sid, purpose, source="test_fixture", actor="tests")
+
+
 def _copy_sample(tmp_path: Path, student: str, new_id: str) -> str:
+    grant_consent(new_id)
     data = json.loads((SAMPLES / f"{student}.json").read_text())
     data["student"]["student_id"] = new_id
     path = tmp_path / f"{new_id}.json"

@@ -22,6 +22,10 @@ def worker_stack(tmp_path_factory, model_cache):
     up = subprocess.run([sys.executable, "-m", "aivo", "up", "--only", "s3", "--only", "mlflow", "--only",
                          "prefect", "--only", "worker"], env=env, capture_output=True, text=True, timeout=400)
     assert up.returncode == 0, up.stdout + up.stderr
+    consent = subprocess.run([sys.executable, "-m", "aivo", "consent", "grant", "stu-0004", "stu-0006", "--purpose",
+                              "all", "--source", "sample_data", "--actor", "tests"], env=env, capture_output=True,
+                             text=True, timeout=120)
+    assert consent.returncode == 0, consent.stdout + consent.stderr
     yield settings
     stack.down(settings, echo=lambda _m: None)
 

@@ -9,6 +9,7 @@ from mlflow import MlflowClient
 from flows.clone import clone_student
 from flows.ingest import BaselineRejected, ingest_baseline, parse_baseline
 from registry import storage
+from tests.flows.test_clone import grant_consent
 
 SAMPLE = Path(__file__).parents[2] / "samples" / "baselines" / "stu-0002.json"
 
@@ -65,6 +66,7 @@ def test_malformed_json_and_missing_file_are_named():
 
 def test_ingest_stores_content_addressed(prefect_stack):
     settings = prefect_stack
+    grant_consent("stu-0002")
     uri1 = ingest_baseline(baseline=_sample())
     uri2 = ingest_baseline(baseline_path=str(SAMPLE))
     assert uri1 == uri2 and uri1.startswith(f"s3://{settings.s3_bucket}/baselines/stu-0002/")
