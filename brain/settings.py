@@ -125,6 +125,29 @@ class Settings(BaseSettings):
         "3/hour;10/day", description="Clone starts per student (and per API key): a clone costs minutes of compute.",
     )
 
+    # Moderation (brain/moderation.py, docs/safety.md) ------------------------------------
+    safety_webhook_url: str | None = Field(
+        None, description="Where self-harm, abuse-disclosure and grooming events are POSTed as JSON "
+        "(student hash, categories, time; no text unless safety_webhook_include_text). Empty: log only.",
+    )
+    safety_webhook_timeout_s: float = Field(
+        2.0, gt=0, le=30, description="Timeout of one safety webhook POST; a failure is logged, never raised.",
+    )
+    safety_webhook_include_text: bool = Field(
+        False, description="Include the child's text in safety events (off: ids and categories only).",
+    )
+    safety_profanity_threshold: float = Field(
+        0.9, ge=0, le=1, description="alt-profanity-check probability at or above which a text is profanity.",
+    )
+    safety_model_threshold: float = Field(
+        0.5, ge=0, le=1, description="Probability at or above which the learned classifier (brain/safety/"
+        "classifier.py) flags self_harm, sexual, grooming or personal_info.",
+    )
+    safety_support_message: str | None = Field(
+        None, description="Replaces the built-in self-harm support answer (988 / Childline / Kids Help "
+        "Phone); set it to the help lines of the deployment's region.",
+    )
+
     @field_validator("api_keys", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
