@@ -146,8 +146,17 @@ def retrain_curriculum(
     summary["brain_version"] = brain.version
     rows = []
     if reclone_stale:
+        from registry.consent import ConsentMissing, require_all
+
         for old in stale_students(settings, brain.version):
             start = time.perf_counter()
+            try:  # a student whose consent was withdrawn keeps their old adapter and is not re-trained
+                require_all(settings, old.student_id)
+            except ConsentMissing as exc:
+                rows.append({"student_id": old.student_id, "old_version": old.version,
+                             "old_brain": old.tags.get("brain_version"), "new_version": "-",
+                             "new_brain": brain.version, "alias": f"skipped: {exc}", "seconds": 0.0})
+                continue
             baseline = parse_baseline(read_baseline_source(old.tags["baseline_uri"], settings))
             config = {**json.loads(old.tags.get("training_config", "{}")),
                       **json.loads(old.tags.get("gate_policy", "{}"))}

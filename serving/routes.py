@@ -440,9 +440,9 @@ def register(server, service: Service) -> None:
         service.check_student(principal, sid)
         service.check_limits(request, principal, sid, scope="clone")
         try:
-            from registry.consent import ConsentMissing, require
+            from registry.consent import ConsentMissing, require_all
 
-            await asyncio.to_thread(require, settings, sid, "personalise")
+            await asyncio.to_thread(require_all, settings, sid)  # collect + personalise, before anything is stored
         except ImportError:  # pragma: no cover
             pass
         except ConsentMissing as exc:

@@ -88,3 +88,40 @@ def test_cli_clone_of_a_bad_baseline_names_the_problem(worker_stack, tmp_path):
     done = subprocess.run([sys.executable, "-m", "aivo", "clone", str(bad)], env=env, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 2 and "student.grade: grade must be K or 1-12" in done.stderr
+
+
+def test_clone_started_through_the_endpoint_reports_stage_percent_and_version(worker_stack):
+    """POST /v1/clone/start -> a clone-student run on the worker; GET /v1/clone/{id}/status follows it."""
+    import json
+
+    from registry import consent
+
+    settings = worker_stack
+    baseline = json.loads(open("samples/baselines/stu-0003.json").read())
+    baseline["student"]["student_id"] = "api-clone-1"
+    stack.up(settings, only=["endpoint"], echo=lambda _m: None)
+    try:
+        url = settings.endpoint_url
+        refused = httpx.post(url + "/v1/clone/start", json={"baseline": baseline}, timeout=60)
+        assert refused.status_code == 403 and "consent" in refused.json()["error"]["message"]
+        for purpose in consent.PURPOSES:
+            consent.grant(settings, "api-clone-1", purpose, source="tests", actor="tests")
+        bad = httpx.post(url + "/v1/clone/start", json={"baseline": {**baseline, "items": []}}, timeout=60)
+        assert bad.status_code == 422 and "baseline.items" in bad.json()["error"]["message"]
+        started = httpx.post(url + "/v1/clone/start", json={"baseline": baseline}, timeout=60)
+        assert started.status_code == 200, started.text
+        run_id = started.json()["run_id"]
+        seen, status = set(), {}
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            status = httpx.get(f"{url}/v1/clone/{run_id}/status", timeout=30).json()
+            seen.add((status["stage"], status["percent"]))
+            if status["state"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
+                break
+            time.sleep(1)
+        assert status["state"] == "COMPLETED", status
+        assert status["percent"] == 100.0 and status["mlflow_version"] == "1" and status["student_id"] == "api-clone-1"
+        assert len(seen) >= 2  # it moved while we watched
+        assert httpx.get(f"{url}/v1/clone/not-a-uuid/status", timeout=30).status_code == 422
+    finally:
+        stack.stop_service(settings, "endpoint")
