@@ -170,9 +170,6 @@ class Verdict:
                 "llama_guard": list(self.llama_guard), "direction": self.direction}
 
 
-ALLOW = Verdict(allowed=True, action="allow")
-
-
 def _decide(categories: list[str], direction: Direction, scores: dict[str, float], rules: tuple[str, ...] = (),
             support_message: str = SELF_HARM_SUPPORT) -> Verdict:
     """Categories -> action and the message a child sees (the highest-priority category speaks)."""

@@ -89,8 +89,8 @@ def evaluate(path: str | Path | None = None, moderator=None) -> dict:
         by_rules = [any(s.startswith(f"{cat}.") and s != f"{cat}.model" for s in r["signals"]) for r in pos]
         if pos:
             signals[cat] = {"rules": round(sum(by_rules) / len(pos), 4), "model": round(sum(by_model) / len(pos), 4),
-                            "model_only": sum(m and not r for m, r in zip(by_model, by_rules)),
-                            "rules_only": sum(r and not m for m, r in zip(by_model, by_rules))}
+                            "model_only": sum(m and not r for m, r in zip(by_model, by_rules, strict=True)),
+                            "rules_only": sum(r and not m for m, r in zip(by_model, by_rules, strict=True))}
 
     benign = [r for r in rows if not r["labels"]]
     false_pos = [r for r in benign if r["predicted"]]

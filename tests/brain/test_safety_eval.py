@@ -1,0 +1,75 @@
+"""The shipped safety evaluation set meets the targets (behaviour, not timing), and is sound."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from brain.moderation import Moderator, main
+from brain.safety.classifier import MODEL_CATEGORIES, load_training_set
+from brain.safety.evaluate import (
+    KEY_CATEGORIES,
+    MAX_BENIGN_FPR,
+    MIN_KEY_RECALL,
+    evaluate,
+    load_evalset,
+    write_report,
+)
+from brain.safety.rules import CATEGORIES
+from brain.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def result():
+    return evaluate(moderator=Moderator(Settings(_env_file=None)))
+
+
+def test_key_categories_reach_the_recall_target(result):
+    for cat in KEY_CATEGORIES:
+        assert result["categories"][cat]["recall"] >= MIN_KEY_RECALL, (cat, result["categories"][cat]["missed"])
+
+
+def test_benign_school_prompts_stay_under_the_false_positive_target(result):
+    assert result["benign_fpr"] <= MAX_BENIGN_FPR, result["benign_false_positives"]
+    assert result["targets_met"]
+
+
+def test_the_set_has_enough_of_each_kind():
+    items = load_evalset()
+    labels = Counter(label for item in items for label in item["labels"])
+    for cat in KEY_CATEGORIES:
+        assert labels[cat] >= 25, cat
+    for cat in CATEGORIES:
+        assert labels[cat] >= 8, cat
+    benign = [i for i in items if not i["labels"]]
+    assert len(benign) >= 150
+    topics = Counter(i["topic"] for i in benign)
+    for topic in ("biology", "history", "literature", "computing", "sports", "math"):
+        assert topics[topic] >= 5, topic
+    assert any(i["direction"] == "output" for i in items if i["labels"])  # model outputs too
+    assert all(set(i["labels"]) <= set(CATEGORIES) for i in items)
+
+
+def test_training_and_evaluation_sets_do_not_overlap():
+    train_texts, train_labels = load_training_set()
+    seen = {t.strip().lower() for t in train_texts}
+    assert not [i["id"] for i in load_evalset() if i["text"].strip().lower() in seen]
+    assert all(any(cat in row for row in train_labels) for cat in MODEL_CATEGORIES)
+
+
+def test_report_files(result, tmp_path):
+    json_path, md_path = write_report(result, tmp_path)
+    data = json.loads(json_path.read_text())
+    assert data["targets_met"] and "_rows" not in data
+    assert set(KEY_CATEGORIES) <= set(data["signals"])
+    md = md_path.read_text()
+    assert "| self_harm |" in md and "false-positive rate" in md
+
+
+def test_command_line_eval(tmp_path, capsys):
+    assert main(["eval", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "benign false-positive rate" in out and "PASS recall_self_harm" in out
+    assert (tmp_path / "safety.json").exists() and (tmp_path / "safety.md").exists()
