@@ -214,6 +214,14 @@ class Service:
         self.error: str | None = None
         self.started = time.time()
         self._ready = threading.Event()
+        self.moderator = None
+        try:  # built once with these settings (webhook, thresholds); a failure here fails closed per request
+            from brain.moderation import Moderator
+
+            self.moderator = Moderator(settings)
+            self.moderator.check("warm up", direction="input")
+        except Exception:  # noqa: BLE001
+            log.exception("the moderator could not be built: every request will get the safe fallback")
         from serving.ratelimit import RateLimiter
 
         self.limiter = RateLimiter(settings)

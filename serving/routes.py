@@ -42,11 +42,14 @@ def student_hash(student_id: str | None) -> str:
 
 # -- safety glue -----------------------------------------------------------------------
 
+_MODERATOR = None  # the service's Moderator (built with its settings at load); None: the process default
+
+
 def moderate(text: str, direction: str, student_id: str | None = None, route: str | None = None):
     """Fail-closed moderation (brain.moderation); a self-harm disclosure escalates to a trusted adult."""
     from brain.moderation import moderate as _moderate
 
-    return _moderate(text, direction, student_id=student_id, route=route)
+    return _moderate(text, direction, moderator=_MODERATOR, student_id=student_id, route=route)
 
 
 def _safety(verdict) -> dict | None:
@@ -66,7 +69,7 @@ def guard_input(service: Service, text: str, student_id: str | None, route: str)
 def stream_guard(student_id: str | None, route: str):
     from brain.moderation import StreamModerator
 
-    return StreamModerator(student_id=student_id, route=route)
+    return StreamModerator(_MODERATOR, student_id=student_id, route=route)
 
 
 def mode_check(mode: Mode, prompt: str, text: str, profile: StudentProfile | None):
@@ -230,8 +233,10 @@ def _sse(obj) -> str:
 # -- routes ----------------------------------------------------------------------------------
 
 def register(server, service: Service) -> None:
+    global _MODERATOR
     app = server.app
     settings = service.settings
+    _MODERATOR = service.moderator
 
     def job_from_generate(request: Request, body: GenerationRequest):
         service.require_ready()
