@@ -67,12 +67,16 @@ def bench_clone() -> dict:
 
         from registry import consent  # sample students: consent recorded as for a demo
 
-        for sid in [p.stem for p in SAMPLES.glob("*.json")] + [f"bench-{i:04d}" for i in range(8, 11)]:
+        for sid in [p.stem for p in SAMPLES.glob("*.json")] + [f"bench-{i:04d}" for i in range(8, 11)] + ["bench-one"]:
             for purpose in consent.PURPOSES:
                 consent.grant(settings, sid, purpose, source="sample_data", actor="benchmark")
 
+        # The single clone is stu-0002's baseline under another id, so every student of the cohort is a fresh clone.
+        single = json.loads((SAMPLES / "stu-0002.json").read_text())
+        single["student"]["student_id"] = "bench-one"
+        (data_dir / "bench-one.json").write_text(json.dumps(single))
         t = time.perf_counter()
-        one = clone_student(baseline_path=str(SAMPLES / "stu-0002.json"))
+        one = clone_student(baseline_path=str(data_dir / "bench-one.json"))
         one_seconds = time.perf_counter() - t
 
         cohort_dir = data_dir / "cohort"

@@ -66,6 +66,19 @@ class LoadedModel:
         return sum(p.numel() for p in self.model.parameters())
 
 
+def cpu_bf16_enabled() -> bool:
+    """Whether CPU work may run its matmuls in bf16: the CPU has native bf16 (AVX512-BF16 or AMX) and
+    ``AIVO_CPU_BF16`` is not ``off``. Used for the teacher's decoding and LoRA training (autocast), about
+    1.5-1.75x faster on 2 cores; evaluation losses and serving stay fp32."""
+    if os.environ.get("AIVO_CPU_BF16", "auto").lower() in ("off", "0", "false", "no"):
+        return False
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return " avx512_bf16" in flags or " amx_bf16" in flags
+
+
 def resolve_device(settings: Settings) -> torch.device:
     if settings.device == "cuda" or (settings.device == "auto" and torch.cuda.is_available()):
         if not torch.cuda.is_available():

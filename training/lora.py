@@ -34,6 +34,8 @@ saves the adapter; AIVO_BASE_MODEL picks the base model).
 
 from __future__ import annotations
 
+import contextlib
+
 import copy
 import math
 import time
@@ -47,7 +49,7 @@ from peft.tuners.lora import LoraLayer
 from peft.tuners.tuners_utils import BaseTunerLayer
 from safetensors.torch import save_file
 
-from brain.models import LoadedModel
+from brain.models import LoadedModel, cpu_bf16_enabled
 from training.shared_prefix import summed_nll
 
 ADAPTER_CONFIG = "adapter_config.json"
@@ -196,12 +198,18 @@ def train_adapter(
         shuffle = torch.Generator().manual_seed(recipe.seed)
         params = [p for p in model.parameters() if p.requires_grad]
         optimizer = torch.optim.AdamW(params, lr=recipe.learning_rate, weight_decay=0.0)
+        # On a CPU with native bf16 the forward and backward matmuls run in bf16 (autocast; the LoRA weights,
+        # their gradients and the optimizer stay fp32): 13-14 s instead of 18-21 s for a clone's 9 steps on
+        # 2 cores, with the same loss curve to 3 decimals. AIVO_CPU_BF16=off keeps fp32.
+        use_bf16 = loaded.device.type == "cpu" and base.dtype == torch.float32 and cpu_bf16_enabled()
+        autocast = torch.autocast("cpu", dtype=torch.bfloat16) if use_bf16 else contextlib.nullcontext()
         model.train()
         for _ in range(recipe.epochs):
             order = torch.randperm(len(rows), generator=shuffle).tolist()
             for i in range(0, len(order), recipe.batch_size):
                 batch = [rows[j] for j in order[i : i + recipe.batch_size]]
-                nll, count = summed_nll(model, batch, tok.pad_token_id, loaded.device)
+                with autocast:
+                    nll, count = summed_nll(model, batch, tok.pad_token_id, loaded.device)
                 loss = nll / count
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(params, 1.0)
