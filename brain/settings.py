@@ -79,8 +79,9 @@ class Settings(BaseSettings):
     endpoint_port: int = Field(8001, ge=1, le=65535, description="Port of the LitServe endpoint.")
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list,
-        description="Comma-separated API keys accepted by the endpoint as 'Authorization: "
-        "Bearer <key>'. Empty: the endpoint is open (local development only).",
+        description="Comma-separated operator API keys ('Authorization: Bearer <key>'), reaching every "
+        "student; schools and districts get tenant keys (`aivo tenant`). No operator keys and no tenants: "
+        "the endpoint is open (local development only).",
     )
 
     max_prompt_chars: int = Field(4000, description="Longest prompt the endpoint accepts.")
