@@ -232,8 +232,7 @@ class Service:
             from serving.adapters import AdapterResolver
             from serving.engine import Engine
 
-            torch.set_grad_enabled(False)
-            self.brain, self.brain_version = load_brain(self.settings)
+            self.brain, self.brain_version = load_brain(self.settings)  # the engine's thread runs without grad
             resolver = AdapterResolver(self.settings, self.brain_version.version)
             ctx = getattr(self.brain.model.config, "max_position_embeddings", 4096) or 4096
             self.engine = Engine(self.brain, resolver, max_batch=self.settings.serving_max_batch,

@@ -204,20 +204,21 @@ def train_adapter(
         use_bf16 = loaded.device.type == "cpu" and base.dtype == torch.float32 and cpu_bf16_enabled()
         autocast = torch.autocast("cpu", dtype=torch.bfloat16) if use_bf16 else contextlib.nullcontext()
         model.train()
-        for _ in range(recipe.epochs):
-            order = torch.randperm(len(rows), generator=shuffle).tolist()
-            for i in range(0, len(order), recipe.batch_size):
-                batch = [rows[j] for j in order[i : i + recipe.batch_size]]
-                with autocast:
-                    nll, count = summed_nll(model, batch, tok.pad_token_id, loaded.device)
-                loss = nll / count
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(params, 1.0)
-                optimizer.step()
-                optimizer.zero_grad(set_to_none=True)
-                losses.append(loss.item())
-                if progress is not None:
-                    progress(len(losses), total, losses[-1])
+        with torch.enable_grad():  # whatever the caller's grad mode (e.g. a serving thread's)
+            for _ in range(recipe.epochs):
+                order = torch.randperm(len(rows), generator=shuffle).tolist()
+                for i in range(0, len(order), recipe.batch_size):
+                    batch = [rows[j] for j in order[i : i + recipe.batch_size]]
+                    with autocast:
+                        nll, count = summed_nll(model, batch, tok.pad_token_id, loaded.device)
+                    loss = nll / count
+                    loss.backward()
+                    torch.nn.utils.clip_grad_norm_(params, 1.0)
+                    optimizer.step()
+                    optimizer.zero_grad(set_to_none=True)
+                    losses.append(loss.item())
+                    if progress is not None:
+                        progress(len(losses), total, losses[-1])
         model.eval()
     except BaseException:
         # Never leave a half-trained adapter in the shared base.
