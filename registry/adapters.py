@@ -221,11 +221,24 @@ def publish(
             alias = CANDIDATE if require_review else CHAMPION
             client.set_registered_model_alias(name, alias, version)
         client.set_terminated(run_id, RunStatus.to_string(RunStatus.FINISHED))
-        return AdapterVersion(student_id=student_id, version=version, uri=uri, run_id=run_id,
-                              aliases=[alias] if alias else [], tags=all_tags)
+        result = AdapterVersion(student_id=student_id, version=version, uri=uri, run_id=run_id,
+                                aliases=[alias] if alias else [], tags=all_tags)
     except BaseException:
         _rollback(settings, client, name, version, run_id, prefix if uploaded else None)
         raise
+    _audit(settings, "pipeline", "adapter.publish", student_id, f"{name} v{version}",
+           {"alias": alias, "adapter_bytes": manifest["total_bytes"]})
+    return result
+
+
+def _audit(settings: Settings, actor: str, action: str, student_id: str | None, obj: str, details: dict) -> None:
+    """An audit event; a failure to write it is logged, never undoes what was done."""
+    from registry import audit
+
+    try:
+        audit.record(settings, actor, action, student_id, obj=obj, details=details)
+    except Exception:  # noqa: BLE001
+        log.exception("audit event %s could not be written", action)
 
 
 def _rollback(settings: Settings, client: MlflowClient, name: str, version: str | None,
@@ -249,6 +262,7 @@ def _rollback(settings: Settings, client: MlflowClient, name: str, version: str 
 def set_alias(settings: Settings, student_id: str, alias: str, version: str, name: str | None = None) -> None:
     """What a reviewer does in the MLflow UI, for scripts and tests."""
     client_for(settings).set_registered_model_alias(name or model_name(student_id), alias, version)
+    _audit(settings, "script", "adapter.alias", student_id, f"{name or model_name(student_id)} {alias} -> v{version}", {})
 
 
 def registered_students(settings: Settings) -> list[str]:

@@ -110,7 +110,18 @@ class AdapterResolver:
         storage.download_dir(self.settings, choice.prefix, tmp)
         shutil.rmtree(target, ignore_errors=True)
         tmp.rename(target)
+        # Who read which student's adapter: once per replica and version (later reads hit the disk cache),
+        # written beside the load, not in its way.
+        threading.Thread(target=self._audit_read, args=(student_id, version), daemon=True).start()
         return target
+
+    def _audit_read(self, student_id: str, version: str) -> None:
+        from registry import audit
+
+        try:
+            audit.record(self.settings, "endpoint", "adapter.read", student_id, obj=f"student-{student_id} v{version}")
+        except Exception:  # noqa: BLE001 - the audit store being down must not stop serving
+            log.exception("audit event adapter.read could not be written")
 
     def weights(self, choice: Choice) -> AdapterWeights:
         return read_adapter(self.local_copy(choice))
