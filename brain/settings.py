@@ -59,7 +59,9 @@ class Settings(BaseSettings):
         "http://127.0.0.1:9100", description="S3-compatible endpoint (local: rclone serve s3)."
     )
     s3_bucket: str = Field("aivo", description="Bucket for baselines, adapters and MLflow artifacts.")
-    s3_access_key: str = Field("aivo-local", description="S3 access key id.")
+    s3_access_key: str = Field(
+        "aivo-local", description="S3 access key id; empty: boto3's default credential chain (IRSA on EKS)."
+    )
     s3_secret_key: SecretStr = Field(
         SecretStr("aivo-local-secret"), description="S3 secret access key."
     )

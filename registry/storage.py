@@ -34,12 +34,14 @@ def _new_client(settings: Settings):
     import boto3
     from botocore.config import Config
 
+    # No access key set: boto3's default credential chain (on EKS, the pod's IAM role through IRSA).
+    keys = ({"aws_access_key_id": settings.s3_access_key,
+             "aws_secret_access_key": settings.s3_secret_key.get_secret_value()} if settings.s3_access_key else {})
     return boto3.client(
         "s3",
         endpoint_url=settings.s3_endpoint_url,
-        aws_access_key_id=settings.s3_access_key,
-        aws_secret_access_key=settings.s3_secret_key.get_secret_value(),
         region_name=settings.s3_region,
+        **keys,
         config=Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=3,
                       read_timeout=30, s3={"addressing_style": "path"}),
     )
