@@ -19,10 +19,8 @@ from __future__ import annotations
 import copy
 import dataclasses
 import os
-import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 

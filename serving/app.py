@@ -27,20 +27,15 @@ import json
 import logging
 import threading
 import time
-import uuid
-from pathlib import Path
 from typing import Any, Literal
 
 import litserve as ls
-import torch
-from fastapi import Depends, HTTPException, Request
+from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from brain.models import EMBEDDED, MANIFEST, TINY, resolve_device
-from brain.prompts import build_messages
-from brain.schemas import GenerationRequest, Mode, StudentId, StudentProfile
+from brain.schemas import Mode, StudentId
 from brain.settings import Settings, get_settings
 from serving.auth import AuthError, Principal, Tenants, authenticate
 
@@ -93,10 +88,6 @@ class CloneStartRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
     baseline: dict[str, Any] = Field(description="The baseline assessment (schema: brain.schemas.Baseline)")
     require_review: bool = False
-
-
-class ForgetRequest(BaseModel):
-    reason: str = Field("parent request", max_length=200)
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -213,7 +204,6 @@ class Service:
         self.brain_version = None
         self.error: str | None = None
         self.started = time.time()
-        self._ready = threading.Event()
         self.moderator = None
         try:  # built once with these settings (webhook, thresholds); a failure here fails closed per request
             from brain.moderation import Moderator
@@ -241,8 +231,6 @@ class Service:
         except Exception as exc:  # noqa: BLE001 - reported by /health
             log.exception("loading the brain failed")
             self.error = f"{type(exc).__name__}: {exc}"
-        finally:
-            self._ready.set()
 
     @property
     def ready(self) -> bool:

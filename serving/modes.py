@@ -27,9 +27,9 @@ import re
 from dataclasses import dataclass, field
 
 import sympy as sp
-import textstat
 from sympy.parsing.sympy_parser import parse_expr
 
+from brain import readability
 from brain.schemas import Accommodation, GenerationContext, Mode, StudentProfile
 from serving.assess import _GLOBALS, _TRANSFORMS, NUMBER, NotCheckable, _normalize, _number, parse_math
 
@@ -419,17 +419,7 @@ READABILITY_SLACK = 3.0
 SHORTER = {Accommodation.adhd, Accommodation.dyslexia}  # two thirds of the words
 
 
-def _syllables(word: str) -> int:
-    if word.isdigit():
-        return 1
-    try:
-        return max(1, int(textstat.syllable_count(word)))
-    except KeyError:  # textstat 0.7.7 raises for words missing from its CMU dictionary
-        return max(1, len(re.findall(r"[aeiouy]+", word)))
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z]+(?:'[a-z]+)*|\d+", text.lower().replace(",", ""))
+_words = readability.words
 
 
 def readability_grade(text: str) -> float:
@@ -438,9 +428,7 @@ def readability_grade(text: str) -> float:
     words = _words(text)
     if not words:
         return math.nan
-    sentences = max(1, len([s for s in _sentences(text) if _words(text[s[0]:s[1]])]))
-    syllables = sum(_syllables(w) for w in words)
-    return 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59
+    return readability.fk_grade(words, len([s for s in _sentences(text) if _words(text[s[0]:s[1]])]))
 
 
 def _band(level: int) -> int:

@@ -34,7 +34,6 @@ distil, train, evaluate, timings; AIVO_BASE_MODEL picks the base model).
 from __future__ import annotations
 
 import math
-import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -45,6 +44,7 @@ from datasets import Dataset
 
 from brain.models import LoadedModel
 from brain.schemas import StudentProfile
+from brain import readability
 from training.data import MAX_NEW_TOKENS, generate_answers
 from training.lora import TrainedAdapter, encode_example
 from training.shared_prefix import summed_nll
@@ -113,15 +113,6 @@ def eval_loss(
     return total / count
 
 
-def _syllables(word: str) -> int:
-    if word.isdigit():
-        return 1  # a number reads as one symbol
-    try:
-        return max(1, int(textstat.syllable_count(word)))
-    except KeyError:  # textstat 0.7.7 raises for words missing from its CMU dictionary
-        return max(1, len(re.findall(r"[aeiouy]+", word)))
-
-
 def readability_grade(texts: list[str]) -> float:
     """Flesch-Kincaid grade of the texts read as one passage (short answers alone are too
     noisy); NaN when they hold no words.
@@ -134,12 +125,8 @@ def readability_grade(texts: list[str]) -> float:
     """
     parts = [t.strip() for t in texts if t.strip()]
     text = " ".join(t if t[-1] in ".!?" else t + "." for t in parts)
-    words = re.findall(r"[a-z]+(?:'[a-z]+)*|\d+", text.lower().replace(",", ""))
-    if not words:
-        return math.nan
-    sentences = max(1, int(textstat.sentence_count(text)))
-    syllables = sum(_syllables(w) for w in words)
-    return 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59
+    found = readability.words(text)
+    return readability.fk_grade(found, int(textstat.sentence_count(text))) if found else math.nan
 
 
 def _gain(adapter_loss: float, base_loss: float) -> float:
