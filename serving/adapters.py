@@ -24,11 +24,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from brain.settings import Settings
-from registry import adapters as registry
-from registry import storage
 from serving.lora_bank import AdapterWeights, UnsupportedAdapter, read_adapter
+
+if TYPE_CHECKING:
+    from registry.adapters import AdapterVersion
 
 log = logging.getLogger("aivo.serving.adapters")
 
@@ -51,13 +53,15 @@ class AdapterResolver:
         self.brain_version = brain_version
         self.resolve_ttl = resolve_ttl
         self.disk = settings.data_dir / "adapter-cache"
-        self._resolved: dict[str, tuple[float, registry.AdapterVersion | None]] = {}
+        self._resolved: dict[str, tuple[float, AdapterVersion | None]] = {}
         self._refreshing: set[str] = set()
         self._lock = threading.Lock()
         self._refresher = ThreadPoolExecutor(max_workers=2, thread_name_prefix="aivo-resolve")
 
-    def _lookup(self, student_id: str, previous: registry.AdapterVersion | None) -> registry.AdapterVersion | None:
+    def _lookup(self, student_id: str, previous: AdapterVersion | None) -> AdapterVersion | None:
         try:
+            from registry import adapters as registry  # here, not at import: the engine runs without MLflow
+
             found = registry.resolve(self.settings, student_id)
         except Exception:  # noqa: BLE001 - a registry outage must not stop serving
             log.exception("resolving student %s failed; serving what was known", student_id)
@@ -67,7 +71,7 @@ class AdapterResolver:
             self._refreshing.discard(student_id)
         return found
 
-    def resolve(self, student_id: str) -> registry.AdapterVersion | None:
+    def resolve(self, student_id: str) -> AdapterVersion | None:
         with self._lock:
             cached = self._resolved.get(student_id)
             if cached is not None:
@@ -107,6 +111,8 @@ class AdapterResolver:
             return target
         tmp = target.with_name(f"{target.name}.part-{threading.get_ident()}")
         shutil.rmtree(tmp, ignore_errors=True)
+        from registry import storage
+
         storage.download_dir(self.settings, choice.prefix, tmp)
         shutil.rmtree(target, ignore_errors=True)
         tmp.rename(target)

@@ -36,6 +36,7 @@ from transformers import DynamicCache
 
 from brain.models import LoadedModel
 from serving.adapters import AdapterResolver, Choice
+from serving.kernels import pack_linears
 from serving.lora_bank import AdapterWeights, LoraBank, UnsupportedAdapter
 
 log = logging.getLogger("aivo.serving.engine")
@@ -182,6 +183,7 @@ class Engine:
         self.resolver = resolver
         self.max_batch = max_batch
         self.max_context = max_context
+        self.packed_layers = pack_linears(self.model)  # CPU: oneDNN-packed weights (serving/kernels.py)
         self.bank = LoraBank(self.model, slots=slots)
         self.slot_table = _Slots(slots, cache_bytes)
         self.stop_ids = {i for i in (self.tok.eos_token_id, self.tok.convert_tokens_to_ids("<|im_end|>"),
@@ -246,7 +248,7 @@ class Engine:
         loads = sorted(self.cold_loads)
         return {
             "running": len(self._rows), "max_batch": self.max_batch, "steps": self.steps,
-            "tokens_generated": self.tokens_out,
+            "tokens_generated": self.tokens_out, "packed_linear_layers": self.packed_layers,
             "adapters_loaded": len(t.by_key), "adapter_slots": t.count - 1, "cache_bytes": t.used_bytes(),
             "cache_max_bytes": t.max_bytes, "hits": t.hits, "misses": t.misses, "evictions": t.evictions,
             "hit_rate": round(t.hits / total, 3) if total else None,

@@ -10,6 +10,14 @@ scope: ``AIVO_RATELIMIT_API_KEY``, ``AIVO_RATELIMIT_STUDENT``, ``AIVO_RATELIMIT_
 Keys are hashed before they reach the counter store: API keys are secrets and
 student ids are personal data, neither belongs in Redis.
 
+When the counter store is unreachable (Redis down, timeout after ``STORE_TIMEOUT_SECONDS``)
+the limiter does not take the endpoint down with it: ordinary requests are let through
+unchecked (fail open), while clone starts, which cost minutes of compute each, are refused
+with ``RateLimited(scope="clone_start", limit="counter store unavailable")`` and a
+``Retry-After`` of ``STORE_DOWN_RETRY_AFTER`` seconds (fail closed). Either way the outage is
+logged: an ERROR with the traceback when it starts, a reminder at most once a minute with
+the number of requests let through, and a WARNING when the store answers again.
+
     limiter = RateLimiter(settings)
     try:
         limiter.check("student", student_id)
@@ -22,16 +30,27 @@ Run as: ``python -m serving.ratelimit`` (prints the limits in force).
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
+import threading
 import time
 
 from limits import RateLimitItem, parse_many
-from limits.storage import storage_from_string
+from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from brain.settings import Settings, get_settings
 
 SCOPES = ("api_key", "student", "ip", "clone_start")
+# Scopes refused (rather than let through) while the counter store is unreachable.
+FAIL_CLOSED_SCOPES = frozenset({"clone_start"})
+STORE_DOWN_RETRY_AFTER = 60
+# Socket timeouts for redis:// stores, so a black-holed Redis delays a request by at most about
+# this much instead of hanging it; ?socket_timeout=... in the URI takes precedence.
+STORE_TIMEOUT_SECONDS = 1.0
+OUTAGE_LOG_EVERY_SECONDS = 60.0
+
+log = logging.getLogger(__name__)
 
 
 class RateLimited(Exception):
@@ -65,8 +84,17 @@ class RateLimiter:
                 self.limits[scope] = parse_many(text) if text else []
             except ValueError as exc:
                 raise ValueError(f"rate limit for {scope}: {text!r} is not a limit like '60/minute' ({exc})") from None
-        self.storage = storage_from_string(storage_uri or settings.ratelimit_storage_uri)
+        uri = storage_uri or settings.ratelimit_storage_uri
+        options = ({"socket_connect_timeout": STORE_TIMEOUT_SECONDS, "socket_timeout": STORE_TIMEOUT_SECONDS}
+                   if uri.split("://", 1)[0] in ("redis", "rediss", "redis+unix") else {})
+        self.storage = storage_from_string(uri, **options)  # connects lazily: a Redis down at start is no error
         self.limiter = MovingWindowRateLimiter(self.storage)
+        # what the store raises when it is unreachable (redis.RedisError); the in-process store cannot be
+        self._store_errors = () if isinstance(self.storage, MemoryStorage) else self.storage.base_exceptions
+        self._outage_lock = threading.Lock()
+        self._outage_since: float | None = None  # when the current store outage began
+        self._outage_logged = 0.0
+        self._outage_unchecked = 0  # requests let through unchecked during the current outage
 
     @staticmethod
     def _key(key: str) -> str:
@@ -84,12 +112,51 @@ class RateLimiter:
                 raise ValueError(f"unknown rate-limit scope {scope!r}; known: {', '.join(SCOPES)}")
             ident = self._key(key)
             checks += [(item, scope, ident) for item in self.limits[scope]]
-        for item, scope, ident in checks:  # test them all first, so a refused request counts against none
-            if not self.limiter.test(item, scope, ident):
-                raise RateLimited(self._retry_after(item, scope, ident), scope, str(item))
-        for item, scope, ident in checks:
-            if not self.limiter.hit(item, scope, ident):  # lost a race with another request
-                raise RateLimited(self._retry_after(item, scope, ident), scope, str(item))
+        if not checks:
+            return
+        try:
+            for item, scope, ident in checks:  # test them all first, so a refused request counts against none
+                if not self.limiter.test(item, scope, ident):
+                    raise RateLimited(self._retry_after(item, scope, ident), scope, str(item))
+            for item, scope, ident in checks:
+                if not self.limiter.hit(item, scope, ident):  # lost a race with another request
+                    raise RateLimited(self._retry_after(item, scope, ident), scope, str(item))
+        except self._store_errors as exc:
+            self._store_unavailable(exc, {scope for _, scope, _ in checks})
+            return
+        if self._outage_since is not None:
+            self._store_back()
+
+    def _store_unavailable(self, exc: Exception, scopes: set[str]) -> None:
+        """The counter store failed: log it (throttled), refuse fail-closed scopes, let the rest through."""
+        closed = sorted(scopes & FAIL_CLOSED_SCOPES)
+        now = time.time()
+        with self._outage_lock:
+            first = self._outage_since is None
+            if first:
+                self._outage_since, self._outage_unchecked = now, 0
+            if not closed:
+                self._outage_unchecked += 1
+            due = first or now - self._outage_logged >= OUTAGE_LOG_EVERY_SECONDS
+            if due:
+                self._outage_logged = now
+            since, unchecked = self._outage_since, self._outage_unchecked
+        if first:
+            log.error("rate-limit counter store unreachable (%s): requests pass unchecked, clone starts are "
+                      "refused until it answers again", type(exc).__name__, exc_info=exc)
+        elif due:
+            log.error("rate-limit counter store still unreachable after %.0f s (%s: %s); %d requests passed "
+                      "unchecked so far", now - since, type(exc).__name__, exc, unchecked)
+        if closed:
+            raise RateLimited(STORE_DOWN_RETRY_AFTER, closed[0], "counter store unavailable") from None
+
+    def _store_back(self) -> None:
+        with self._outage_lock:
+            if self._outage_since is None:
+                return
+            since, unchecked, self._outage_since = self._outage_since, self._outage_unchecked, None
+        log.warning("rate-limit counter store answers again after %.0f s; %d requests passed unchecked meanwhile",
+                    time.time() - since, unchecked)
 
     def check_request(self, scope: str = "request", api_key: str | None = None, student_id: str | None = None,
                       ip: str | None = None) -> None:

@@ -15,6 +15,10 @@ import pytest
 
 from brain.settings import Settings
 
+# A prepared model cache (a machine without the embedded GGUF, e.g. a GPU box fed the tiny model): read
+# before the AIVO_* variables are cleared.
+_PREPARED_MODEL_CACHE = os.environ.get("AIVO_TEST_MODEL_CACHE")
+
 # Never let a developer's .env or AIVO_* variables steer the tests.
 for _key in [k for k in os.environ if k.startswith("AIVO_")]:
     del os.environ[_key]
@@ -48,6 +52,8 @@ def make_settings(data_dir: Path, **overrides) -> Settings:
 @pytest.fixture(scope="session")
 def model_cache(tmp_path_factory) -> Path:
     """One model cache for the whole session (the tiny model and, when used, the embedded one)."""
+    if _PREPARED_MODEL_CACHE:
+        return Path(_PREPARED_MODEL_CACHE).resolve()
     return tmp_path_factory.mktemp("models")
 
 

@@ -75,7 +75,7 @@ def engine(tiny, adapters):
 
 def test_bank_matches_peft(tiny, adapters):
     """The gathered delta of each row equals PEFT's LoRA for that row's adapter (logits)."""
-    ids = torch.tensor([_ids(tiny, PROMPTS[0])])
+    ids = torch.tensor([_ids(tiny, PROMPTS[0])], device=tiny.device)
     expected = []
     for name in ("s1", "s2"):
         peft = PeftModel.from_pretrained(copy.deepcopy(tiny.model), str(adapters[name])).eval()
@@ -87,13 +87,16 @@ def test_bank_matches_peft(tiny, adapters):
     bank = LoraBank(model, slots=4)
     bank.write(1, read_adapter(adapters["s1"]))
     bank.write(2, read_adapter(adapters["s2"]))  # rank 8 > bank's first rank 4: the bank grows
-    bank.set_rows([1, 2, 0], torch.device("cpu"))
+    bank.set_rows([1, 2, 0], tiny.device)
     with torch.no_grad():
         got = model(input_ids=ids.repeat(3, 1)).logits
     assert not torch.allclose(expected[0], expected[1], atol=1e-3)  # the adapters do differ
-    torch.testing.assert_close(got[0], expected[0][0], atol=2e-4, rtol=1e-3)
-    torch.testing.assert_close(got[1], expected[1][0], atol=2e-4, rtol=1e-3)
-    torch.testing.assert_close(got[2], base_logits[0], atol=1e-5, rtol=1e-5)
+    # fp32 on the CPU; bf16 on a GPU rounds the delta differently from PEFT's separate LoRA matmuls
+    tol = dict(atol=2e-4, rtol=1e-3) if tiny.dtype == torch.float32 else dict(atol=3e-2, rtol=2e-2)
+    exact = dict(atol=1e-5, rtol=1e-5) if tiny.dtype == torch.float32 else dict(atol=2e-2, rtol=2e-2)
+    torch.testing.assert_close(got[0], expected[0][0], **tol)
+    torch.testing.assert_close(got[1], expected[1][0], **tol)
+    torch.testing.assert_close(got[2], base_logits[0], **exact)
 
 
 def _req(tiny, prompt, student, max_tokens=16, **kw):
