@@ -4,12 +4,12 @@ PEFT's mixed-adapter batches (``adapter_names=[...]``) split the batch by
 adapter and run each group's LoRA separately, in a Python loop per layer.
 Here every adapter lives in a *slot* of one bank per target layer:
 
-    A_bank[slot] : (rank, in)     B_bank[slot] : (out, rank), pre-multiplied by alpha/rank
+    At[slot] : (in, rank)     Bt[slot] : (rank, out), pre-multiplied by alpha/rank
 
 and a forward pass gathers each row's A and B by its slot index and applies
 them with two batched matmuls, whatever mix of students the batch holds:
 
-    y = W x + bmm(bmm(x, A[slots]^T), B[slots]^T)
+    y = W x + bmm(bmm(x, At[slots]), Bt[slots])
 
 Slot 0 is all zeros: a row there gets the base model (a student with no
 approved adapter). Adapters of a lower rank than the bank are zero-padded
@@ -79,33 +79,65 @@ class _RowSlots:
     def __init__(self):
         self.slots: torch.Tensor | None = None  # (batch,) long, on the model's device
         self.any_adapter = False
+        self.same: int | None = None  # the one slot every row uses, when they all use the same
+        self.key: tuple | None = None  # (slots, device) of the last set_rows
+        self.version = 0  # bumped when the rows or a slot's weights change: layers re-gather then
 
 
 class GatheredLoRALinear(nn.Module):
-    """A Linear layer plus the per-row LoRA delta of its bank."""
+    """A Linear layer plus the per-row LoRA delta of its bank.
+
+    The bank is stored pre-transposed, ``At (slots, in, rank)`` and ``Bt (slots, rank, out)``, so a
+    forward is two batched matmuls (the second fused with the add) on per-row weights gathered once
+    per change of rows, not once per forward: per-op overhead, not FLOPs, is what a decode step of
+    a small model pays for (on the CPU and as kernel launches on a GPU).
+    """
 
     def __init__(self, base: nn.Linear, slots: int, rank: int, rows: _RowSlots):
         super().__init__()
         self.base = base
         self.rows = rows
         w = base.weight
-        self.A = torch.zeros(slots, rank, base.in_features, dtype=w.dtype, device=w.device)
-        self.B = torch.zeros(slots, base.out_features, rank, dtype=w.dtype, device=w.device)
+        self.At = torch.zeros(slots, base.in_features, rank, dtype=w.dtype, device=w.device)
+        self.Bt = torch.zeros(slots, rank, base.out_features, dtype=w.dtype, device=w.device)
+        self._gathered: tuple[int, torch.Tensor, torch.Tensor] | None = None
+
+    @property
+    def in_features(self) -> int:
+        return self.base.in_features
+
+    @property
+    def out_features(self) -> int:
+        return self.base.out_features
+
+    def _weights(self) -> tuple[torch.Tensor, torch.Tensor]:
+        rows = self.rows
+        cached = self._gathered
+        if cached is not None and cached[0] == rows.version:
+            return cached[1], cached[2]
+        if rows.same is not None:  # one slot for all rows: a view, broadcast over the batch
+            a, b = self.At[rows.same], self.Bt[rows.same]
+        else:
+            a, b = self.At.index_select(0, rows.slots), self.Bt.index_select(0, rows.slots)
+        self._gathered = (rows.version, a, b)
+        return a, b
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         y = self.base(x)
         rows = self.rows
         if not rows.any_adapter or rows.slots is None or x.dim() != 3:
             return y
-        a = self.A.index_select(0, rows.slots)  # (batch, rank, in)
-        b = self.B.index_select(0, rows.slots)  # (batch, out, rank)
-        return y + torch.bmm(torch.bmm(x, a.transpose(1, 2)), b.transpose(1, 2))
+        a, b = self._weights()
+        if a.dim() == 2:  # every row on the same adapter
+            return torch.addmm(y.reshape(-1, y.shape[-1]), x.reshape(-1, x.shape[-1]) @ a, b).view_as(y)
+        return torch.baddbmm(y, torch.bmm(x, a), b)
 
     def grow(self, rank: int) -> None:
-        extra = rank - self.A.shape[1]
+        extra = rank - self.At.shape[2]
         if extra > 0:
-            self.A = torch.cat([self.A, self.A.new_zeros(self.A.shape[0], extra, self.A.shape[2])], dim=1)
-            self.B = torch.cat([self.B, self.B.new_zeros(self.B.shape[0], self.B.shape[1], extra)], dim=2)
+            self.At = torch.cat([self.At, self.At.new_zeros(self.At.shape[0], self.At.shape[1], extra)], dim=2)
+            self.Bt = torch.cat([self.Bt, self.Bt.new_zeros(self.Bt.shape[0], extra, self.Bt.shape[2])], dim=1)
+            self._gathered = None
 
 
 class LoraBank:
@@ -146,7 +178,7 @@ class LoraBank:
                 mod = self.model.get_submodule(name)
                 total += self.rank * (mod.in_features + mod.out_features) * mod.weight.element_size()
             else:
-                total += layer.A[0].numel() * layer.A.element_size() + layer.B[0].numel() * layer.B.element_size()
+                total += layer.At[0].numel() * layer.At.element_size() + layer.Bt[0].numel() * layer.Bt.element_size()
         return total
 
     def check(self, weights: AdapterWeights) -> None:
@@ -174,16 +206,25 @@ class LoraBank:
         for name, (a, b) in weights.layers.items():
             layer = self._layer(name)
             r = a.shape[0]
-            layer.A[slot, :r].copy_(a)
-            layer.B[slot, :, :r].copy_(b)
+            layer.At[slot, :, :r].copy_(a.t())
+            layer.Bt[slot, :r].copy_(b.t())
         self._in_slot[slot] = set(weights.layers)
+        self.rows.version += 1
 
     def clear(self, slot: int) -> None:
         for name in self._in_slot.pop(slot, ()):
-            self.layers[name].A[slot].zero_()
-            self.layers[name].B[slot].zero_()
+            self.layers[name].At[slot].zero_()
+            self.layers[name].Bt[slot].zero_()
+        self.rows.version += 1
 
     def set_rows(self, slots: list[int], device: torch.device) -> None:
-        """Which slot each row of the next forward uses."""
-        self.rows.slots = torch.tensor(slots, dtype=torch.long, device=device)
-        self.rows.any_adapter = any(s != 0 for s in slots)
+        """Which slot each row of the next forward uses (unchanged rows keep the layers' gathered weights)."""
+        rows = self.rows
+        key = (tuple(slots), str(device))
+        if rows.slots is not None and rows.key == key:
+            return
+        rows.key = key
+        rows.slots = torch.tensor(slots, dtype=torch.long, device=device)
+        rows.any_adapter = any(s != 0 for s in slots)
+        rows.same = slots[0] if len(set(slots)) == 1 else None
+        rows.version += 1

@@ -9,11 +9,11 @@ from brain.settings import Settings
 
 
 @pytest.fixture(scope="session")
-def base(tmp_path_factory):
+def base(tmp_path_factory, model_cache):
     """Tiny 2-layer random Llama with the SmolLM2 tokenizer; this package's own copy (tests inject LoRA into it)."""
     from brain.models import load_base_model
 
-    return load_base_model(Settings(_env_file=None, base_model="tiny-random",
+    return load_base_model(Settings(_env_file=None, base_model="tiny-random", model_cache=model_cache,
                                     data_dir=tmp_path_factory.mktemp("training-data")))
 
 

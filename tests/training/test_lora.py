@@ -60,10 +60,12 @@ def test_shared_prefix_forward_equals_a_plain_forward(base, cloned):
     total, n = 0.0, 0
     with torch.no_grad():
         for ids, labels in rows:
-            out = base.model(input_ids=torch.tensor([ids]), labels=torch.tensor([labels]))
+            out = base.model(input_ids=torch.tensor([ids], device=base.device),
+                             labels=torch.tensor([labels], device=base.device))
             k = sum(y != -100 for y in labels[1:])
             total, n = total + float(out.loss) * k, n + k
-    assert count == n and float(nll.detach()) == pytest.approx(total, rel=1e-5)
+    rel = 1e-5 if base.dtype == torch.float32 else 2e-2  # bf16 on a GPU: another summation order, coarser rounding
+    assert count == n and float(nll.detach()) == pytest.approx(total, rel=rel)
 
     prompts = [encode_chat(base, m[:-1])[0].tolist() for m in cloned[0][:3]]
     batched = greedy_generate(base.model, prompts, 6, base.tokenizer.eos_token_id,
@@ -71,7 +73,8 @@ def test_shared_prefix_forward_equals_a_plain_forward(base, cloned):
     for p, (new, _) in zip(prompts, batched):
         alone = greedy_generate(base.model, [p], 6, base.tokenizer.eos_token_id,
                                 base.tokenizer.pad_token_id, base.device)
-        hf = base.model.generate(torch.tensor([p]), attention_mask=torch.ones(1, len(p), dtype=torch.long),
+        hf = base.model.generate(torch.tensor([p], device=base.device),
+                                 attention_mask=torch.ones(1, len(p), dtype=torch.long, device=base.device),
                                  max_new_tokens=6, do_sample=False, pad_token_id=base.tokenizer.pad_token_id)
         assert new == alone[0][0] == [t for t in hf[0, len(p):].tolist() if t != base.tokenizer.eos_token_id]
 
@@ -154,7 +157,10 @@ def test_saved_adapter_reloads_with_the_same_logits(base, cloned, tmp_path):
     try:
         # stored in fp16: the same logits up to fp16 rounding of the LoRA weights, the same next tokens
         got = _logits(reloaded, ids)
-        assert torch.allclose(got, live, atol=1e-3) and torch.equal(got.argmax(-1), live.argmax(-1))
+        if base.dtype == torch.float32:
+            assert torch.allclose(got, live, atol=1e-3) and torch.equal(got.argmax(-1), live.argmax(-1))
+        else:  # bf16 on a GPU: the fp16-stored LoRA weights meet bf16 rounding of the activations
+            assert torch.allclose(got.float(), live.float(), atol=5e-2)
     finally:
         reloaded.unload()
     # Saving after release writes the same weights (the header's key order may differ).
