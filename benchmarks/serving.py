@@ -128,6 +128,29 @@ def _bandwidth_gbs() -> tuple[float, float]:
     return n * 4 / read / 1e9, 2 * n * 4 / copy / 1e9
 
 
+def _matvec_only_seconds(model) -> dict[str, float]:
+    """Seconds to run every Linear layer of the model once on a single token (best of 5): with the
+    stock ``F.linear`` and with the oneDNN-packed weights the engine serves with."""
+    from serving.kernels import PackedLinear, packed_enabled
+
+    linears = [m for m in model.modules() if type(m) is torch.nn.Linear]
+    kinds = {"stock_linear": linears}
+    w = linears[0].weight
+    if packed_enabled(w.device, w.dtype):
+        kinds["onednn_packed"] = [PackedLinear(m) for m in linears]
+    inputs = {f: torch.randn(1, 1, f, dtype=w.dtype, device=w.device) for f in {m.in_features for m in linears}}
+    out = {}
+    for kind, layers in kinds.items():
+        best = float("inf")
+        for _ in range(6):
+            t = time.perf_counter()
+            for layer in layers:
+                layer(inputs[layer.in_features])
+            best = min(best, time.perf_counter() - t)
+        out[kind] = best
+    return out
+
+
 def bench_serving(settings_factory) -> dict:
     from aivo import stack
     from brain.models import load_base_model
@@ -151,8 +174,10 @@ def bench_serving(settings_factory) -> dict:
     engine = Engine(dataclasses.replace(base, model=copy.deepcopy(base.model)), _Resolver(eight), max_batch=32,
                     slots=16).start()
     _run(engine, list(eight))  # warm: every adapter resident
-    different = _throughput(engine, list(eight))
-    same = _throughput(engine, ["s0"] * 8)
+    different = same = 0.0
+    for _ in range(3):  # interleaved, best of 3 each: a burst of noise on this shared machine hits both
+        different = max(different, _throughput(engine, list(eight), rounds=1))
+        same = max(same, _throughput(engine, ["s0"] * 8, rounds=1))
     engine.stop()
     out["a"] = {"tokens_per_s_8_adapters": round(different, 1), "tokens_per_s_1_adapter": round(same, 1),
                 "ratio": round(different / same, 3), "target": ">= 0.9", "peft_mixed_batch_reference": 0.74}
@@ -190,14 +215,16 @@ def bench_serving(settings_factory) -> dict:
     fill = time.perf_counter() - t
     active = [f"m{(37 * j) % 1000}" for j in range(32)]
     _run(big, active)
-    tp_1000 = _throughput(big, active)
     resident = big.stats()["adapters_loaded"]
-    big.stop()
     small = Engine(dataclasses.replace(base, model=copy.deepcopy(base.model)), _Resolver(eight), max_batch=32,
                    slots=9).start()
     students8 = [f"s{j % 8}" for j in range(32)]
     _run(small, students8)
-    tp_8 = _throughput(small, students8)
+    tp_1000 = tp_8 = 0.0
+    for _ in range(3):  # interleaved, best of 3 each (both engines idle while the other runs)
+        tp_1000 = max(tp_1000, _throughput(big, active, rounds=1))
+        tp_8 = max(tp_8, _throughput(small, students8, rounds=1))
+    big.stop()
     small.stop()
     out["c"] = {"resident_adapters": resident, "tokens_per_s_1000_adapters_32_active": round(tp_1000, 1),
                 "tokens_per_s_8_adapters_32_requests": round(tp_8, 1),
@@ -256,10 +283,15 @@ def bench_serving(settings_factory) -> dict:
     bw, bw_copy = _bandwidth_gbs()
     weight_bytes = sum(p.numel() * p.element_size() for p in base.model.parameters())
     bound = bw * 1e9 / weight_bytes
+    kernels = _matvec_only_seconds(base.model)
     out["e"] = {"decode_tokens_per_s_batch1": round(decode, 1), "bandwidth_GB_s": round(bw, 1),
                 "copy_bandwidth_GB_s": round(bw_copy, 1),
                 "weight_bytes": weight_bytes, "bound_tokens_per_s": round(bound, 1),
-                "fraction_of_bound": round(decode / bound, 3), "target": ">= 0.6"}
+                "fraction_of_bound": round(decode / bound, 3), "target": ">= 0.6",
+                # every Linear of the model once on one token, nothing else: what the matrix-vector kernels
+                # alone allow (no attention, norms, sampling or Python), as a fraction of the bound
+                "matvec_only_ms": {k: round(v * 1000, 1) for k, v in kernels.items()},
+                "matvec_only_fraction_of_bound": {k: round(1 / v / bound, 3) for k, v in kernels.items()}}
     out["f"] = {"ttft_ms_p50": round(_pct(ttft, 0.5) * 1000, 1), "ttft_ms_p95": round(_pct(ttft, 0.95) * 1000, 1),
                 "concurrent": 8, "samples": len(ttft), "reference_gpu_p50_ms": 200}
     print(f"(e) {out['e']}\n(f) {out['f']}", file=sys.stderr)
@@ -287,6 +319,9 @@ def markdown(result: dict) -> str:
         f"| (e) | batch-1 decode vs bandwidth bound | {e['fraction_of_bound']} ({e['decode_tokens_per_s_batch1']} tok/s; "
         f"bound {e['bound_tokens_per_s']} = read {e['bandwidth_GB_s']} GB/s / {e['weight_bytes'] / 1e6:.0f} MB of fp32 "
         f"weights; copy bandwidth {e['copy_bandwidth_GB_s']} GB/s) | >= 0.6 | - |",
+        f"| (e') | every Linear once on one token, nothing else, vs the same bound | "
+        + ", ".join(f"{k}: {v} ({e['matvec_only_ms'][k]} ms)" for k, v in e["matvec_only_fraction_of_bound"].items())
+        + " | - | - |",
         f"| (f) | time to first token, 8 concurrent, p50 / p95 | {f['ttft_ms_p50']} / {f['ttft_ms_p95']} ms | - | "
         "200 ms p50 on a GPU |",
     ]

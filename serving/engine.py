@@ -36,7 +36,7 @@ from transformers import DynamicCache
 
 from brain.models import LoadedModel
 from serving.adapters import AdapterResolver, Choice
-from serving.kernels import pack_linears
+from serving.kernels import pack_linears, release_openmp_pool
 from serving.lora_bank import AdapterWeights, LoraBank, UnsupportedAdapter
 
 log = logging.getLogger("aivo.serving.engine")
@@ -207,6 +207,8 @@ class Engine:
     # -- public -------------------------------------------------------------------
     def start(self) -> "Engine":
         if not self._running:
+            if self.device.type == "cpu":
+                release_openmp_pool()  # this thread's OpenMP workers would slow the engine thread's (kernels.py)
             self._running = True
             self._thread = threading.Thread(target=self._loop, name="aivo-engine", daemon=True)
             self._thread.start()
