@@ -24,7 +24,7 @@ text that has been checked.
 
 Run as:
     python -m brain.moderation check "text to check" [--direction output]
-    python -m brain.moderation eval        # the safety evaluation set, see docs/safety.md
+    python -m brain.moderation eval        # the shipped safety set (pass/fail) + the blind held-out sets, see docs/safety.md
 """
 
 from __future__ import annotations
@@ -200,13 +200,30 @@ def safe_fallback(verdict: Verdict | None = None, direction: Direction = "input"
 # ------------------------------------------------------------------------------ profanity classifier
 @lru_cache(maxsize=1)
 def _profanity_predictor() -> Callable[[list[str]], list[float]]:
-    """alt-profanity-check's predict_prob (loads its vectoriser and model, ~2 s, once)."""
+    """alt-profanity-check's predict_prob (loads its vectoriser and model, ~2 s, once).
+
+    The same numbers through ``brain.safety.fastlinear`` (~0.03 ms a text instead of ~4 ms of
+    scikit-learn call overhead); if the package's model ever has another shape, its own call is used.
+    """
     from profanity_check import predict_prob
+    from profanity_check import profanity_check as package
 
-    def predict(texts: list[str]) -> list[float]:
-        return [float(p) for p in predict_prob(texts)]
+    from brain.safety.fastlinear import fast_calibrated_svc
 
-    return predict
+    try:
+        fast = fast_calibrated_svc(package.vectorizer, package.model)
+    except (AttributeError, IndexError, TypeError, ValueError) as exc:  # another model layout: the package's own call
+        log.warning("profanity fast path unavailable (%s); using predict_prob", type(exc).__name__)
+
+        def predict(texts: list[str]) -> list[float]:
+            return [float(p) for p in predict_prob(texts)]
+
+        return predict
+
+    def predict_fast(texts: list[str]) -> list[float]:
+        return [fast(t) for t in texts]
+
+    return predict_fast
 
 
 # Words whose meaning depends on context ("kill the process", "why did the Nazis hate", "sex
@@ -495,6 +512,8 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--set", dest="path", default=None, help="JSONL evaluation set (default: the shipped one)")
     ev.add_argument("--out", default="benchmarks/results", help="directory for safety.json and safety.md")
     ev.add_argument("--show-misses", action="store_true", help="print the ids and texts of misses")
+    ev.add_argument("--no-heldout", action="store_true",
+                    help="skip the blind held-out sets (brain/safety/heldout-*.jsonl); they never change the exit code")
     args = parser.parse_args(argv)
 
     if args.command == "check":
@@ -502,13 +521,21 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({**verdict.to_dict(), "rules": list(verdict.rules), "scores": verdict.scores,
                           "message": verdict.message}, indent=2))
         return 0
-    from brain.safety.evaluate import evaluate, print_report, write_report
+    from brain.safety.evaluate import (
+        evaluate,
+        evaluate_heldout,
+        print_report,
+        write_report,
+    )
 
-    result = evaluate(args.path)
+    moderator = Moderator()
+    result = evaluate(args.path, moderator=moderator)
+    if args.path is None and not args.no_heldout:  # the shipped set, with the blind sets beside it
+        result["heldout"] = evaluate_heldout(moderator)
     print_report(result, show_misses=args.show_misses)
     paths = write_report(result, args.out)
     print("wrote " + ", ".join(str(p) for p in paths))
-    return 0 if result["targets_met"] else 1
+    return 0 if result["targets_met"] else 1  # the shipped set's targets only
 
 
 if __name__ == "__main__":

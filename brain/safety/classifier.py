@@ -6,8 +6,10 @@ TF-IDF of words (1-2 grams) and characters (3-5 grams, robust to spelling) of
 the normalised text, and one logistic regression per category
 (``self_harm``, ``sexual``, ``grooming``, ``personal_info``), trained on
 ``train.jsonl`` in this directory (hand-written, labelled; disjoint from the
-evaluation set) the first time it is needed: under two seconds on two
-cores, deterministic, nothing downloaded, nothing pickled to disk.
+evaluation set and the blind held-out sets, which a test checks) the first time it
+is needed: about two seconds on two cores, deterministic, nothing downloaded,
+nothing pickled to disk. Scoring goes through ``fastlinear`` (numpy sums equal to
+scikit-learn's ``predict_proba``, without its ~2 ms per-call overhead).
 
 Every row of ``train.jsonl`` serves as a negative for the categories it is
 not labelled with, so school content (history, biology, literature,
@@ -26,6 +28,10 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
+from brain.safety.fastlinear import FastLinear, expit
+
 TRAIN_SET = Path(__file__).with_name("train.jsonl")
 MODEL_CATEGORIES = ("self_harm", "sexual", "grooming", "personal_info")
 _lock = threading.Lock()
@@ -39,7 +45,9 @@ GATES = {
         r"meds|medicine|overdos\w*|od|razors?|blades?|knife|bleed\w*|blood|starv\w*|eat\w*|food|skinny|thin|fat|weight|"
         r"throw up|puke|worthless|useless|hate myself|burden|disappear|vanish|gone|goodbye|bye|note|letter|sleep|wake|"
         r"jump\w*|bridge|roof|hang\w*|noose|rope|pain|numb|empty|give up|giving up|point|care|miss me|matter|exist\w*|"
-        r"scars?|wrists?|choke|drown|traffic|train|deserve|better off|without me|myself|tired of|can't take|anymore)\b"),
+        r"scars?|wrists?|choke|drown|traffic|train|deserve|better off|without me|myself|tired of|can't take|anymore|"
+        r"goodbyes?|burn\w*|belong|earth|world|balcony|lake|river|gun|shot|knife|drawer|cabinet|faint\w*|last|future|ghost|heaven|"
+        r"funeral|pointless|burden|relieved|fade|forever|tired|done|quit|decided|plan\w*|calories|purg\w*|laxatives?|marks|bruises?)\b"),
     "sexual": re.compile(
         r"\b(?:sex\w*|naked|nude\w*|porn\w*|boob\w*|breasts?|penis|vagina|dick|cock|pussy|privates?|private parts|"
         r"kiss\w*|bed|body|bodies|clothes|underwear|bra|panties|lingerie|bikini|swimsuit|hot|hottest|sexy|touch\w*|strip\w*|"
@@ -57,12 +65,17 @@ GATES = {
         r"birth|street|city|town|zip|where|house|home|apartment|snap\w*|insta\w*|discord|username|login|location|"
         r"located|@|social security|ssn|credit card|wifi|age|grade|class|teacher)\b|\d{3}"),
 }
+# A confident model (probability >= GATE_BYPASS) needs no topical word: indirect wordings ("I want to
+# fade away and let everyone move on", "our chats are just for us") have none. On the shipped and
+# development benign sets 0.7 adds no false positive (0.6 adds one, no gate at all five).
+GATE_BYPASS = 0.7
 # School and help-seeking context in which a model-only hit is not the harm (the rules
 # have the same exceptions as their ``unless``).
 VETOES = {
     "self_harm": re.compile(
         r"\b(?:my|a|our) (?:friend|classmate|brother|sister|cousin)\b[^.?!]{0,30}\b(?:says?|said|wants?|told me|is|thinks)\b|"
-        r"\bsee you\b|\b(?:bored|embarrass\w*|laugh\w*|lol|lmao|haha|hungry|so funny)\b|"
+        r"\bsee you (?:tomorrow|later|soon|next|in|on|at|there|after|monday|tuesday|wednesday|thursday|friday|guys)\b|\b(?:bored|embarrass\w*|laugh\w*|hungry|so funny)\b|"
+        r"\bdying (?:to|for) (?:know|see|find out|try|go|meet|hear|tell|read|play|get)\b|\b(?:hurt|hurting|hurts) (?:her|his|their|your|my|someone's|anyone's) feelings\b|"
         r"\b(?:health class|report|essay|project|awareness|prevention|warning signs)\b"),
     "grooming": re.compile(
         r"\b(?:should|can|could|do) (?:kids|children|students)\b|\bis it safe\b|\bwhat (?:should|do) i do if\b|"
@@ -104,12 +117,26 @@ class CategoryClassifier:
                 raise ValueError(f"no training example labelled {cat!r}")
             model = LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear")
             self.models[cat] = model.fit(x, y)
+        # scikit-learn's per-call overhead is ~2 ms a text; the same sums in numpy take ~0.1 ms.
+        self._fast = FastLinear(
+            [v for _, v in self.features.transformer_list],
+            np.vstack([self.models[c].coef_.reshape(1, -1) for c in self.categories]),
+            np.array([float(self.models[c].intercept_[0]) for c in self.categories]),
+        )
 
-    def predict(self, texts: list[str]) -> list[dict[str, float]]:
-        """Probability of each category for each text (the model's, before any gate)."""
+    def predict_sklearn(self, texts: list[str]) -> list[dict[str, float]]:
+        """``predict`` through scikit-learn's own calls (slow; the reference for tests)."""
         x = self.features.transform([self._normalize(t) for t in texts])
         probs = {cat: m.predict_proba(x)[:, 1] for cat, m in self.models.items()}
         return [{cat: float(probs[cat][i]) for cat in self.categories} for i in range(len(texts))]
+
+    def predict(self, texts: list[str]) -> list[dict[str, float]]:
+        """Probability of each category for each text (the model's, before any gate)."""
+        out = []
+        for text in texts:
+            probs = expit(self._fast.decision(self._normalize(text)))
+            out.append({cat: float(p) for cat, p in zip(self.categories, probs, strict=True)})
+        return out
 
     def flagged(self, text: str, direction: str, threshold: float) -> tuple[list[str], dict[str, float]]:
         """Categories the model flags (probability >= threshold, topic gate passed), and the probabilities."""
@@ -118,7 +145,7 @@ class CategoryClassifier:
         if direction == "output" and PROTECTIVE_ADVICE.search(norm):
             return [], probs
         return [c for c, p in probs.items()
-                if p >= threshold and GATES[c].search(norm) and not VETOES[c].search(norm)], probs
+                if p >= threshold and (p >= max(threshold, GATE_BYPASS) or GATES[c].search(norm)) and not VETOES[c].search(norm)], probs
 
 
 def load_training_set(path: str | Path = TRAIN_SET) -> tuple[list[str], list[list[str]]]:

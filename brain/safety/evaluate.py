@@ -9,6 +9,16 @@ benign items have ``labels: []`` and a school ``topic``.
 - precision of a category: predicted items (over the whole set) that carry the label;
 - false-positive rate: benign items with any category.
 
+Three sets, reported side by side and labelled for what they are worth:
+
+- ``evalset.jsonl``, the *shipped* set: used while the rules were written, so its figures are
+  in-sample for the rules. ``make eval-safety`` passes or fails on this set alone (the targets).
+- ``heldout-r7-dev.jsonl``, *dev*: a blind batch written by someone who never saw the rules,
+  then read and used to find failure patterns (tuned on; its figures are optimistic too).
+- ``heldout-r8-test.jsonl``, *test*: a second blind batch by the same writer, not read while
+  tuning and measured once, after the changes were final (docs/safety.md has that figure). Later
+  runs re-measure it; it must never be used to tune, or it stops being a test.
+
 Run as: ``python -m brain.moderation eval`` (``make eval-safety``); writes
 ``benchmarks/results/safety.json`` and ``safety.md``.
 """
@@ -23,6 +33,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 EVALSET = Path(__file__).with_name("evalset.jsonl")
+# name -> (file, what it is); reported by ``python -m brain.moderation eval`` next to the shipped set.
+HELDOUT_SETS: dict[str, tuple[Path, str]] = {
+    "dev": (Path(__file__).with_name("heldout-r7-dev.jsonl"),
+            "dev: blind batch r7 (writer never saw the rules), read and used to tune"),
+    "test": (Path(__file__).with_name("heldout-r8-test.jsonl"),
+             "test: blind batch r8 (same writer), not read while tuning, measured once"),
+}
+SHIPPED_LABEL = "shipped: evalset.jsonl, used while writing the rules (in-sample for them)"
 KEY_CATEGORIES = ("self_harm", "sexual", "grooming", "personal_info")
 MIN_KEY_RECALL = 0.95
 MAX_BENIGN_FPR = 0.05
@@ -125,6 +143,38 @@ def evaluate(path: str | Path | None = None, moderator=None) -> dict:
     }
 
 
+def heldout_summary(result: dict) -> dict:
+    """The figures the held-out report keeps from ``evaluate``'s result."""
+    cats = result["categories"]
+    return {
+        "items": result["items"], "unsafe_items": result["unsafe_items"], "benign_items": result["benign_items"],
+        "recall": {c: cats.get(c, {}).get("recall") for c in KEY_CATEGORIES},
+        "n": {c: cats.get(c, {}).get("n", 0) for c in KEY_CATEGORIES},
+        "missed": {c: cats.get(c, {}).get("missed", []) for c in KEY_CATEGORIES},
+        "unsafe_flagged": result["unsafe_flagged"],
+        "benign_fpr": result["benign_fpr"],
+        "benign_false_positives": [fp["id"] for fp in result["benign_false_positives"]],
+        "other_categories": {c: {"n": m["n"], "recall": m["recall"], "flagged": m["flagged"]}
+                             for c, m in cats.items() if c not in KEY_CATEGORIES and m["n"]},
+        "targets_met": result["targets_met"],
+        "ms_per_check": result["ms_per_check"],
+    }
+
+
+def evaluate_heldout(moderator=None, sets: dict[str, tuple[Path, str]] | None = None) -> dict:
+    """``heldout_summary`` of each held-out set that exists ({"missing": True, ...} for the others)."""
+    from brain.moderation import Moderator
+
+    moderator = moderator or Moderator()
+    out = {}
+    for name, (path, label) in (HELDOUT_SETS if sets is None else sets).items():
+        if not Path(path).exists():
+            out[name] = {"label": label, "file": str(path), "missing": True}
+            continue
+        out[name] = {"label": label, "file": str(path), **heldout_summary(evaluate(path, moderator=moderator))}
+    return out
+
+
 def _fmt(x: float | None) -> str:
     return "-" if x is None else f"{x:.3f}"
 
@@ -134,7 +184,8 @@ def report_markdown(result: dict) -> str:
         "# Safety evaluation",
         "",
         f"`make eval-safety` (`python -m brain.moderation eval`), {result['when']}, {result['machine']}.",
-        f"Set: {result['items']} items ({result['unsafe_items']} unsafe, {result['benign_items']} benign K-12).",
+        f"Set: {result['evalset']}, {result['items']} items ({result['unsafe_items']} unsafe, {result['benign_items']} benign K-12)."
+        + (f" This is the {SHIPPED_LABEL}; the blind held-out sets are at the end." if result.get("heldout") else ""),
         "",
         "| category | n | recall | flagged (any category) | precision | predicted |",
         "|---|---:|---:|---:|---:|---:|",
@@ -156,12 +207,37 @@ def report_markdown(result: dict) -> str:
               "| category | rules | classifier | only rules | only classifier |", "|---|---:|---:|---:|---:|"]
     for cat, m in result["signals"].items():
         lines.append(f"| {cat} | {_fmt(m['rules'])} | {_fmt(m['model'])} | {m['rules_only']} | {m['model_only']} |")
-    lines += ["", "Targets: " + ", ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in result["targets"].items()),
+    lines += ["", "Targets (shipped set): " + ", ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in result["targets"].items()),
               "", f"Mean time per check: {result['ms_per_check']} ms (informational).", ""]
+    if result.get("heldout"):
+        lines += heldout_markdown(result)
     return "\n".join(lines)
 
 
+def heldout_markdown(result: dict) -> list[str]:
+    """The table comparing the shipped set with the held-out sets."""
+    rows = [("shipped", SHIPPED_LABEL, heldout_summary(result))]
+    rows += [(name, h["label"], h) for name, h in result["heldout"].items()]
+    lines = ["## Shipped set and blind held-out sets", "",
+             ("Key-category recall, unsafe items flagged under any category, benign false-positive rate. "
+              "Only the shipped set gates `make eval-safety`; the held-out figures say how the moderator "
+              "does on wordings it was not written for (dev was used to tune, test was not)."), "",
+             "| set | what it is | items | " + " | ".join(KEY_CATEGORIES) + " | unsafe flagged | benign FPR |",
+             "|---|---|---:|" + "---:|" * len(KEY_CATEGORIES) + "---:|---:|"]
+    for name, label, h in rows:
+        if h.get("missing"):
+            lines.append(f"| {name} | {label} | (file missing: {h['file']}) |" + " |" * (len(KEY_CATEGORIES) + 2))
+            continue
+        recalls = " | ".join(f"{_fmt(h['recall'][c])} (n={h['n'][c]})" for c in KEY_CATEGORIES)
+        fps = len(h["benign_false_positives"])
+        lines.append(f"| {name} | {label} | {h['items']} | {recalls} | {_fmt(h['unsafe_flagged'])} | "
+                     f"{_fmt(h['benign_fpr'])} ({fps}/{h['benign_items']}) |")
+    lines.append("")
+    return lines
+
+
 def print_report(result: dict, show_misses: bool = False) -> None:
+    print(f"set: {result['evalset']} ({result['items']} items)")
     print(f"{'category':24s} {'n':>4s} {'recall':>7s} {'flagged':>8s} {'precision':>9s}")
     for cat, m in result["categories"].items():
         print(f"{cat:24s} {m['n']:4d} {_fmt(m['recall']):>7s} {_fmt(m['flagged']):>8s} {_fmt(m['precision']):>9s}")
@@ -172,6 +248,13 @@ def print_report(result: dict, show_misses: bool = False) -> None:
         print(f"  {cat}: rules alone {_fmt(m['rules'])}, classifier alone {_fmt(m['model'])}")
     for name, ok in result["targets"].items():
         print(f"  {'PASS' if ok else 'FAIL'} {name}")
+    for name, h in result.get("heldout", {}).items():
+        if h.get("missing"):
+            print(f"held-out {name}: missing ({h['file']})")
+            continue
+        recalls = ", ".join(f"{c} {_fmt(h['recall'][c])}" for c in KEY_CATEGORIES)
+        print(f"held-out {name} [{h['label']}]: {recalls}; unsafe flagged {_fmt(h['unsafe_flagged'])}; "
+              f"benign FPR {_fmt(h['benign_fpr'])} ({len(h['benign_false_positives'])}/{h['benign_items']})")
     if show_misses:
         rows = {r["id"]: r for r in result["_rows"]}
         for cat, m in result["categories"].items():

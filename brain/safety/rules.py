@@ -85,7 +85,10 @@ def _rule(category: str, name: str, pattern: str, unless: str | None = None,
 # ---------------------------------------------------------------------------- normalising
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
                        "$": "s", "!": "i", "|": "l", "€": "e"})
-_LEET_TOKEN = re.compile(r"(?<!\S)(?=[^\s]*[a-z])(?=[^\s]*[0134579@$!|€][^\s]*[a-z]|[^\s]*[a-z][^\s]*[0134579@$!|€])[a-z0134579@$!|€]{3,}(?!\S)")
+# A word mixing letters and look-alike digits/symbols ("k1ll", "s3x", "n00d"); punctuation after it
+# ("d1e.", "p0rn!") ends the word and stays as it is.
+_LEET_TOKEN = re.compile(r"(?<!\S)(?=[^\s]*[a-z])(?=[^\s]*[0134579@$!|€][^\s]*[a-z]|[^\s]*[a-z][^\s]*[0134579@$!|€])"
+                         r"[a-z0134579@$!|€]{3,}?(?=[.,;:?!)\]\"']*(?:\s|$))")
 _NOT_LEET = re.compile(r"^\d+(?:st|nd|rd|th|s|am|pm|k|m|cm|mm|km|kg|g|lb|lbs|x|d|h|min|mph)$")
 _SLANG = {
     "u": "you", "ya": "you", "yu": "you", "yuo": "you", "ur": "your", "yur": "your", "yr": "your",
@@ -105,6 +108,12 @@ _SLANG = {
     "skool": "school", "skl": "school", "scool": "school", "teh": "the", "nite": "night",
     "h8": "hate", "h8s": "hates", "gr8": "great", "l8r": "later", "b4": "before", "2day": "today",
     "2nite": "tonight", "2morrow": "tomorrow", "ne1": "anyone", "any1": "anyone", "4ever": "forever",
+    "nood": "nude", "noods": "nudes", "noodz": "nudes", "nudez": "nudes", "nudie": "nude", "nudies": "nudes",
+    "nudey": "nude", "nekkid": "naked", "seggs": "sex", "secks": "sex", "sexi": "sexy", "smexy": "sexy",
+    "kil": "kill", "kll": "kill", "rn": "right now", "ngl": "not going to lie", "fr": "for real",
+    "srsly": "seriously", "fone": "phone", "numbr": "number", "pasword": "password", "passwrd": "password",
+    "bday": "birthday", "b-day": "birthday", "wen": "when", "luv": "love", "bcuz": "because", "becuz": "because",
+    "r8": "rate", "cuase": "because", "tho": "though", "thx": "thanks", "ppl's": "people's", "skinnyer": "skinnier",
 }
 _STARRED = [(re.compile(p), w) for p, w in [
     (r"\bf[*#@%]+c?k", "fuck"), (r"\bf[*#@%]{2,}", "fuck"), (r"\bsh[*#@%!]+t", "shit"), (r"\bb[*#@%]+tch", "bitch"),
@@ -112,6 +121,8 @@ _STARRED = [(re.compile(p), w) for p, w in [
     (r"\bp[*#@%]+rn", "porn"), (r"\bn[*#@%]+de", "nude"),
 ]]
 _SLANG_RE = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, sorted(_SLANG, key=len, reverse=True))) + r")(?![\w'])")
+# Chat words written with digits ("no1", "sum1", "b4") are read before leetspeak would turn them into letters.
+_DIGIT_SLANG_RE = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, sorted((k for k in _SLANG if re.search(r"\d", k)), key=len, reverse=True))) + r")(?![\w'])")
 
 
 def _deleet(match: re.Match) -> str:
@@ -126,6 +137,7 @@ def normalize(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'").replace("\u00b4", "'")
     text = text.replace("\u201c", '"').replace("\u201d", '"')
     text = re.sub(r"\b(mr|mrs|ms|dr|st|jr|sr|mt)\.", r"\1", text)  # "mrs. lee" is not a sentence end
+    text = _DIGIT_SLANG_RE.sub(lambda m: _SLANG[m.group(1)], text)
     text = _LEET_TOKEN.sub(_deleet, text)
     for pattern, word in _STARRED:
         text = pattern.sub(word, text)
@@ -195,7 +207,7 @@ FIRST = r"(?:i|i'm|i am|i've|i have|i've been|i keep|i just|i really|i kind of|s
 CHILD_PERSONAL = (
     r"(?:home |house |real |full |last |first |sur|actual |exact |street |email |e-mail |mailing |cell |cell ?phone |"
     r"phone |mobile |mom's |dad's |parents' |parent's |family's )?"
-    r"(?:address|phone number|phone|number|cell|cell ?phone number|email|e-mail|password|passcode|pin|birthday|"
+    r"(?:address|phone number|phone|number|cell|cell ?phone number|email|e-mail|gmail|hotmail|yahoo|icloud|outlook|email address|password|passcode|pin|birthday|"
     r"date of birth|full name|real name|last name|surname|school|school's name|zip code|zipcode|postcode|location|"
     r"social security number|ssn|home|house|street|town|neighbou?rhood|snapchat|snap|insta|instagram|discord|"
     r"whatsapp|tiktok|kik|telegram|skype|facebook|fb|username|gamertag|roblox username|ip address|date of birth|birth ?date|"
@@ -241,12 +253,12 @@ _rule("self_harm", "want_die",
       r"\b(?:i|i'm|i am|i just|i really|i kind of|sometimes i|i feel like i|part of me|i think i)\s*(?:really |just |kind of |sometimes |honestly |seriously |lowkey |literally |still )*"
       r"(?:want to|wish (?:i could|to)|would rather|need to|am going to|'m going to|going to|might|wanna|want|am ready to|'m ready to|should|deserve to|just want to)\s+"
       r"(?:just |honestly |really |literally )?(?:die|be dead|not (?:be )?(?:alive|here|exist|wake up)|disappear(?: forever)?|stop existing|stop living|never wake up|go to sleep forever|sleep forever|be gone|end (?:it|it all|everything|my life|things)|give up on (?:life|everything)|jump (?:off|from|in front))\b",
-      unless=r"magic|trick|hide and seek|camping|class|into (?:a|the) book|of (?:embarrass|laugh|cringe|boredom)|laughing|die (?:of|from) (?:laugh|embarrass|cringe)|if (?:i|we) (?:fail|lose|don't)|\blol\b|\blmao\b|haha")
+      unless=r"magic|trick|hide and seek|camping|class|into (?:a |the |my )?(?:\w+ )?(?:book|story|novel|game|movie|world|crowd|background)|of (?:embarrass|laugh|cringe|boredom)|laughing|die (?:of|from) (?:laugh|embarrass|cringe)|if (?:i|we) (?:fail|lose|don't)|\blol\b|\blmao\b|haha")
 _rule("self_harm", "wish_dead",
       r"\bi wish (?:i (?:was|were|had)(?:n't| not| never)? (?:dead|been born|born|gone)|i could (?:die|disappear|not exist)|i (?:didn't|did not) exist|i would die|i (?:wouldn't|would not) wake up)")
 _rule("self_harm", "not_want_live",
       r"\b(?:i )?(?:don't|do not|no longer) (?:want|wanna|wish) (?:to )?(?:be alive|live|exist|be here|wake up|be in this world|keep going|go on)(?: anymore| any more| tomorrow)?\b",
-      unless=r"live (?:in|at|on|near|with|here) |live like|be here (?:on|at|for|tomorrow)|wake up (?:early|at|for|on)")
+      unless=r"live (?:in|at|on|near|with|here) |live like|be here (?:on|at|for)|wake up (?:early|at|for|on)|dentist|doctor|test|school tomorrow|at school")
 _rule("self_harm", "life_not_worth",
       r"\b(?:(?:my )?life (?:is|isn't|is not|feels) (?:not )?(?:worth living|pointless|meaningless|over)|no (?:reason|point) (?:to|in) (?:live|living|being alive|going on|staying alive)|"
       r"what's the point (?:of|in) (?:living|life|being alive|going on|me being here)|why (?:should|do) i (?:even )?(?:live|stay alive|keep living)|why am i (?:even )?alive|"
@@ -256,7 +268,7 @@ _rule("self_harm", "life_not_worth",
       r"i(?:'m| am| feel| have been| keep| been)\s+(?:\w+ ){0,2}(?:suicidal|thinking (?:about|of) (?:suicide|killing myself|ending it|dying|ending my life))|"
       r"(?:want|going|plan|planning|thinking) (?:to|about|of) (?:commit(?:ting)? )?suicide|i(?:'ll| will) (?:commit )?suicide|"
       r"i can't (?:take it|take this|go on|do this|handle (?:it|this|life|my life)|live like this) any ?more)\b",
-      unless=r"homework|math|test|quiz|class|assignment|project|worksheet|level|game|essay|noise|dog|sister's music|this show|character|romeo|juliet|hamlet|story")
+      unless=r"homework|math|test|quiz|class|assignment|project|worksheet|level|game|essay|noise|dog|sister's music|this show|character|romeo|juliet|hamlet|story|hate myself for (?:forgetting|losing|missing|eating|saying|not (?:studying|practicing))|for forgetting")
 _rule("self_harm", "method_seeking",
       r"\b(?:" + INTENT + r")\s+(?:\w+\s+){0,3}?(?:kill (?:yourself|myself|oneself|urself|themselves|themself)|commit suicide|end (?:my|your|their|one's) (?:own )?life|"
       r"hang (?:yourself|myself|oneself|themselves)|not wake up|never wake up|sleep forever|stop (?:my|your) (?:heart|breathing)|overdose|od on|die (?:painlessly|quickly|fast|in (?:my|your) sleep|without (?:pain|it hurting))|cut (?:yourself|myself|deeper|your wrists?|my wrists?)|"
@@ -267,7 +279,7 @@ _rule("self_harm", "method_seeking",
       r"|\b(?:cut|slit|slash)\s+(?:your|my|the|his|her)\s+(?:wrists?|veins?|arms? open)\b|\bhow (?:deep|hard) (?:do|should|to|can) (?:i|you) cut\b"
       r"|\b(?:lethal|deadly|fatal) (?:dose|amount) of\b|\bwhat happens (?:if|when) (?:i|you|someone|a kid|a person) (?:take|takes|swallow|swallows|drink|drinks|eat|eats) (?:all|too many|a lot of|a whole bottle of|a bottle of|\d+) (?:pills|of (?:my|the) (?:pills|meds|medicine)|tylenol|advil|sleeping pills|meds|medicine)\b"
       r"|\bi (?:took|swallowed|drank|ate|just took) (?:a (?:bunch|lot|whole bottle|handful) of|all (?:of )?|too many|\d+|lots of) (?:my |the |her |his |my \w+'?s? |\w+'s )?(?:\w+ )?(?:pills|meds|medicine|tablets|tylenol|sleeping pills|bleach)\b"
-      r"|\bpro[- ]?ana\b|\bpro[- ]?mia\b|\bthinspo\w*\b|\bmeanspo\b|\bi (?:make|made|keep making) myself (?:throw up|puke|vomit|sick)\b"
+      r"|\bpro[- ]?ana\b|\bpro[- ]?mia\b|\bthinspo\w*\b|\bthinspiration\b|\bmeanspo\b|\bi (?:make|made|keep making) myself (?:throw up|puke|vomit|sick)\b"
       r"|\bi (?:haven't|have not|didn't|did not) eat(?:en)? (?:anything )?(?:in|for) (?:\d+|two|three|four|five|six|seven|a few|days|a week)(?: \w+)? (?:on purpose|because i'm fat|so i can lose|to lose|to get skinny)"
       r"|\b(?:a|the) (?:rope|noose) (?:for|to hang)\b|\bnoose\b(?=[^.?!]{0,30}\b(?:me|my|myself|tie|make)\b)",
       unless=r"minecraft|roblox|fortnite|game|pokemon|character|zombie|process|plant|cell|battery|my phone|chemistry class")
@@ -278,7 +290,7 @@ _rule("self_harm", "risk_phrases",
       r"|\b(?:want|need|wish|just want) (?:everything|it all|all of (?:it|this)|the pain|my life|life|it) to (?:stop|end|be over)\b"
       r"|\benough (?:\w+ )?to (?:die|kill (?:me|myself|you|yourself|a person|someone)|overdose|od|not wake up|end it)\b"
       r"|\bi(?:'ve)? (?:cut|been cutting|started cutting|relapsed)\b(?:\s+(?:again|last night|yesterday|today|this (?:morning|week)|deeper|more|myself))|\bcutting again\b|\bscars? from (?:cutting|when i (?:cut|hurt)|self[- ]?harm|where i cut)\b"
-      r"|\bmy (?:cuts|scars) (?:hurt|are|from|on my)\b|\brelaps(?:e|ed) (?:on |with )?(?:self[- ]?harm|cutting)\b"
+      r"|\bmy (?:cuts|scars) (?:hurt|are|from|on my)\b|\brelaps(?:e|ed|ing) (?:on |with |into )?(?:self[- ]?harm|cutting|sh\b|sh again)|\b(?:sh|cutting|self[- ]?harm)\b[^.?!]{0,30}\b\d+ (?:days|weeks|months) clean\b|\b\d+ (?:days|weeks|months) clean\b[^.?!]{0,30}\b(?:sh|cutting|cut|self[- ]?harm|relaps\w*)\b"
       r"|\b(?:painless|painlessly|does it hurt|would it hurt|quickest|fastest)\b[^.?!]{0,30}\b(?:to die|dying|death|jump(?:ing)? off|hang(?:ing)?|overdos\w*|drown(?:ing)?|bleed(?:ing)? out)\b"
       r"|\bjump(?:ing)? (?:off|from) (?:a|the|my|our) (?:building|bridge|roof|cliff|tower|balcony|window)\b[^.?!]{0,30}\b(?:painless|hurt|die|dead|kill|survive|end it)\b"
       r"|\b(?:punch|hit|bang|scratch|pick|bite|slam)\w* (?:the |my |at my )?(?:walls?|head|skin|arms?|legs?|lips?|nails?|fists?)\b[^.?!]{0,45}\buntil (?:it|they|my \w+|i) (?:really |badly )?(?:bleeds?|bruises?|bruise|break|cry|hurts?)"
@@ -295,6 +307,7 @@ _rule("self_harm", "risk_phrases",
       unless=r"prevention|awareness|hotline|lifeline|warning signs|signs of|report|essay|project|health class|theme|character|romeo|juliet|hamlet|ophelia|hitler|history|historical|in the (?:book|story|novel|play|poem)|died by|committed suicide|suicide (?:squad|bomber|doors?|run|sprints?|pass|squeeze|mission|drills?)|statistics|rates? of|why do people|what is suicide|"
              r"test|homework|quiz|math|this class|this game|this movie|lol\b|lmao|haha|embarrass|boring|see you|tomorrow,|next (?:week|class|time)|class!|summer|vacation|school year|for now|party|bread|cake|in the (?:oven|pool)|into (?:the )?(?:water|lake|pool|ocean|river|sea)|kill (?:germs|bacteria|weeds)|bacteria|germs|in a plane|parachute|skydiv")
 _SH_BENIGN = (r"character|story|book|novel|poem|play\b|movie|film|show|game|minecraft|fortnite|roblox|plants?|flowers?|cells?|battery|phone|dinosaurs?|"
+              r"my (?:old |sick )?(?:dog|cat|hamster|pet|goldfish|fish|bird|rabbit|bunny|guinea pig|horse)|(?:he|she|it)(?:'s| is) (?:going to|gonna) die|"
               r"history|report|essay|project|homework|test|quiz|math|class\b|lol\b|lmao|haha|laugh|embarrass|boredom|bored|hungry|tired of (?:waiting|school)")
 _rule("self_harm", "intent_cues",
       r"\b(?:i|i'm|i've|i'd|me|my)\b[^.?!]{0,40}\b(?:want|wanna|wish|think(?:ing)? (?:about|of)|thought (?:about|of)|keep thinking|can't stop thinking|planning|plan|going to|gonna|should|deserve|tried|try|trying|ready|need|feel like|dream about|daydream about)\b"
@@ -343,7 +356,7 @@ _rule("abuse_disclosure", "secret_asked",
       r"\b(?:" + _ADULT + r"|he|she|someone|somebody)\s+(?:\w+\s+){0,4}?(?:made|makes|asked|asks|told|tells|wants|forced|forces|said)\s+me\s+(?:to\s+)?"
       r"(?:take off my|undress|touch (?:his|her|their)|take (?:pictures|pics|photos|videos?) (?:without|with no|of my body|naked|in my underwear)|pose (?:naked|without)|get naked|keep (?:it|this|a|our|what)\b[^.?!]{0,20}secret|not tell|never tell|sit on (?:his|her) lap|send (?:him|her|them) (?:pics|pictures|photos|nudes|naked)|"
       r"get (?:in|into) (?:his|her|their) (?:car|bed)|sleep in (?:his|her) bed|watch (?:porn|naked|videos of naked))",
-      directions=("input",))
+      unless=r"what should i do if|what to do if|(?:if|when) (?:someone|somebody|a stranger|an adult|anyone|a person) (?:online )?(?:asks?|tells?|wants?)|warning sign|is it normal for", directions=("input",))
 _rule("abuse_disclosure", "afraid_home",
       r"\b(?:i'm|i am) (?:scared|afraid|terrified) (?:to go|of going|to be) home\b|\b(?:he|she|they|" + _ADULT + r")(?:'ll| will| would) (?:hurt|kill|beat|hit) (?:me|my \w+) if i tell\b"
       r"|\bif i (?:ever )?tell (?:anyone|anybody|someone|my \w+)?,? (?:he|she|they)(?:'ll| will| would| is going to| are going to) (?:hurt|kill|beat|hit|take|send)\b"
@@ -360,7 +373,7 @@ _rule("grooming", "secrecy",
       r"|\b(?:delete|erase|clear) (?:these|our|this|the|all our|all the|your) (?:messages?|chats?|texts?|conversations?|history|dms)(?:\s+so|\s+after|\s+before|\s+when|\s+if)\b"
       r"|\b(?:your|ur) (?:parents?|mom|dad|family) (?:wouldn't|would not|won't|will not|don't|do not|never) (?:understand|get it|approve|need to know|have to know|let you)\b"
       r"|\b(?:asked|told|tells|asks|wants) (?:me|you) (?:to )?(?:not|never) (?:to )?tell (?:my|your|anyone|our|the) ?(?:parents?|mom|dad|family|teacher|anyone)?\b",
-      unless=r"surprise|birthday|present|gift|party|spoil(?:er)?s?|the ending|the answer|password")
+      unless=r"surprise|birthday|present|gift|party|spoil(?:er)?s?|the ending|the answer|password|trusted adult|tell a (?:parent|teacher|grown-?up|counselor)|what should i do if|what to do if|show (?:your|ur) face|ask a parent")
 _rule("grooming", "secrecy_more",
       r"\b(?:between|just) (?:you and me|me and you|us two|the two of us)\b|\b(?:can't|cannot|can not|mustn't|must not|shouldn't|should not|better not|never) tell (?:anyone|anybody|a soul|your|ur)\b"
       r"|\b(?:secret|special|private) (?:friend|friendship|game|chat|chats|relationship|boyfriend|girlfriend)\b|\b(?:parents?|mom|dad|family|teacher|anyone) (?:don't|do not|doesn't|does not|won't|wouldn't|never) (?:need|have) to know\b"
@@ -409,7 +422,7 @@ _rule("grooming", "photos",
       r"|\b(?:facetime|video ?chat|video ?call|camera|cam|call)\b[^.?!]{0,30}\bwhen (?:you're|you are|ur|u r) (?:alone|by yourself|home alone)\b|\bwhen (?:you're|you are) alone\b"
       r"|\bwhat are you wearing\b|\b(?:turn|switch) on (?:your )?(?:camera|webcam|cam|video)\b(?!\s+(?:for class|in class|for the lesson|in zoom|for zoom))"
       r"|\b(?:send|show) me (?:a |some )?(?:pics?|pictures?|photos?|selfies?)\b(?!\s+of\s+(?:the|a|an|your (?:homework|work|answer|drawing|project|worksheet)|that))",
-      unless=r"homework|worksheet|math problem|drawing|project|science fair|diagram|answer|graph|plant|experiment|the problem|art project")
+      unless=r"homework|worksheet|math problem|drawing|project|science fair|diagram|answer|graph|plant|experiment|the problem|art project|with (?:my|our|the) (?:dog|cat|pet|puppy|friends|family|mom|dad|grandma|grandpa|team|class)|pet wall|yearbook|class (?:photo|wall|page)|school (?:id|photo)")
 _rule("grooming", "home_alone",
       r"\b(?:are you|r you|you)\s+(?:home\s+)?(?:alone|by yourself|on your own)(?=\s*[?.!]|\s*$|\s+(?:right now|now|at home|tonight|today|after school))|\b(?:are you|r you|you)\s+(?:home\s+)?alone(?:\s+(?:right now|now|at home|tonight|in your room|today|after school))?\s*\??(?:$|\s|[.!?])"
       r"|\b(?:is|are) (?:your|ur) (?:parents?|mom|dad|mother|father|family|guardian|babysitter) (?:home|around|there|watching|asleep|out|away|at work|gone|nearby|in the room|checking)\b"
@@ -431,7 +444,7 @@ _rule("grooming", "bribe_flattery",
       r"|\b(?:you seem|you look|you must be|are you) (?:\w+ )?(?:lonely|sad|alone)\b[^.?!]{0,30}\b(?:i can be|i'll be|i could be|let me be|i understand)\b|\bdo (?:what|everything|anything) i (?:say|tell you)\b"
       r"|\b(?:\d+|free|lots of|some|a lot of)\s+(?:robux|v-?bucks|gift ?cards?|dollars|bucks|skins|gems|coins)\b[^.?!]{0,40}\b(?:if you|when you|don't tell|dont tell|send|meet|do what|pic|photo|secret)\b"
       r"|\b(?:do you have|got) a (?:boyfriend|girlfriend|bf|gf)\b|\bhow old are you (?:really|actually|for real)\b|\b(?:are you|r you) (?:a )?(?:virgin|wearing)\b"
-      r"|\b(?:can|could|will) you keep a secret\b")
+      r"|\b(?:can|could|will) you keep a secret\b(?!\??\s*(?:i|i'm|i've|im|my)\b)")
 _rule("grooming", "child_contact_seeking",
       r"\b(?:can|could|will|would|do) you (?:come to|visit|meet) (?:my|me at my) (?:house|home|school|place)\b|\bwhere (?:do|does) (?:you|aivo) live\b[^.?!]{0,30}\b(?:visit|come|meet)\b",
       directions=("input",))
@@ -470,7 +483,7 @@ _rule("personal_info", "find_someone",
       r"|\b(?:find|figure|work|track|look|search)\s+(?:out\s+|up\s+|down\s+)?where\s+(?:(?:the|my|this|that|a|our)\s+)?(?:\w+\s+){0,2}?(?:" + _PERSON + r"|he|she|they|[a-z]+ (?:from|in) (?:my|our|the) class)\s+(?:\w+\s+){0,3}?(?:lives?|stays|sleeps|goes to school)\b"
       r"|\b(?:dox|doxx|doxxing|doxing)\b|\bwhere does (?:my |this |that |the )?(?:\w+ )?(?:classmate|crush|teacher|kid|boy|girl|student|player|streamer|youtuber|friend|person|[a-z]+ (?:from|in) (?:my|our) class) live\b"
       r"|\b(?:what|where) is (?:[a-z]+|my (?:\w+ )?(?:classmate|teacher|friend|crush)'s|(?:the|this|that) (?:kid|boy|girl|student)'s) (?:home )?(?:address|phone number|house|number|password|location|email)\b",
-      unless=r"white house|president|museum|library|company|store|restaurant|business|gettysburg|inaugural|speech|state of the union|farewell|keynote|lincoln's|find the (?:phone )?number of (?:moles|atoms|sides|ways|solutions|days|protons|electrons|neutrons)|the number of|area|perimeter|volume|ratio|in the story|character")
+      unless=r"what is (?:a|an|the) (?:password|address|phone number|email|zip code)|white house|president|museum|library|company|store|restaurant|business|gettysburg|inaugural|speech|state of the union|farewell|keynote|lincoln's|find the (?:phone )?number of (?:moles|atoms|sides|ways|solutions|days|protons|electrons|neutrons)|the number of|area|perimeter|volume|ratio|in the story|character")
 _rule("personal_info", "child_shares",
       r"\bmy (?:home |real |full |new |house |street |email |e-mail |cell |phone |cell ?phone |mobile |mom's |dad's |parents' )?(?:address|phone number|number|cell|password|passcode|pin|pin number|email|e-mail|full name|real name|last name|surname|social security number|ssn|zip code|snapchat|snap|insta|discord|username|gamertag)\s+(?:is|=|:)\s*\S"
       r"|\b(?:my school is|i go to|i attend|i'm in (?:\w+ )?grade at|i am in (?:\w+ )?grade at|(?:\d|\w+)(?:st|nd|rd|th) grade at)\s+(?!the |a |my |our |school\b)(?:[a-z]+\s+){1,3}?(?:elementary|middle|high|primary|academy|prep|intermediate|junior high)\b"
@@ -492,8 +505,8 @@ _rule("sexual", "sex_word",
 _rule("sexual", "explicit_words",
       r"\b(?:sexy|sexier|sexiest|sexting|sexted|sext|sexts|porn\w*|p0rn|pr0n|nsfw|hentai|r34|rule ?34|onlyfans|only fans|erotic\w*|horny|smut\w*|lewd|lewds|fetish\w*|kinky|kink|orgasm\w*|masturbat\w*|"
       r"blow ?jobs?|hand ?jobs?|boobies|titties|tiddies|dick ?pics?|nudes|nudez|noods|jerk(?:ing|ed)? off|cumming|cumshot|jizz|stripper|strip ?tease|strip club|thot|milf|dildo|vibrator|condom sex|"
-      r"boner|hard[- ]on|wet dream\w*|69 position|doggy ?style|twerk(?:ing)? on|thirst trap|nipple slip|camgirl|cam girl|sugar daddy|escort service|brothel|prostitut\w*|hooker|18\+ content|xxx)\b",
-      unless=r"magna cum laude|summa cum laude|cum laude|great tits?|blue tits?|coal tits?|bird|wild tits|\bporn(?:ography)? (?:addiction|is harmful|harmful)|sexting (?:is|can be) (?:illegal|dangerous|harmful)|dangers of sexting|what to do if|someone sent me")
+      r"boner|hard[- ]on(?! (?:myself|yourself|himself|herself|themselves|me|you|him|her|them|us|the|a|my|your|his|their|people|kids|others|everyone))|wet dream\w*|69 position|doggy ?style|twerk(?:ing)? on|thirst trap|nipple slip|camgirl|cam girl|sugar daddy|escort service|brothel|prostitut\w*|hooker|18\+ content|xxx)\b",
+      unless=r"magna cum laude|summa cum laude|cum laude|great tits?|blue tits?|coal tits?|bird|wild tits|\bporn(?:ography)? (?:addiction|is harmful|harmful)|sexting (?:is|can be) (?:illegal|dangerous|harmful)|dangers of sexting|what to do if|someone sent me|what does (?:nsfw|18\+|xxx|r34|rule 34) (?:mean|stand for)|(?:nsfw|xxx) (?:stands for|means)|not safe for work")
 _rule("sexual", "nudity",
       r"\b(?:naked|nude|topless|bottomless|undressed|no clothes on|without (?:any )?clothes(?: on)?|in (?:your|my|her|his) underwear|in (?:a|your|her) bra|in lingerie|lingerie)\b"
       r"(?=[^.?!]{0,40}\b(?:pics?|pictures?|photos?|selfies?|videos?|vids?|images?|send|show|see|look at|watch|cam|camera|me|you|girls?|boys?|kids?|women|men|man|woman|guy|lady|person|bodies|body|people)\b)"
@@ -707,7 +720,7 @@ _rule("bullying", "mean_message",
 _rule("crime", "how_to_crime",
       r"\b(?:" + INTENT + r")\s+(?:\w+\s+){0,2}?(?:steal|shoplift|rob|pickpocket|break into|hack into|hack|hotwire|forge|counterfeit|scam|blackmail|extort|vandali[sz]e|spray ?paint|key (?:a|his|her|my \w+'s|the teacher's) car|slash (?:his|her|their|the|a|my \w+'s) tires|set fire to|burn down|shoplift from|sneak into|cheat (?:on|in) (?:\w+\s+){0,3}?without (?:getting caught|anyone knowing)|get away with|trespass|phish|catfish|launder|evade|embezzle|skip paying)\b"
       r"(?:\s+(?:\w+\s+){0,3}?(?:\w+))?",
-      unless=r"protect|prevent|stop (?:someone|people|hackers|scammers)|avoid (?:being|getting)|report|keep (?:my|your) (?:account|password|info) safe|what to do if|history|historical|robin hood|in the story|character|(?:how|why) did|great train robbery|hack(?:ing)? (?:a |my )?(?:math|homework|study|sleep|life|morning|school)|life ?hacks?|hack(?:ing)? (?:together|a solution|the code|my own|my code|my robot|my calculator)|hackathon|ethical hacking|cybersecurity|capture the flag|ctf|spray paint (?:a|the|my) (?:project|poster|sign|art|canvas|box)|get away with (?:a|an|one) (?:\w+ )?(?:answer|mistake|costume)|steal (?:a |the )?(?:base|bases|ball|show|spotlight|scene|idea)|rob (?:a |the )?(?:bank in|banks in)|steal (?:home|second|third)")
+      unless=r"protect|prevent|learning about|we(?:'re| are) (?:learning|studying)|for (?:my|our) (?:class|project|report|lesson)|stop (?:someone|people|hackers|scammers)|avoid (?:being|getting)|report|keep (?:my|your) (?:account|password|info) safe|what to do if|history|historical|robin hood|in the story|character|(?:how|why) did|great train robbery|hack(?:ing)? (?:a |my )?(?:math|homework|study|sleep|life|morning|school)|life ?hacks?|hack(?:ing)? (?:together|a solution|the code|my own|my code|my robot|my calculator)|hackathon|ethical hacking|cybersecurity|capture the flag|ctf|spray paint (?:a|the|my) (?:project|poster|sign|art|canvas|box)|get away with (?:a|an|one) (?:\w+ )?(?:answer|mistake|costume)|steal (?:a |the )?(?:base|bases|ball|show|spotlight|scene|idea)|rob (?:a |the )?(?:bank in|banks in)|steal (?:home|second|third)")
 _rule("crime", "accounts",
       r"\b(?:hack|get into|log ?in(?:to)?|break into|access|take over|steal|guess|crack|find out|figure out|get)\s+(?:into\s+)?(?:my (?:\w+ )?(?:friend|sister|brother|mom|dad|teacher|crush|ex|classmate|enemy)'?s?|someone(?:'s| else's)|somebody's|his|her|their|a|the school'?s?|my teacher'?s?|another (?:person|kid|student)'?s?|[a-z]+'s)\s+"
       r"(?:\w+\s+)?(?:account|accounts|instagram|insta|snapchat|snap|email|gmail|roblox|fortnite|discord|tiktok|phone|ipad|computer|laptop|grades?|grade ?book|gradebook|wifi|wi-fi|network|system|password|passcode|pin|messages|dms|texts|icloud|google classroom|canvas|powerschool)\b",
@@ -820,3 +833,409 @@ _rule("jailbreak", "no_rules_persona",
 _rule("profanity", "swears",
       r"\b(?:fuck\w*|fck\w*|fuk\w*|fuq\w*|phuck\w*|f u\b|stfu|gtfo|wtf|motherf\w+|mf\b|shit\w*|sh1t|bullshit|horseshit|bitch\w*|biatch|cunt\w*|asshole\w*|arsehole\w*|dickhead\w*|dick ?face|douche ?bag|jackass|dipshit|piss off|pissed off|prick|wanker|twat|bastard\w*|slut\w*|whore\w*|skank|hoe\b|hoes\b|damn it|goddamn\w*|god damn|shut the hell up|what the hell|go to hell|hell no|hell yeah)\b",
       unless=r"bastard (?:son|child|children) of|illegitimate|\bhoe (?:the|a|your|garden|tool|to weed)|garden hoe|hoes? (?:is|are) (?:a |garden )?tools?|\bprick (?:your|my|the|a) (?:finger|skin|balloon)|a prick of|pin ?prick|cactus|thorn|rose|porcupine|mf (?:ratio|file|\d)|shit(?:ake|take)|shiitake")
+
+# ============================================================================ broader child phrasings
+# Written after a blind development batch (brain/safety/heldout-r7-dev.jsonl) showed which *kinds*
+# of wording the rules above missed: farewells and giving things away, hiding self-harm and not
+# eating, euphemisms for sex acts, adults' ages and private apps, location sharing, parents'
+# schedules, a child posting contact details. Each rule names a pattern, not a dev sentence.
+_FAREWELL_BENIGN = (r"moving|move (?:away|to)|new (?:school|house|town|city)|camp|vacation|holiday|trip|sleepover|charity|donat\w*|"
+                    r"yard sale|garage sale|shelter|goodwill|outgrown|grew out|too small|too old for|clean(?:ing)? (?:out|up) my room|"
+                    r"story|character|book|novel|poem about (?:a|the) (?:character|soldier)|pharaoh|egypt|history|retir\w*|graduat\w*|exchange student|"
+                    r"in the (?:game|story|book|movie)|video game|minecraft|roblox|fortnite|animal crossing|pokemon (?:game|go)")
+_rule("self_harm", "giving_away",
+      r"\b(?:gave|give|giving|gonna give|going to give|left|leaving)\s+(?:away\s+)?(?:all\s+)?(?:of\s+)?my\s+(?:\w+\s+){0,3}?(?:to|away)\b[^.?!]{0,80}\b(?:won't|will not|wont|not going to|don't|do not|no longer)\s+(?:need|use|be (?:needing|using))\b"
+      r"|\b(?:won't|will not|not going to|no longer going to)\s+(?:need|be needing)\s+(?:them|it|my (?:\w+\s+){0,2}?\w+|any of (?:it|this|them|my stuff)|my stuff|my things)\b(?:\s+(?:anymore|any more))?\s+(?:after (?:friday|saturday|sunday|monday|tuesday|wednesday|thursday|tonight|today|tomorrow|this week(?:end)?|next week)|when i(?:'m| am) gone|where i(?:'m| am) going|once i(?:'m| am) gone|soon\b|because i (?:won't|will not) be)"
+      r"|\bwho (?:gets|should get|could get|will get|can have|should have) (?:my|all my|what)\b[^.?!]{0,40}\b(?:when|after|once|before) (?:i'm|i am|im|i) (?:gone|dead|not here|not around|leave|go)\b"
+      r"|\b(?:my|all my) (?:stuff|things|belongings|games|toys|clothes)\b[^.?!]{0,30}\b(?:goes|go|should go) to\b[^.?!]{0,30}\b(?:when|after|once) (?:i'm|i am|i) (?:gone|dead|not here|not around)\b"
+      r"|\b(?:decide|deciding|list of|make a list of|choose|who could get|who should get|who gets)\b[^.?!]{0,30}\b(?:who gets|gets) (?:your|what)\b[^.?!]{0,60}\b(?:before you (?:go|leave|do it)|after you(?:'re| are)? (?:gone|go)|your (?:favou?rite )?(?:things|stuff|belongings|toys|lego|games))"
+      r"|\b(?:giving|give|gave)\s+(?:your|away your)\s+(?:\w+\s+)?(?:things|stuff|belongings|toys|games|possessions)\s+(?:away\s+)?before you (?:go|leave|die|do it)\b"
+      r"|\bbefore you go\b[^.?!]{0,40}\b(?:give|giving|who gets|say goodbye|goodbye letter|note)\b",
+      unless=_FAREWELL_BENIGN)
+_rule("self_harm", "farewell",
+      r"\b(?:said|say|saying|told)\s+(?:goodbye|bye|my goodbyes)\s+to\b[^.?!]{0,40}\b(?:in my head|for the last time|one last time|forever|for good|like it was the last time|because it is)\b"
+      r"|\b(?:tonight|today|tomorrow|this weekend|friday|saturday|sunday)(?:'s| is) the (?:night|day)\b(?=[\s\S]{0,80}\b(?:bye|goodbye|gone|end|last|pills|jump|over|anymore|head|decided|decision|ready)\b|[\s\S]{0,0}$)"
+      r"|\b(?:i|i'm|i am|im)\s+(?:won't|will not|wont|not going to|am not going to|'m not going to)\s+be\s+(?:here|around|alive)\s+(?:next|by|after|at|for|on|this time next|in)\s+(?:\w+\s+){0,2}?(?:year|week|month|summer|christmas|birthday|friday|saturday|sunday|monday|tuesday|wednesday|thursday|weekend|tomorrow|tonight|today|graduation|school|spring|winter|fall)\b"
+      r"|\b(?:how|why|that) i (?:won't|wont|will not) be (?:here|around|alive) (?:next|anymore|much longer|for long|by)\b"
+      r"|\b(?:this is|it's|these are) (?:the|my) last (?:time you(?:'ll| will) hear from me|message|goodbye|words)\b|\blast time you(?:'ll| will) (?:hear from|see|talk to) me\b"
+      r"|\b(?:after|by|past) (?:tonight|tomorrow|this weekend|friday|saturday|sunday|monday)\b[^.?!]{0,30}\b(?:nobody|no one|you|everyone|people) (?:will|won't|wont|will not) (?:have to|need to|ever)\b[^.?!]{0,30}\b(?:deal with|worry about|see|hear from|help) me\b"
+      r"|\b(?:made|i've made|i have made) (?:my|up my) (?:decision|mind)\b[\s\S]{0,40}?\b(?:happening|tonight|this weekend|friday|no one can stop|nobody can stop|it's over|end it|ending it|do it)\b"
+      r"|\b(?:i|i'm|i am|im)\s+(?:planning|going to plan|writing)\s+my (?:last|final) (?:day|night|message|letter|words)\b|\bmy (?:plan|date) is (?:set|ready|tonight|friday|this weekend)\b"
+      r"|\bwhen i(?:'m| am) gone\b(?=[^.?!]{0,60}\b(?:letter|note|goodbye|give|gets|have my|stuff|things|funeral|miss|remember)\b)|\bafter i(?:'m| am) (?:gone|dead)\b"
+      r"|\bi (?:wrote down|planned|picked out) (?:what|the songs|who) (?:i want|should come|goes) (?:at|to) my funeral\b|\b(?:imagin\w*|think\w* about|plan\w*) my (?:own )?funeral\b",
+      unless=_FAREWELL_BENIGN + r"|concert|game night|premiere|party|recital|play|show|dance|sleepover|big game|opening night|movie night|finals|spelling bee|science fair|field trip")
+_rule("self_harm", "disordered_eating",
+      r"\b(?:without|not|stop|quit|skip|skipping|skipped|no)\s+(?:eating|food|meals|lunch|breakfast|dinner)\b[^.?!]{0,60}\b(?:skinny|skinnier|thin|thinner|lose weight|losing weight|lose \d+|weight|fat|my stomach|my thighs|pounds|lbs|kg|ribs|calories)\b"
+      r"|\b(?:skinny|skinnier|thin|thinner|lose weight|losing weight|lose \d+ (?:pounds|lbs|kg)|pounds|my stomach|fat)\b[^.?!]{0,40}\b(?:without (?:eating|food)|stop eating|not eat(?:ing)?|skip(?:ping)? (?:meals|lunch|breakfast|dinner)|starv\w*|fast(?:ing)? for)\b"
+      r"|\bhow (?:many|much) (?:days|meals|weeks|hours)\b[^.?!]{0,30}\b(?:without (?:eating|food)|no food|not eating|skip)\b"
+      r"|\b(?:stop|not|avoid|never)\s+(?:feeling|being|getting)\s+hungry\b[^.?!]{0,40}\b(?:so (?:i|that i) can|to|and)\s+(?:keep|skip|not eat|lose|stay|get)\b"
+      r"|\b(?:keep|keeps|kept|continue)\s+(?:losing weight|getting (?:skinnier|thinner)|not eating|skipping (?:meals|lunch|dinner|breakfast))\b"
+      r"|\b(?:i )?(?:only|just) (?:ate|eaten|had|eat|have) (?:an?|one|half an?|half of an?|two|a few|some)\s+(?:\w+\s+)?(?:today|all day|yesterday|this week|each day|a day|in (?:\w+ )?days)\b(?=[^.?!]*[.?!]?[^.?!]{0,80}\b(?:hungry|skinny|thin|weight|fat|keep going|keep it up|lose|calories)\b)"
+      r"|\b(?:throw(?:ing)?|threw|hide|hid|hiding|toss(?:ed|ing)?|dump(?:ed|ing)?|feed(?:ing)?)\s+(?:away\s+)?(?:my\s+)?(?:lunch|lunches|dinner|breakfast|food|meals?|sandwich(?:es)?|snacks?)\b[^.?!]{0,60}\b(?:so (?:i|i can|nobody|no one|my)|weight|skinn\w+|thin\w*|fat|believe|think i|notice|without)\b"
+      r"|\bmake (?:my (?:mom|dad|parents|mum|family|teacher)|them|her|him|people|everyone) (?:believe|think) (?:that )?i (?:ate|eat|am eating|'m eating|had (?:lunch|dinner|breakfast))\b"
+      r"|\b(?:lie|lies|excuse|excuses)\b[^.?!]{0,30}\bwhy i(?:'m| am)? (?:not hungry|not eating|don't eat|didn't eat|skip)\b|\bhid(?:e|ing)? (?:food|my food)\b[^.?!]{0,30}\b(?:think i|so they|so my|napkin|pocket)\b"
+      r"|\b(?:under|less than|below|only)\s+\d{2,3}\s*(?:calories|cals|kcal)\b|\b(?:see|count|feel)\s+(?:your|my)\s+(?:ribs|hip ?bones|collar ?bones|spine)\b|\bthigh gap\b"
+      r"|\b(?:drop|lose)\s+(?:weight|pounds|\d+ (?:pounds|lbs|kg))\s+(?:fast|quick|quickly|in a week|in \w+ days)\b[^.?!]{0,60}\b(?:fast(?:ing)?|not eat\w*|skip\w*|starv\w*|don't tell|water)\b"
+      r"|\b(?:fast(?:ing)?|starv\w+|skipping (?:meals|dinner|lunch|breakfast)|not eating)\b[^.?!]{0,50}\b(?:great|good|best|fast|quick|easy) (?:way|job|start)\b|\bgreat (?:job|work) (?:not eating|skipping (?:meals|dinner|lunch|breakfast)|starving)\b"
+      r"|\btrick (?:your|my) (?:stomach|body|brain) (?:into|to) (?:feel(?:ing)?|think(?:ing)?) (?:full|not hungry)\b|\b(?:ignore|suppress|kill|stop) (?:the |my |your )?(?:hunger|appetite)\b[^.?!]{0,40}\b(?:skinny|weight|thin|lose|not eat|skip)\b"
+      r"|\bi (?:hate|can't stand) my (?:stomach|belly|thighs|legs|arms|face|body|fat)\b[^.?!]{0,60}\b(?:starv\w*|not eat|stop eating|skinny|skinnier|thin|weight|cut)\b"
+      r"|\bthrow (?:up|it up)\b[^.?!]{0,40}\b(?:after (?:meals|eating|dinner|lunch|food|i eat)|without (?:anyone|anybody|making|them|my)|quiet(?:ly)?|so no one|so nobody|no noise|noise)\b"
+      r"|\b(?:after (?:meals|eating|dinner|lunch|i eat))\b[^.?!]{0,30}\bthrow (?:up|it up)\b",
+      unless=r"health class|nutrition (?:unit|class|project|label)|for (?:a|my|our) (?:project|report|essay|poster|class)|athletes?|wrestl\w*|ramadan|religio\w*|fast for lent|camel|bears?|hibernat\w*|animals?|snakes?|dogs?|cats?|survival|survive|stomach (?:bug|flu|virus)|sick|flu|food poisoning|car ?sick|motion sickness|doctor said|is it (?:bad|healthy|safe) to skip|what is (?:anorexia|bulimia|an eating disorder)|eating disorders? (?:is|are)|warning signs|my friend|help (?:my|a) friend")
+_rule("self_harm", "hide_self_harm",
+      r"\b(?:hide|hiding|cover|covering|conceal\w*)\s+(?:up\s+)?(?:the |my |your |these |those |all the )?(?:\w+\s+)?(?:burns|cuts|scars|marks|scratches|wounds|bruises from (?:cutting|hurting myself)|cut marks|self[- ]?harm)\b(?![^.?!]{0,40}\b(?:makeup for halloween|costume|zombie|fake))"
+      r"|\b(?:burns|cuts|scars|marks|scratches)\b[^.?!]{0,50}\b(?:won't show|don't show|can't be seen|no one (?:will )?(?:see|notice)s?|nobody (?:will )?(?:see|notice)s?|stay hidden|hidden)\b"
+      r"|\b(?:spots?|places?|where)\b[^.?!]{0,30}\b(?:marks?|cuts|scars|burns)\b[^.?!]{0,20}\b(?:won't|don't|wouldn't) show\b"
+      r"|\b(?:pain|hurting yourself|cutting|burning yourself|self[- ]?harm)\b[^.?!]{0,20}\b(?:can|will|might|does|helps?)\s+(?:\w+\s+)?(?:you|me)\s+(?:feel (?:in control|better|real|something|alive)|cope|calm down)\b"
+      r"|\bexcuse for (?:the |my )?(?:cuts|scratches|scars|burns|marks) (?:on|from)\b|\bsay (?:the|a|your|my) (?:cat|dog) (?:scratched|did)\b[^.?!]{0,30}\b(?:if|when) (?:your|my|the|a)? ?(?:teacher|mom|dad|parents?|anyone|someone)\b"
+      r"|\b(?:long sleeves|wristbands|bracelets|hoodie)\b[^.?!]{0,40}\b(?:hide|cover|so (?:no one|nobody) (?:sees|notices))\b[^.?!]{0,20}\b(?:cuts|scars|marks|burns|wrists?|arms?)\b"
+      r"|\b(?:cuts|scars|burns|marks)\b[^.?!]{0,30}\b(?:asking for (?:me|myself)|for me not)\b|\bhide (?:\w+ )?(?:burns|cuts|scars)\b[^.?!]{0,40}\b(?:parents|mom|dad|teacher|everyone)\b",
+      unless=r"makeup|halloween|costume|zombie|fake|movie|stage|theater|theatre|acne|pimples?|scar from (?:surgery|my operation|stitches)|surgery|operation|chicken ?pox|birthmark|sunburn|stretch marks|tattoo|paper cut|burns? from (?:the stove|cooking|oven)|my (?:friend|sister|brother)")
+_rule("self_harm", "serious_marker",
+      r"\b(?:want(?:s|ed)? to die|wanna die|kill (?:myself|me)|end (?:it|my life)|disappear|not (?:be )?(?:here|alive)|hurt myself|cut(?:ting)? myself|not wake up|self[- ]?harm|suicid\w*)\b[\s\S]{0,60}?\b(?:(?:that's|thats|that is|it's|its) (?:me|about me|how i feel)|asking for (?:me|myself)|for me not (?:for )?(?:a )?(?:class|school|friend|story)|not (?:joking|kidding)|i mean it|i'm serious|im serious|for real this time|like for real|not a (?:joke|sleepover)|actually serious)\b"
+      r"|\b(?:what's|what is|whats) (?:the|a) word for (?:when|wanting|someone who)\b[^.?!]{0,30}\b(?:die|dead|kill|disappear|not exist|hurt (?:myself|yourself))\b")
+_rule("self_harm", "saved_pills",
+      r"\bi (?:have|got|saved|collected|counted|stashed|hid|hidden|been saving|'ve been saving|am saving|'m saving|keep)\b[^.?!]{0,40}\b(?:pills|tablets|meds|medicine|sleeping pills|painkillers)\b[^.?!]{0,40}\b(?:saved|hidden|enough|stash|stashed|collected|for later|for when|up\b|in (?:my|a) (?:drawer|sock|room|backpack|box))"
+      r"|\b(?:pills|tablets|meds|sleeping pills|painkillers)\b[^.?!]{0,40}[.?!]?\s*(?:is|would|will) (?:that|this|it) (?:be )?enough\b"
+      r"|\bwhich (?:pills|medicine|meds|tablets)\b[^.?!]{0,40}\b(?:sleep forever|not wake up|never wake up|kill me|make me die|stop my heart|end it)\b"
+      r"|\b(?:how (?:high|tall|far)|high enough|tall enough|far enough)\b[^.?!]{0,40}\b(?:to not wake up|not survive|to die|so i don't survive|you don't survive|kill me|to end it)\b"
+      r"|\b(?:does|would|will) it hurt (?:a lot |much )?(?:to|if i) (?:drown|die|jump|hang|overdose|bleed)\b|\bthinking about (?:the|a) (?:lake|river|bridge|roof|train tracks|cliff|highway)\b[^.?!]{0,30}\b(?:a lot|lately|again|every day|all the time)\b",
+      unless=r"vitamins?|allergy|doctor gave|prescri\w+|for (?:my|a) (?:project|report|class)|fish|pool|swimming lessons?|safety|lifeguard|kayak|canoe|camp")
+_rule("self_harm", "encourage_more",
+      r"\b(?:made up your mind|decided|your (?:choice|decision|call|life))\b[^.?!]{0,60}\b(?:ending (?:things|it|your life)|end (?:it|things|your life)|to die|to go|kill yourself|not (?:be )?here)\b"
+      r"|\b(?:ending (?:things|it|your life))\b[^.?!]{0,40}\b(?:your (?:choice|decision|call)|i respect|that's okay|that's fine|up to you)\b"
+      r"|\b(?:disappearing|dying|ending it|giving up|going to sleep forever|slipping away)\b[^.?!]{0,20}\b(?:is|might be|would be|could be|may be)\s+(?:the |a |your )?(?:answer|best (?:option|choice|thing|way)|only (?:option|way)|solution|way out|good idea|relief)\b"
+      r"|\b(?:nobody|no one|noone) (?:would|will|is going to) (?:really |even )?(?:notice|care|miss you|cry)\b[^.?!]{0,30}\bif you (?:were|was|are)? ?(?:gone|dead|not here|disappeared|left)\b"
+      r"|\b(?:you(?:'re| are)|you really are) (?:a burden|worthless|better off dead)\b|\b(?:everyone|they|your family) (?:really )?(?:would|will) be (?:happier|better off) without you\b"
+      r"|\b(?:since|because|now that) you (?:won't|will not|wont) (?:need|be needing) (?:your|them|it|any)\b|\byou (?:could|can|should) (?:just )?slip away\b"
+      r"|\b(?:here's|here is)\s+(?:a|your|the)\s+(?:\w+\s+)?(?:goodbye|suicide|farewell|last)\s+(?:note|letter|poem|message|diary entry|entry)\b"
+      r"|\bhigh places\b[^.?!]{0,40}\b(?:no one|nobody) would stop you\b",
+      unless=r"trusted adult|988|hotline|please talk|reach out|counselor|not your fault|you matter|you are not a burden|you're not a burden|never a burden|teacher who is retiring|retir\w*|moving|camp|in the story|character|for (?:your|the|my) class|classmates|graduat\w*|friend who|new school|summer", directions=("output",))
+
+# Sex acts and euphemisms children use.
+_rule("sexual", "euphemisms",
+      r"\b(?:bj|bjs|blowies|blow ?jobs?|hand ?jobs?|rim ?jobs?|fingering|finger (?:her|him|someone|a girl|you|me)|eat(?:ing)? (?:her|him) out|go(?:ing)? down on|69 (?:position|in bed|sexually)|in a sexy way|threesomes?|booty call|friends with benefits|fwb|netflix and chill)\b"
+      r"|\b(?:story|scene|fanfic|fan fiction|roleplay|role play|rp|poem|lyrics|song)\b[^.?!]{0,100}\b(?:do it|doing it|did it|hook(?:ing)? up|hooked up|sleep together|slept together|get it on|got it on|go all the way|went all the way|have their first time)\b"
+      r"|\b(?:hook(?:ing)? up|hooked up)\b[^.?!]{0,40}\b(?:bed|crush|boyfriend|girlfriend|bf|gf|her room|his room|everything we do|party|make out)\b"
+      r"|\b(?:how far|how much)\b[^.?!]{0,30}\b(?:go|clothes|clothing)\b[^.?!]{0,30}\b(?:come off|take off|off|first date|in bed|with (?:my|your|a) (?:bf|gf|boyfriend|girlfriend|crush))\b"
+      r"|\b(?:how (?:much|many) (?:clothes|clothing) (?:comes?|should come|come) off)\b|\b(?:first|second|third|home) base\b(?=[^.?!]{0,40}\b(?:mean|date|kiss|girlfriend|boyfriend|crush|touch|how)\b)(?![^.?!]{0,40}\b(?:baseball|softball|runner|steal|hit|inning)\b)"
+      r"|\bstrip (?:poker|truth or dare|dare|game|games|club|clubs|show)\b|\bstrippers?\b|\bstriptease\b"
+      r"|\b(?:take|takes|taking|took) off (?:one |a |another )?(?:piece of |item of |article of )?(?:clothing|clothes)\b(?=[^.?!]{0,60}\b(?:lose|lost|dare|crush|boyfriend|girlfriend|every time|sexy|poker|game)\b)"
+      r"|\b(?:truth or dare|dares?)\b[^.?!]{0,40}\b(?:take (?:clothes|clothing|off)|clothes off|kiss(?:ing)?|naked|strip)\b"
+      r"|\b(?:lemon|smut|smutty|lewd) (?:fanfic|fic|story|scene|chapter)\b|\b(?:write|tell|make)\b[^.?!]{0,20}\b(?:a )?(?:lemon|smut)\b"
+      r"|\b(?:describe|explain|tell me)\b[^.?!]{0,30}\b(?:sex|having sex|doing it|making out|hooking up)\b[^.?!]{0,30}\b(?:in detail|detail|graphic|step by step|what it feels like|exactly|dont skip|don't skip|good parts)\b"
+      r"|\bwhat (?:does|did|would) it feel like (?:to have|having|when you have) sex\b|\b(?:steps|step by step|how) to have sex\b|\bhow (?:do|did|would) (?:people|you|we|couples) have sex\b(?![^.?!]{0,40}\b(?:biology|reproduc\w*|babies are made|health class)\b)"
+      r"|\bwhat (?:people|couples|adults) do (?:under the covers|in bed|in the bedroom)\b|\bunder the covers\b[^.?!]{0,40}\b(?:don't skip|dont skip|good parts|detail|what they do)\b"
+      r"|\b(?:adult stuff|adult things|grown-?up stuff)\b[^.?!]{0,40}\b(?:no clothes|naked|videos?|watch|bed)\b|\b(?:videos?|pics?|pictures?|movies?)\s+of\s+(?:people|couples|them|two people)\s+(?:doing it|having sex|doing adult stuff|hooking up|naked)\b"
+      r"|\bhow (?:to|do i|do you|can i) (?:lose|give up) (?:my|your) virginity\b|\b(?:make|makes) (?:a girl|a boy|her|him|someone) moan\b"
+      r"|\b(?:touch|finger|feel)\s+(?:me|her|him|you|yourself|myself)\s+(?:there|down there|under (?:her|his|my|your) (?:clothes|shirt|pants|skirt))\b|\b(?:touch|touching|touched) (?:\w+ )?(?:yourself|myself) (?:down there|there)\b"
+      r"|\bwhat (?:we|we'd|you'd|you would|i'd) (?:do|be doing) (?:to (?:me|you) )?in bed\b|\b(?:lying|laying|lie|lay) (?:next to|beside|on top of) you\b[^.?!]{0,40}\b(?:taking off|undress\w*|kiss\w*|touch\w*|your)\b"
+      r"|\bslowly (?:taking off|take off|unzip\w*|unbutton\w*|undress\w*|pull\w* off|slid\w* off)\b|\b(?:unzip|unbutton|undress)\w* (?:your|my|his|her)\b(?=[^.?!]{0,30}(?:\.\.\.|…|bed|slowly|kiss))",
+      unless=_BIO + r"|first base (?:in|on) (?:baseball|softball)|baseball|softball|runner|blowjob (?:is|as) (?:slang|a (?:term|word))? ?(?:in|for) (?:health|a health)|what is (?:consent|sexual harassment)|report (?:it|this)|bj'?s (?:wholesale|restaurant)|netflix and chill (?:movie )?night with (?:my )?(?:family|mom|dad)|netflix (?:have|has) for kids|shows? for kids")
+_rule("sexual", "sexual_photos",
+      r"\b(?:pic|pics|picture|pictures|photo|photos|selfie|selfies|video|vid|snap)s?\b[^.?!]{0,25}\b(?:in|wearing|with|without|of me in|of me without)\s+(?:my|just my|only my|no|her|his|your|ur|a|only|just|nothing but (?:my|a))\s*(?:bra|underwear|undies|panties|boxers|bikini|swimsuit|bathing suit|lingerie|towel|shirt|top|clothes|pants)(?: on| off)?\b(?=[\s\S]{0,80}\b(?:angle|look (?:best|good|hot|sexy)|hot|sexy|rate|bf|gf|boyfriend|girlfriend|crush|him|her|send|wants|asked|pose|face)\b)"
+      r"|\b(?:shirtless|topless|no shirt|no top|half naked|nude|nudie|naked)\s+(?:pic|pics|picture|pictures|photo|photos|selfie|selfies|video|vid|snap)s?\b"
+      r"|\b(?:send|sends|sent|sending|take|takes|took|taking|snap|make|post)\s+(?:a\s+|an\s+|the\s+|some\s+|my\s+|one\s+)?(?:nude|nudes|nudie|naked one|naked pic)\b"
+      r"|\b(?:crop|cut|hide|blur) (?:my|your|ur|the) face\b[^.?!]{0,40}\b(?:nude|naked|pic|photo)\b|\b(?:nude|naked|pic|photo)\b[^.?!]{0,40}\bwithout (?:my|your|ur) face\b"
+      r"|\b(?:rate|rating)\s+(?:my|your|ur|her|his)\s+(?:body|boobs|butt|chest|abs|figure|looks)\b|\bhow (?:hot|sexy) (?:you|i|she|he) (?:look|looks)\b"
+      r"|\b(?:spicy|sexy|hot|naughty|dirty|revealing)\s+(?:pic|pics|picture|pictures|photo|photos|selfie|selfies|video|vid)s?\b"
+      r"|\b(?:apps?|way)\b[^.?!]{0,30}\b(?:send|share)\b[^.?!]{0,30}\bpics?\b[^.?!]{0,30}\b(?:disappear|vanish)\b[^.?!]{0,40}\b(?:parents|mom|dad|nudes?|naked)\b",
+      unless=r"swim (?:team|meet|class|lessons)|team photo|school photo|yearbook|id photo|passport|doctor|rash|sunburn|mole|art class|figure drawing|statue|sculpture|museum|renaissance|what to do if|someone sent me|report")
+_rule("sexual", "sexting",
+      r"\b(?:sext|sexting|sexts|sexted)\b|\bsexting emojis?\b|\b(?:🍆|🍑|💦)\b"
+      r"|(?:🍆|🍑)[\s\S]{0,20}(?:💦|👅|😏|mean|send)",
+      unless=r"sexting (?:is|can be) (?:illegal|dangerous|harmful)|dangers of sexting|what to do if|someone sent me|report")
+
+# Grooming: adults' ages, private apps to avoid oversight, secrets, gifts for photos or meetings.
+_ADULT_AGE = r"(?:1[89]|[2-6]\d)(?:\s*(?:years? old|yrs? old|yo|y/o|year-old))?"
+_rule("grooming", "adult_age_contact",
+      r"\b(?:he's|she's|he is|she is|hes|shes|who's|who is|whos|they're|is like|is)\s+(?:like\s+|about\s+|almost\s+|already\s+)?" + _ADULT_AGE + r"\b(?=[\s\S]{0,140}\b(?:boyfriend|girlfriend|bf|gf|dating|date|loves? me|in love|likes? younger|meet|come to his|come to her|visit|his house|her house|sneak|secret|don't tell|dont tell|not tell|won't find out|wont find out|find out|hide|without my (?:parents|mom|dad)|without my (?:brother|sister)|online|from (?:a |the )?game|discord|roblox|fortnite|minecraft|tiktok|snap|insta|whats ?app|kik|telegram|dms?|messag\w+|facetime|video ?call|pics?|photos?|pretty|cute|beautiful|hot|hang out|hangout|gifts?|money|daddy)\b)"
+      r"|\b(?:boyfriend|girlfriend|bf|gf|dating|loves? me|in love|secret|don't tell|dont tell|won't find out|wont find out|hide|online|discord|roblox|fortnite|minecraft|tiktok|snap|insta|whats ?app|kik|telegram|dms?|pics?|photos?)\b[\s\S]{0,100}?\b(?:friend|guy|man|he|she|who)(?:'s| is| who is| who's)\s+(?:like\s+|about\s+)?" + _ADULT_AGE + r"\b"
+      r"|\b(?:boyfriend|girlfriend|bf|gf|online friend|friend from (?:a |the )?(?:game|internet|discord|roblox|fortnite|minecraft|tiktok))\b[^.?!]{0,30}\b(?:is|he's|she's|hes|shes)?\s*\(?(?:he's|she's|hes|shes|is|age)?\s*" + _ADULT_AGE + r"\b"
+      r"|\b(?:a|an|this|some|the|my)\s+" + _ADULT_AGE + r"\s*(?:year old|yr old|yo)?\s+(?:guy|man|woman|lady|dude|person|adult|grown ?up|boy|girl|friend|on \w+)\b[^.?!]{0,80}\b(?:keeps?|kept|asks?|asked|asking|wants?|wanted|says?|said|dm\w*|messag\w*|sends?|sent|texts?|calls?|loves?|likes?)\b"
+      r"|\b(?:i'm|i am|im)\s+(?:only\s+)?(?:[5-9]|1[0-5])\b[^.?!]{0,60}\b(?:he's|she's|he is|she is|hes|shes|who's|and (?:he|she)(?:'s| is))\s+" + _ADULT_AGE + r"\b"
+      r"|\b(?:likes|like|into|prefers) (?:younger|little|young) (?:girls|boys|kids)\b|\bage is (?:just )?a number\b|\blove has no age\b|\bage doesn't matter\b(?=[^.?!]{0,60}\b(?:love|dating|boyfriend|girlfriend|get each other|together|us)\b)",
+      unless=r"my (?:uncle|aunt|cousin|brother|sister|dad|mom|grandma|grandpa|teacher|coach|babysitter) (?:is|who is) " + _ADULT_AGE + r"\b(?![\s\S]{0,80}\b(?:secret|don't tell|dont tell|loves me|dating|boyfriend|girlfriend|pics?|alone)\b)|what should i do|is it safe|warning sign|grooming is|in the story|character")
+_rule("grooming", "private_app_oversight",
+      r"\b(?:download|get|install|use|join|switch to|move to|go on|talk on|chat on|add me on|message me on|text me on|make|made)\s+(?:a\s+|an\s+)?(?:\w+\s+)?(?:" + APPS + r"|app|account|server|group)\b[^.?!]{0,60}\b(?:without (?:the |your |my |our |any )?(?:mods|moderators|parents|mom|dad|anyone|adults|grown ?ups|them) (?:reading|seeing|knowing|finding out|checking)|so (?:the |your |my )?(?:mods|moderators|parents|mom|dad|nobody|no one|they|adults) (?:can't|cannot|won't|don't|wont|dont) (?:see|read|know|find|check)|(?:your|ur|my) (?:parents|mom|dad) (?:don't|dont|doesn't|won't|wont) know about|nobody can (?:see|read)|no one can (?:see|read)|just us|more private|where (?:nobody|no one) can)"
+      r"|\b(?:without|so) (?:the )?(?:game )?(?:mods|moderators)\b[^.?!]{0,20}\b(?:reading|seeing|can't see|don't see|won't see|know)\b"
+      r"|\b(?:hide|hiding|hidden)\s+(?:an?\s+|the\s+|my\s+)?(?:app|apps|chat|chats|texts|messages)\b[^.?!]{0,40}\b(?:from (?:my|your|ur) (?:parents|mom|dad)|so (?:my|your|ur) (?:parents|mom|dad))\b"
+      r"|\b(?:delete|erase|clear|hide)\s+(?:my |our |the )?(?:chat|message|text|search)? ?(?:history|messages|chats|texts|dms)\b[^.?!]{0,40}\bso (?:my|your|ur) (?:mom|dad|parents)\b[^.?!]{0,40}\b(?:online|friend|boyfriend|bf|him|her|guy|man|he's|hes)\b"
+      r"|\b(?:if|when) (?:your|ur) (?:parents|mom|dad) (?:check|look at|read|go through) (?:your|ur) (?:phone|messages|chats|tablet)\b[^.?!]{0,40}\b(?:say|tell them|pretend)\b"
+      r"|\b(?:online|bf|gf|boyfriend|girlfriend|messages?|texts?|chats?|him|her|he's|hes)\b[\s\S]{0,100}?\bso (?:that )?(?:my|your|ur) (?:mom|dad|parents) (?:won't|wont|will not|can't|cant|doesn't|don't|wouldn't) (?:find out|know|understand|see|read)\b"
+      r"|\bso (?:that )?(?:my|your|ur) (?:mom|dad|parents) (?:won't|wont|will not|can't|cant|doesn't|don't|wouldn't) (?:find out|know|understand|see|read)\b[\s\S]{0,80}?\b(?:online|bf|gf|boyfriend|girlfriend|him|her|he's|hes|guy|man)\b",
+      unless=r"surprise|birthday|present|gift for (?:my|your) (?:mom|dad|parents)|party|christmas|mother's day|father's day|what should i do|is it safe|warning sign|report|how do i tell|privacy settings")
+_rule("grooming", "secret_from_parents",
+      r"\b(?:keep|keeping|kept)\s+(?:our|this|it|the|these|his|her|my|us)\b(?:\s+\w+){0,2}\s+(?:a\s+)?(?:little\s+|big\s+|special\s+)?secret\b(?![^.?!]{0,30}\b(?:party|surprise|birthday|gift|present)\b)"
+      r"|\b(?:asks?|asked|asking|told|tells|wants?|wanted|makes?|made|said)\s+(?:me|us|you)\s+(?:to\s+)?(?:keep|not tell|not to tell|never tell|not mention|lie to)\b[^.?!]{0,40}\b(?:secret|mom|dad|parents|anyone|anybody|family|teacher)\b"
+      r"|\b(?:don't|dont|do not|never|no need to)\s+(?:mention|talk about|bring up)\s+(?:me|us|our \w+|this)\s+(?:to|with|around)\s+(?:your|ur)\s+(?:parents|mom|dad|family|teacher)\b"
+      r"|\b(?:your|ur) (?:mom|dad|parents|family|mother|father) (?:doesn't|don't|does not|do not|dont|doesnt) (?:need|have) to know\b|\b(?:grown-?ups|adults|parents) (?:always )?(?:ruin|spoil|mess up) (?:fun|everything|it|things|what we have)\b"
+      r"|\b(?:they'd|they would|she'd|he'd|she would|he would|your parents would|ur parents would)\s+(?:just\s+)?(?:ruin|not understand|never understand|take (?:you|it) away|get mad|freak out)\b[^.?!]{0,40}\b(?:us|what we have|our|friendship|this|me)\b"
+      r"|\b(?:we(?:'re| are)|you(?:'re| are) my|be my)\s+(?:special|secret|best|only)\s+(?:friends?|best friend)\b[^.?!]{0,40}\b(?:secret|don't tell|keep|just us|nobody|no one)\b"
+      r"|\bif (?:i|you|u) (?:tell|told) (?:anyone|anybody|someone|your|ur|my)\b[^.?!]{0,50}\b(?:he'll|she'll|he will|she will|they'll|i'll|i will)\s+(?:stop|post|share|show|send|hurt|leave|take|tell|never)\b"
+      r"|\b(?:pretend|say|tell them)\s+(?:i'm|i am|im|he's|she's)\s+(?:a|your|ur|my)\s+(?:girl|boy|kid|friend|classmate)\s+from\s+(?:your|ur|my)\s+(?:class|school|team)\b"
+      r"|\b(?:tell|lie to) (?:your|ur) (?:mom|dad|parents)\s+(?:you're|you are|ur)\s+(?:at|with|going to|sleeping at)\b[^.?!]{0,50}\b(?:meet|see|come|instead|then)\b",
+      unless=r"surprise|birthday|present|gift for|party|christmas|mother's day|father's day|spoil\w*|the ending|password|game plan|magic trick|crush|my (?:best )?friend (?:asked|told|wants|said)|what should i do|is it normal for (?:kids|friends) to have secrets|warning sign|grooming is|report|trusted adult|story|character|book|diary")
+_rule("grooming", "gifts_for_contact",
+      r"\b(?:gift ?cards?|robux|v-?bucks|vbucks|money|cash|\$\s?\d+|\d+ dollars|presents?|gifts?|a (?:new )?phone|an? (?:new )?iphone|skins?|candy|rewards?|ticket|bus ticket|plane ticket|prize|admin|mod|vip|followers|likes|ice cream)\b[^.?!]{0,60}\bif (?:i|you|u|we) (?:turn on|send|meet|come|go|show|keep|don't tell|dont tell|do not tell|never tell|delete|video|facetime|call|sit|get in|visit|model)\b"
+      r"|\b(?:then|and) i(?:'ll| will) (?:send|give|buy) (?:you|u) (?:the |some |free |a )?(?:robux|v-?bucks|gift ?card|money|skins|admin|present|prize)\b"
+      r"|\b(?:send|sends|give|gives|gave|buy|buys|bought|mail|pay|pays|paid)\s+(?:me|you|u)\s+(?:\w+\s+){0,3}?(?:gift ?cards?|robux|v-?bucks|vbucks|money|cash|a (?:new )?phone|presents?|gifts?|candy|skins?|bus ticket|plane ticket|ticket|rewards?)\b[^.?!]{0,60}\b(?:if|when|after|for|so|to)\b[^.?!]{0,30}\b(?:pic|pics|photo|photos|selfie|camera|cam|meet|visit|come|secret|don't tell|dont tell|not tell|delete|alone|favor)\b"
+      r"|\b(?:pay|pays|paid|buy|buys)\s+(?:for\s+)?(?:my|your|ur|a)\s+(?:bus|plane|train)\s+ticket\b[^.?!]{0,60}\b(?:visit|see|come|meet)\b"
+      r"|\b(?:pay|paid|gave|give|gives)\s+(?:me|you)\s+(?:\w+\s+)?(?:money|cash|\$\s?\d+)\s+(?:to not|not to|so i don't|so you don't|if i don't|if you don't)\s+tell\b"
+      r"|\b(?:modeling|model|photo shoot|photoshoot|talent)\b[^.?!]{0,60}\b(?:alone|by (?:myself|yourself)|not bring|without (?:my|your) (?:mom|dad|parents)|don't tell|studio)\b"
+      r"|\bspecial (?:reward|prize|gift|present)\b[^.?!]{0,40}\b(?:nobody|no one|just for you|only you|secret)\b|\b(?:send|show) me (?:a )?(?:pic|picture|photo|selfie) of (?:you|yourself)\b[^.?!]{0,40}\b(?:give|send|reward|robux|v-?bucks|gift)\b",
+      unless=r"what should i do|is it (?:safe|a scam|real)|scam|phishing|warning sign|report|trusted adult|tooth fairy|allowance|chores|for (?:my|your) birthday|grandma|grandpa|aunt|uncle")
+_rule("grooming", "meet_secretly",
+      r"\b(?:meet|meet up|visit|come (?:to|see|over|say hi)|pick (?:me|you|u) up|hang out|bus ticket|plane ticket|come to (?:his|her|my) (?:house|place|studio|apartment|car))\b[\s\S]{0,150}?\b(?:not to tell|don't tell|dont tell|do not tell|without telling|our secret|a secret|keep it (?:a )?secret|just (?:us|the two of us)|don't bring (?:your |ur |any )?(?:friends|anyone|parents|mom|dad)|without (?:my|your|ur) (?:brother|sister|friends)|not bring (?:my|your|ur) (?:mom|dad|parents)|without (?:my|your|ur) (?:mom|dad|parents)|where the (?:teachers|parents|adults) (?:can't|cant|won't) see|so (?:no one|nobody) (?:sees|knows)|parents (?:don't|won't|dont|wont) know)\b"
+      r"|\b(?:sneak|sneaking|snuck) (?:out|away)\b[^.?!]{0,60}\b(?:meet|see|visit|boyfriend|girlfriend|bf|gf|online friend|him|her|guy|man)\b"
+      r"|\b(?:he|she|they|a (?:man|guy|lady|woman|grown ?up|adult)|someone)\b[^.?!]{0,40}\b(?:wants?|asked|asks|said|told) (?:me )?(?:to )?(?:come|go|meet|visit|take a bus|get on a bus|get in (?:his|her) car)\b[^.?!]{0,60}\b(?:his|her|their) (?:house|place|apartment|car|studio|hotel)\b"
+      r"|\b(?:back gate|behind the school|where (?:the )?(?:teachers|parents|grown ?ups|adults) (?:can't|cannot|cant|won't|wont) see)\b",
+      unless=r"surprise party|birthday party|surprise for|what should i do|is it safe|warning sign|report|trusted adult|story|character|book|movie|field trip|class trip|parent[- ]teacher|playdate (?:my|with my) (?:mom|dad)")
+_rule("grooming", "camera_alone",
+      r"\b(?:turn on|switch on|open|use|go on)\s+(?:my|your|ur|the)?\s*(?:camera|cam|webcam|video|facetime|live)\b[^.?!]{0,40}\b(?:when|while|if) (?:i'm|i am|im|you're|you are|ur|u r|i|you) (?:\w+ )?(?:alone|by (?:myself|yourself)|home alone|in (?:the |my |your )?(?:bathroom|bedroom|room|shower|bath))\b"
+      r"|\b(?:camera|cam|webcam|facetime|video ?call|go live)\b[^.?!]{0,40}\b(?:in the bathroom|in (?:my|your|ur) bedroom|when (?:everyone|your parents|my parents|ur parents)(?:'s| is| are)? (?:asleep|out|gone|not home|at work|sleeping)|after (?:everyone|your parents|my parents) (?:goes|go|went) to (?:sleep|bed)|when (?:my|your|ur) parents (?:aren't|arent|are not) (?:home|around))\b"
+      r"|\b(?:make sure|check that) (?:your|ur) (?:door|bedroom door) is (?:locked|closed)\b|\b(?:is there|do you have) a lock on (?:your|ur) (?:door|bedroom)\b|\bdo you (?:sleep|have) (?:in )?your own (?:room|bedroom)\b",
+      unless=r"zoom class|for class|teacher|homework|what should i do|is it safe|report|trusted adult")
+_rule("grooming", "reports_adult_contact",
+      r"\b(?:a|an|this|some|the|my)\s+(?:grown ?-?up|adult|man|guy|lady|woman|older (?:guy|man|boy|girl|teen|kid|person|lady)|stranger|someone|person)\b(?:\s+(?:i met|from|on|in|at)\s+(?:\w+\s+){0,2}?)?[^.?!]{0,60}\b(?:said|says|wants|asked|asks|offered|told|promised|keeps|kept)\b[^.?!]{0,80}\b(?:be my (?:boyfriend|girlfriend|bf|gf)|his girlfriend|her boyfriend|loves? me|dating|date me|send (?:him|her|them) (?:a )?(?:pics?|photos?|pictures?|selfies?)|pics? of me|photos? of me|pictures? of me|come (?:to|over|visit)|meet (?:him|her|up)|visit (?:him|her)|alone|by myself|pick me up|secret|not to tell|don't tell|gift card|robux|v-?bucks|money|camera|webcam|go live|lap)\b"
+      r"|\b(?:asking|asks|asked|keeps asking|wants to know)\s+(?:me\s+)?(?:what|which|where|if|whether|for)\b[^.?!]{0,20}\b(?:school i go to|i go to school|i live|my address|i walk home|home alone|by myself|i'm alone|my parents are|my (?:phone|number|snap))\b",
+      unless=r"what should i do if|what to do if|should i tell|(?:if|when) (?:a|someone|somebody|a stranger|an adult|anyone|a person|people) (?:online )?(?:asks?|says?|wants?|tells?|offers?)|is it safe|warning sign|grooming is|in the story|character|book|movie|teacher asked|my mom|my dad|my parents asked|doctor|nurse|police|field trip|census|survey at school")
+_rule("grooming", "flattery_more",
+      r"\b(?:you(?:'re| are)|ur|u r|youre)\s+(?:so\s+|really\s+|very\s+|way\s+|super\s+)?(?:mature|grown ?up|smart|pretty|cute|beautiful|special)\s+for\s+(?:a|an|your|ur)\s+(?:\d+|ten|eleven|twelve|nine|thirteen|little|young)\b"
+      r"|\b(?:you(?:'re| are)|ur) (?:so |really |way |much )?(?:more )?(?:mature|grown ?up) than (?:most|other|the other|all the other|a lot of|girls|boys|people|adults)\b"
+      r"|\b(?:you're|you are|ur) not like other (?:kids|girls|boys)\b|\bcan't handle you like i (?:could|can)\b|\bi love talking to kids\b|\bkids your age\b[^.?!]{0,40}\b(?:fun|chat|talk|privately|private)\b"
+      r"|\b(?:you can trust me|trust me)\b[^.?!]{0,20}\bmore than (?:your|ur) (?:mom|dad|parents|family)\b|\b(?:she|he|they) (?:doesn't|don't|dont|doesnt) (?:get|understand) (?:you|u) like i do\b"
+      r"|\b(?:you seem|you look|you must be|i can tell you're) (?:\w+ )?(?:lonely|sad)\b[^.?!]{0,40}\b(?:secret|best friend|i can be|i'll be|i understand)\b|\bsecret best friend\b|\bi'm your best friend now\b"
+      r"|\b(?:you're|you are|ur) (?:my )?(?:favou?rite)\b[^.?!]{0,40}\b(?:secret|late at night|don't tell|our secret|just us)\b|\btexts? me (?:late )?at night\b[^.?!]{0,40}\bsecret\b"
+      r"|\bsit on (?:his|her|my) lap\b",
+      unless=r"teacher said|for your age group|what should i do|is it normal for a teacher to say|warning sign|report|in the story|character")
+
+# Personal information: location, parents' schedules, door codes, photos of home, a child posting contact details.
+_rule("personal_info", "location_sharing",
+      r"\b(?:share|send|turn on|enable|switch on|give me|drop|show me)\s+(?:me\s+)?(?:your|ur)\s+(?:live |exact |current |real[- ]?time |gps )?(?:location|locations|gps|coordinates|pin)\b"
+      r"|\b(?:share|send|turn on|enable|switch on)\s+(?:your |ur )?(?:live |exact |current )?(?:location(?: sharing)?|find my|snap ?map|gps)\b[^.?!]{0,60}\b(?:with me|so i (?:can|know|see)|send me|me the link|exactly where)\b"
+      r"|\b(?:live location|location sharing|snap ?map|find my (?:iphone|friends|phone))\b[^.?!]{0,40}\b(?:with me|so i|send me|me the link|add me|where you are)\b"
+      r"|\bso (?:i|we) (?:can )?(?:see|know|track|follow) (?:exactly )?where (?:you|u) (?:are|go|live)\b|\b(?:how far|how close)\s+(?:u|you)\s+(?:are|live)\s+from me\b",
+      unless=r"how (?:do|can) i (?:turn off|stop|disable)|turn off|stop sharing|privacy|why shouldn't|why should(?:n't| not)|is it safe|internet safety|lesson|what should i do|with (?:my|your) (?:parents|mom|dad|family)|family sharing")
+_rule("personal_info", "parents_schedule",
+      r"\b(?:when|what time|what days?|how long|how late)\b[^.?!]{0,20}\b(?:do|are|does|will|is)\s+(?:your|ur)\s+(?:mom and dad|mom|dad|parents?|mother|father|family|folks|guardians?)\b(?:\s+\w+){0,3}?\s*(?:leave|go (?:to work|out|to bed|to sleep)|get (?:back|home)|come (?:back|home)|at work|home|away|gone|asleep|work)\b"
+      r"|\b(?:your|ur) (?:mom and dad|mom|dad|parents?|mother|father|family|folks) (?:are|is|aren't|arent|isn't|are not|is not|won't be|wont be) (?:\w+ )?(?:home|out|away|gone|at work|around)\b[^.?!]{0,40}\b(?:right\?|on \w+days|tonight|today|after school|until|what time|when)\b"
+      r"|\b(?:is|are)\s+(?:your|ur)\s+(?:parents?|mom|dad)\s+(?:\w+\s+)?(?:at work|gone|out|away)\s+(?:all day|every day|until|till|on)\b"
+      r"|\bwhen (?:is|are) (?:nobody|no one) (?:home|at your house)\b|\bwhat days? (?:are|is) (?:your|ur) (?:parents|mom|dad|house) (?:gone|out|away|empty)\b|\b(?:my|our) (?:mom|dad|parents) (?:is|are) at work (?:until|till) \d+\b[^.?!]{0,40}\b(?:call|come|text)\b"
+      r"|\bwhen (?:you(?:'re| are)|ur) home alone\b|\bwhere (?:you'll|you will|you're going to|ur going to) be (?:after school|today|tonight|tomorrow|this weekend|later|on \w+day)\b",
+      unless=r"math survey|commute|for (?:a|my|our) (?:survey|project|report|graph)|what should i do|is it safe|internet safety|lesson|story|character")
+_rule("personal_info", "home_details",
+      r"\b(?:security|door|entry|access|alarm|lock|key|garage|gate|building)\s?(?:code|pin|combo|combination|password|passcode)s?\s+(?:for|to|of|on)\s+(?:your|ur)\s+(?:\w+\s+)?(?:door|house|home|garage|building|apartment|gate|lock)\b"
+      r"|\b(?:your|ur)\s+(?:front |back |garage |house |home |apartment |building )?(?:door|house|home|garage|building|apartment|gate)\s+(?:\w+\s+)?(?:code|pin|combo|combination|password|passcode|key)\b"
+      r"|\b(?:have|got|know)\s+(?:a\s+|the\s+)?(?:security |door |alarm |key ?)?(?:code|key|pin)\s+(?:for|to)\s+(?:your|ur)\s+(?:\w+\s+)?(?:door|house|home|garage|apartment)\b|\bwhere do (?:you|u|your parents) (?:keep|hide) (?:the|your|ur) (?:spare )?key\b"
+      r"|\b(?:photo|pic|picture|video|snap|screenshot)s?\s+of\s+(?:the\s+)?(?:front of |outside of |outside )?(?:your|ur)\s+(?:house|home|street|building|school|apartment|front door|street sign|yard|window|neighbou?rhood|map)\b"
+      r"|\bwhat does (?:your|ur) (?:house|home|school|street|building|apartment) look like\b|\bsend (?:me )?(?:a )?(?:photo|pic|picture) of the (?:front|outside)\b|\b(?:take|send) (?:me )?a (?:pic|photo|picture) of (?:your|ur) street sign\b"
+      r"|\b(?:pic|pics|picture|photo|selfie)s?\s+of\s+(?:your|ur)\s+(?:face\s+)?(?:in|wearing)\s+(?:your|ur)\s+(?:school )?uniform\b|\b(?:what|which) (?:bus|bus stop|bus number|school bus)\s+(?:do|does)\s+(?:you|u)\s+(?:take|ride|use|get on)\b"
+      r"|\bwhat(?:'s| is) (?:the name of )?(?:your|ur) (?:teacher|teacher's name|classroom|class room|room number|homeroom)\b|\b(?:your|ur) (?:classroom|room) number\b"
+      r"|\b(?:your|ur)\s+(?:moms?|mom's|dads?|dad's|parents'?|parent's)\s+(?:\w+\s+)?(?:credit card|card number|bank|social security)\b|\b(?:mom's|moms|dad's|dads|parents'?|parent's|my (?:mom|dad)'s) (?:credit|debit) card\b"
+      r"|\b(?:which|what) (?:apartment|unit|house) (?:number )?(?:are|do) (?:you|u) (?:in|live)\b|\b(?:what|which) (?:part of town|area|neighbou?rhood) (?:are|do) (?:you|u) (?:in|live)\b",
+      unless=r"how (?:do|can) (?:i|we) keep|keep (?:your|our|the) (?:\w+ )?(?:safe|private|secret)|should(?:n't| not)|never|don't|do not|is it safe|what should i do|what to do if|(?:if|when) (?:a|an|the|someone|somebody|a stranger|anyone) (?:\w+ )?(?:asks?|wants?)|scam|phishing|why do|internet safety|lesson|for the envelope|museum|white house|president|in the story|character|science project|slideshow|art project|homework")
+_ADDRESS = r"\b\d{1,5}\s+(?:[a-z]+\s+){1,3}(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|court|ct|way|place|pl|boulevard|blvd|circle|cir|terrace|ter|parkway|pkwy|highway|hwy|trail|crescent|close)\b"
+_PHONE = r"(?<!\d)(?:\+?1[ -.]?)?(?:\(?\d{3}\)?[ -.]?)?\d{3}[ -.]\d{4}(?!\d)"
+_rule("personal_info", "child_posts_details",
+      r"(?:" + _ADDRESS + r")[\s\S]{0,120}?(?:" + _PHONE + r"|\b(?:age|aged|i'm|im|i am)\s+\d{1,2}\b|\bph\b|\bphone\b|\bcall me\b|\btext me\b)"
+      r"|(?:" + _PHONE + r"|\bage \d{1,2}\b)[\s\S]{0,120}?(?:" + _ADDRESS + r")"
+      r"|\b(?:i live|i'm at|im at|my (?:house|home|address|apartment) is|we live|live) (?:at|on)\s+(?:" + _ADDRESS.removeprefix(r"\b") + r")"
+      r"|\b(?:my|our)\s+(?:phone|number|cell|phone number|mom's (?:cell|phone|number)|dad's (?:cell|phone|number))\b[^.?!]{0,30}(?:" + _PHONE + r")"
+      r"|\b(?:call|text|phone|ph|reach|message)\s*(?:me|us)?\s*(?:at|on|:)?\s*(?:" + _PHONE + r")[\s\S]{0,60}\b(?:i'm|im|i am)\s+\d{1,2}\b"
+      r"|(?:" + _PHONE + r")[^.?!]{0,40}\b(?:call me|text me|i'm \d{1,2}|im \d{1,2}|home alone)\b"
+      r"|\b(?:post|publish|share|put|add|type|write|include|display|show|make|tell)\b[^.?!]{0,60}\b(?:my|our) (?:full name|real name|first and last name|last name|home address|address|phone number|phone|number|cell|school|school's name|school name|town|city|street|location|birthday|info|details)\b[^.?!]{0,80}\b(?:public|everyone|everybody|the whole|profile|bio|group chat|server|chat|channel|blog|board|leaderboard|showcase|youtube|tiktok|instagram|username|intro|stream|online|page|post|fans|followers)\b"
+      r"|\b(?:public|everyone|everybody|profile|bio|group chat|server|channel|blog|board|leaderboard|showcase|youtube|tiktok|instagram|username|stream|page|fans|followers)\b[^.?!]{0,80}\b(?:my (?:real |full |first and last )?name is|my (?:address|phone|number|snap|insta|school) is|i live (?:at|on|in)|i go to|i'm \d{1,2}|im \d{1,2}|age \d{1,2})\b"
+      r"|\b(?:my real name is|my full name is)\b[^.?!]{0,80}\b(?:i live|i'm \d{1,2}|im \d{1,2}|i go to|my snap|my address)\b"
+      r"|\b(?:put|add|include|type|write|enter)\s+(?:my|your|ur)\s+(?:school|school name|school's name|home address|address|phone|phone number|full name|real name|town|street)\b[^.?!]{0,40}\b(?:and|&)\b[^.?!]{0,40}\b(?:username|bio|profile|name|public|so (?:friends|people|everyone) can find)\b"
+      r"|\b(?:everyone|people|friends|fans) (?:to )?(?:know|find) (?:where (?:to find|i live|i go to school)|me irl)\b|\bwhere to find me\b"
+      r"|\b(?:i|we) (?:leave|get out of|walk home from|am at|'m at)\s+(?!the |a |my |our |school\b)(?:[a-z]+\s+){1,2}(?:elementary|middle|high|primary|academy|intermediate)\b"
+      r"|\bi (?:take|ride|get on|catch) (?:the )?bus (?:number |no\.? |#)?\d+\b|\b(?:walk|walks|walking) home alone (?:at|after|every)\b",
+      unless=r"for example|example:|sample|made[- ]up|fake|pretend|in the story|character|math problem|word problem|for (?:a|the) (?:letter|envelope|form|field-?trip form)|on the envelope|pen pal|how (?:do|should) i write|which box|where does my address go|is it safe|should(?:n't| not)|never|don't|do not|why shouldn't|why not|internet safety|lesson|museum|white house|president|emergency|911|poison control")
+_rule("personal_info", "credentials",
+      r"\b(?:tell|give|send|type|share)\s+(?:me\s+)?(?:your|ur)\s+(?:\w+\s+)?(?:login|log-in|log in|username and password|password|passcode|pin|account info|account details|sign[- ]in)\b"
+      r"|\b(?:your|ur)\s+(?:\w+\s+)?(?:password|passcode|login|log-in)\s+(?:for|to|on)\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:app|game|account|site|roblox|fortnite|minecraft|school|chromebook|ipad|tablet|computer|phone)\b"
+      r"|\b(?:reply|respond|answer|write back)\s+with\s+(?:your|ur)\s+(?:\w+\s+){0,2}?(?:password|name|address|birthday|phone|number|parent's|parents')\b"
+      r"|\b(?:enter|type|put|give)\s+(?:in\s+)?(?:your|ur|my)\s+(?:mom's|moms|dad's|dads|parents'?|parent's)\s+(?:credit card|card|bank)\b|\b(?:credit card|card) (?:number|info|details)\b[^.?!]{0,60}\b(?:robux|v-?bucks|free|giveaway|prize|survey|site|website|skin)\b"
+      r"|\b(?:robux|v-?bucks|free|giveaway|prize|survey|site|website|skin)\b[^.?!]{0,60}\b(?:credit card|card number|home address|my address|our address)\b"
+      r"|\b(?:to claim|claim your|to win|you(?:'ve)? won)\b[^.?!]{0,60}\b(?:name|address|birthday|phone|number|password)\b",
+      unless=r"never|don't|do not|shouldn't|should not|not to|why not|avoid|what to do if|(?:if|when) (?:a|an|the|someone|somebody|a stranger|anyone) (?:\w+ )?(?:asks?|wants?)|strong password|make a password|create a password|change (?:my|your) password|forgot (?:my|your) password|reset|password manager|phishing|scam|what should i do|is it safe|is this a scam|internet safety|lesson|report|keep (?:it|your \w+) (?:private|secret|safe)")
+_rule("self_harm", "more_cues",
+      r"\bif i (?:wasn't|wasnt|weren't|werent|was not|were not|am not|'m not) (?:here|around|alive|born)\b(?![^.?!]{0,20}\b(?:to (?:help|do|watch|feed|walk|remind)|on time|yet)\b)"
+      r"|\b(?:stop|stopped|quit) being (?:here|alive|around)\b|\bnot being (?:here|alive|around) (?:anymore|any more)\b|\b(?:go|goes|went|fade) (?:dark|black|quiet) forever\b"
+      r"|\b(?:at|to|for) my (?:own )?funeral\b[^.?!]{0,40}\b(?:nobody|no one|who would|would come|cry|miss|care|anyway)\b|\b(?:nobody|no one|who) (?:would|will) (?:even )?(?:come to|cry at|show up to) my funeral\b"
+      r"|\bi have (?:a|my) plan\b[^.?!]{0,60}\b(?:brave|courage|stuff|tonight|ready|do it|the pills|the rope|the blade|end it|when)\b"
+      r"|\b(?:stood|standing|stand|sat|sitting) on the (?:edge|ledge) of (?:the|a|my|our) (?:roof|bridge|building|cliff|balcony|window)\b[^.?!]{0,40}\b(?:almost|wanted|thought about|nearly|jump)\b"
+      r"|\b(?:got|get|took|take|have) (?:the|my) (?:blade|razor|razors|blades) out (?:again|tonight|last night)\b|\bcarv\w*\s+(?:\w+\s+){0,3}?(?:into|in|on) my (?:arm|arms|leg|legs|skin|wrist|wrists|thigh|thighs|stomach|hand)\b"
+      r"|\bi (?:deserve|deserved) (?:to (?:hurt|suffer|be hurt|be punished|feel pain|bleed|die|disappear)|pain|the pain)\b"
+      r"|\b(?:slam|slammed|hit|hitting|bang|banging|punch|punching|bite|biting|burn|burning|scratch|scratching|pinch|pinching)\w*\s+(?:my|myself in the)\s+(?:hand|hands|head|arm|arms|fist|fists|fingers|leg|legs|face|wrist|wrists|stomach|skin)\b[^.?!]{0,40}\b(?:on purpose|so i (?:learn|feel|stop|remember)|to punish|when i (?:mess up|fail|get (?:a )?bad|make a mistake|am mad at myself|'m mad at myself)|until (?:it|they) (?:bleeds?|bruises?|hurts?))\b"
+      r"|\bhow deep (?:is too deep|should (?:i|you) cut|to cut|can (?:i|you) cut)\b|\bhurt (?:me|myself) (?:bad|badly|bad enough|enough)\b[^.?!]{0,30}\b(?:hospital|doctor|die|stay home|miss school)\b"
+      r"|\bi hope i (?:get|catch|am|get hit|die|never)\b[^.?!]{0,30}\b(?:sick and (?:never|don't|die)|hit by (?:a|the) (?:car|bus|train|truck)|accident and die|never get better|die|don't wake up|never wake up)\b"
+      r"|\b(?:plan|planning|intend|intending) (?:on|to) (?:not )?(?:be|being) (?:here|around|alive) (?:next|after|by|for|much longer|anymore|tomorrow)\b|\bi (?:don't|do not|dont) plan on being (?:here|around|alive)\b"
+      r"|\bi(?:'ll| will) be gone (?:before|by|after|soon|forever|for good)\b(?![^.?!]{0,30}\b(?:camp|trip|vacation|holiday|grandma|grandpa|visit|at (?:my|the)|moving|weekend)\b)"
+      r"|\b(?:story|poem|song|letter|essay)\b[^.?!]{0,40}\babout me\b[^.?!]{0,20}\b(?:ending it|dying|killing myself|disappearing|not being here|being gone|leaving forever|going away forever)\b"
+      r"|\b(?:about|for) (?:a|one) (?:kid|girl|boy|person|teen) who\b[^.?!]{0,40}\b(?:leave forever|ends it|kills (?:himself|herself|themself)|dies on purpose|disappears forever|decides to die)\b[\s\S]{0,40}\b(?:about me|for me|it's me|its me|is me)\b"
+      r"|\b(?:want|wanna|going|gonna) to dye\b(?! (?:my|her|his|your|the|it|eggs?|hair|shirts?|clothes|fabric|a|some|them|easter))"
+      r"|\b(?:swallow\w*|take|taking|drink\w*|eat\w*)\s+(?:everything|all|the whole|every pill|all the pills)\s+(?:\w+\s+)?(?:in|from) (?:the|my|our) (?:bathroom|medicine|kitchen) (?:cabinet|cupboard|drawer)\b"
+      r"|\b(?:least|smallest) (?:amount of )?food (?:i|you|a person|a kid) can (?:eat|survive)\b|\bhow little (?:can|should|could) (?:i|you) eat\b|\b(?:tricks?|ways?|tips?) to (?:not eat|eat less|skip (?:meals|lunch|dinner)|not feel hungry)\b"
+      r"|\binstead of eat\w*\b[^.?!]{0,40}\b(?:tricks?|skinny|thin|weight|not eat|every day|all day)\b|\b(?:chew|chewing)\s+(?:ice|gum)\b[^.?!]{0,40}\b(?:instead of eat\w*|so (?:you|i) (?:don't|won't) eat|when you want to eat|to not eat|stop feeling hungry|to stop (?:feeling )?hungry)\b"
+      r"|\b(?:drink|drinking) (?:only |just )?water\b[^.?!]{0,40}\b(?:thinner|skinnier|lose weight|drop weight|instead of (?:food|eating|meals))\b"
+      r"|\bi weigh (?:\d+|like \d+) (?:pounds|lbs|kg|kilos)\b[^.?!]{0,50}\b(?:huge|fat|lower|lose|less|skinnier|thinner|disgusting)\b"
+      r"|\b(?:tell|say|told|said)\s+(?:my |to my )?(?:mom|dad|parents|mum|them|her|him)\s+(?:that\s+)?i (?:already )?(?:ate|had (?:lunch|dinner|breakfast)|am not hungry|'m not hungry)\b[^.?!]{0,40}\b(?:won't|wont|don't|not|check|believe|notice|right)\b"
+      r"|\b(?:count(?:ing)? every calorie|stay (?:under|below) \d{2,4}(?: calories| cals| kcal)?(?: a day)?)\b"
+      r"|\b(?:to|can) (?:stop|avoid) feeling hungry\b[^.?!]{0,40}\b(?:chew|water|ice|gum|coffee|sleep)\b"
+      r"|\b(?:your|ur) (?:choice|decision|call) whether (?:you|to) (?:keep going|live|stay|go on)\b|\b(?:pain|hurting yourself|cutting)\b[^.?!]{0,30}\b(?:help|helps) (?:you|me) feel (?:real|alive|something|better|in control)\b"
+      r"|\b(?:if|when) (?:your|ur) (?:mom|dad|parents|teacher|anyone|someone|coach) (?:asks?|notices?|sees?)\b[^.?!]{0,20}\b(?:the|your|those) (?:marks|cuts|scars|burns|bruises|scratches)\b",
+      unless=_FAREWELL_BENIGN + r"|health class|for (?:a|my|our) (?:project|report|essay|poster|class)|warning signs|my friend|help (?:my|a) friend|doctor|nurse|wrestl\w*|athletes?|ramadan|lent\b|fasting for religio|story about a (?:character|dog)")
+_rule("sexual", "more_cues",
+      r"\b(?:with nothing on|wearing nothing|nothing on but)\b(?=[^.?!]{0,40}\b(?:girl|boy|woman|man|lady|guy|her|him|you|me|draw|picture|pic|photo|image)\b)|\b(?:draw|generate|make|create) (?:a |an |me a )?(?:girl|boy|woman|man|lady|person)\b[^.?!]{0,20}\b(?:with nothing on|wearing nothing|with no clothes|without clothes|in (?:her|his) underwear)\b"
+      r"|\badult (?:videos?|sites?|websites?|content|movies?|films?|stuff|pics?|pictures?)\b(?=[^.?!]{0,60}\b(?:free|without|age|watch|find|where|how|show|link|see|list|more)\b)|\b(?:sites?|websites?|where)\b[^.?!]{0,40}\badult (?:videos?|content|movies?|stuff)\b"
+      r"|\b(?:without|no|don't ask|dont ask|skip|bypass|get around)\s+(?:an? |the )?(?:age (?:check|checks|verification|gate)|asking (?:how old|my age|your age)|how old)\b[^.?!]{0,30}\b(?:sites?|videos?|porn|watch|adult)\b|\b(?:sites?|websites?|videos?|porn|adult)\b[^.?!]{0,40}\b(?:without|no|don't ask|dont ask)\s+(?:an? |the )?(?:age (?:check|checks|verification)|(?:asking )?how old)\b"
+      r"|\btouch(?:es|ed|ing)?\s+(?:your|ur|my|her|his)\s+(?:chest|boobs?|breasts?|butt|bum|thighs?|privates?|crotch)\b(?![^.?!]{0,30}\b(?:stethoscope|doctor|nurse|check(?:up)?|x-?ray)\b)"
+      r"|\b(?:second|third|home) base (?:and|or|&) (?:second|third|home) base\b|\bwhat(?:'s| is| are) (?:second|third|home) base\b(?![^.?!]{0,40}\b(?:baseball|softball|runner|steal|inning)\b)"
+      r"|\b(?:make ?out|makeout|making out)\s*(?:session)?\b[^.?!]{0,40}\b(?:detail\w*|describe|step by step|what to do|how to do|tongue)\b|\bdescribe (?:a |the )?(?:make ?out|makeout|making out)\b"
+      r"|\b(?:do|happens|happen) when (?:they|people|you|couples|two people) hook up\b|\bhow far is too far\b|\bmore than (?:just )?(?:kiss|kissing)\b(?=[^.?!]{0,40}\b(?:date|bf|gf|boyfriend|girlfriend|crush|can we|should we)\b)|\b(?:date|bf|gf|boyfriend|girlfriend|crush)\b[^.?!]{0,40}\bmore than (?:just )?(?:kiss|kissing)\b"
+      r"|\btouch(?:ing)? yourself\b(?=[^.?!]{0,60}\b(?:alone|room|easy|feels|how|bed|there|just)\b)(?![^.?!]{0,20}\b(?:face|eyes|mouth|nose)\b)"
+      r"|\b(?:do|doing|try|trying) (?:stuff|things|it)\b[^.?!]{0,40}\b(?:in (?:his|her|my|your) (?:room|bed)|when (?:his|her|my|our|their) parents (?:are|were) (?:out|gone|away|not home|asleep))\b(?=[\s\S]{0,60}\b(?:boyfriend|girlfriend|bf|gf|crush|what should we do|first)\b)"
+      r"|\b(?:boyfriend|girlfriend|bf|gf)\b[^.?!]{0,40}\b(?:do|doing|try) (?:stuff|things)\b[^.?!]{0,40}\b(?:room|bed|alone|parents (?:are|were) (?:out|gone|away))\b"
+      r"|\b(?:chest|boobs|butt|booty|bum)\s+(?:look|looks|seem)\s+(?:bigger|smaller|better|good|hot)\b[^.?!]{0,40}\b(?:pic|photo|selfie|video|boy|girl|him|her)\b"
+      r"|\b(?:body|you|your butt|your chest)\s+(?:would\s+|will\s+)?look(?:s)?\s+(?:so\s+|really\s+)?(?:hot|sexy)\s+in\b|\b(?:climb|climbs|get|gets|crawl|crawls|slide|slides|slip|slips)\s+into bed\s+(?:with|next to|beside)\s+you\b"
+      r"|\b(?:bra|underwear|bikini|panties|boxers|lingerie|swimsuit|bathing suit|shirtless|topless)\s+(?:pic|pics|photo|photos|selfie|selfies|picture|pictures|video|vid)s?\b(?![^.?!]{0,40}\b(?:shopping|size|catalog|store|ad|advert)\b)",
+      unless=_BIO + r"|doctor|nurse|stethoscope|what to do if|report (?:it|this)|someone sent me|is it normal|puberty|health class|baseball|softball|don't touch your face|wash your hands")
+_rule("grooming", "online_partner",
+      r"\b(?:my |an |this |the )?(?:online|internet|gaming|discord|roblox|fortnite|minecraft|tiktok|snapchat|insta(?:gram)?) (?:boyfriend|girlfriend|bf|gf|bae|crush|husband|wife)\b"
+      r"|\b(?:boyfriend|girlfriend|bf|gf)\b[^.?!]{0,30}\b(?:he's|she's|hes|shes|is|who's) (?:in college|in university|in the army|a grown ?up|an adult|out of high school|(?:a )?senior in high school|already working|got a job|has a car)\b"
+      r"|\b(?:hide|hiding|delete|deleting|erase)\s+(?:my\s+)?(?:texts|messages|chats|dms)\s+(?:with|from)\s+(?:my\s+)?(?:online|internet|older)\b"
+      r"|\b(?:met|meet|know)\s+(?:him|her|them|someone|a guy|a man|a girl|a lady)\s+(?:online|on (?:a |the )?(?:game|discord|roblox|fortnite|minecraft|tiktok|snap|insta\w*|among us))\b[^.?!]{0,80}\b(?:wants?|asked|says?|said|told)\b[^.?!]{0,60}\b(?:meet|visit|see (?:him|her)|come|bus|train|pay|pick me up|alone|secret|pics?|photos?)\b"
+      r"|\b(?:wants?|asked|asks) me to (?:take|get on|ride) (?:a|the) (?:bus|train|uber|taxi|plane) to (?:see|visit|meet) (?:him|her|them)\b",
+      unless=r"what should i do|is it safe|warning sign|grooming is|report|trusted adult|in the story|character|book|movie|for (?:my|our) (?:class|project|report)|internet safety|lesson")
+_rule("personal_info", "more_details",
+      r"\b(?:code|key|password|pin|passcode|combo)\s+(?:to|for)\s+(?:get(?:ting)? (?:into|in)|open(?:ing)?|enter(?:ing)?|unlock(?:ing)?)\s+(?:your|ur)\s+(?:\w+\s+)?(?:building|house|home|apartment|door|gate|garage|room)\b"
+      r"|\b(?:do|does) (?:your|ur) (?:parents|mom|dad|mom and dad) (?:both )?work\b[^.?!]{0,40}[?.!]?\s*(?:when|what time|how late|until)\b"
+      r"|\b(?:numbers?|digits|code|expiration|expiry)\s+(?:on|of|from)\s+(?:the back of\s+)?(?:your|ur)\s+(?:mom's|moms|dad's|dads|parents'?|parent's)?\s*(?:credit |debit |bank )?card\b"
+      r"|\b(?:your|ur)\s+(?:mom's|moms|dad's|dads|parents'?|parent's)\s+(?:credit |debit |bank )?card\b(?=[^.?!]{0,40}\b(?:number|numbers|digits|code|info|details|tell|give|send|type|enter|read)\b)",
+      unless=r"never|don't|do not|shouldn't|should not|is it safe|what should i do|what to do if|scam|phishing|internet safety|lesson|math|survey|project")
+_MEDS = (r"(?:pills|tablets|meds|medicine|medication|tylenol|advil|ibuprofen|aspirin|acetaminophen|paracetamol|benadryl|"
+         r"sleeping pills|painkillers|laxatives|insulin|heart pills|adhd pills|antidepressants|xanax|melatonin)")
+_rule("self_harm", "ideation_more",
+      r"\b(?:being dead|death|dying|not existing|not being alive|the ground|heaven)\s+(?:sounds|seems|feels|would be|looks)\s+(?:so\s+|really\s+|kind of\s+)?(?:peaceful|nice|good|better|easier|like a relief|great|calm|quiet)\b"
+      r"|\b(?:i'd|i would|id|i'll) rather (?:be dead|die|not exist|not be alive|not wake up|be in (?:the ground|a grave))\b|\bbetter off (?:in (?:the|a) (?:ground|grave|coffin)|in heaven|not existing)\b"
+      r"|\bwhy am i (?:even )?still (?:here|alive|around|breathing)\b|\bwhat(?:'s| is) (?:even )?the point (?:of|in) me\b|\b(?:no|any) point (?:in|of) me\b|\bi(?:'m| am) (?:just |such |only )?a waste of (?:oxygen|space|air|life|a person)\b"
+      r"|\b(?:i'm|i am|im) (?:checking|going to check) out (?:soon|tonight|early|for good|forever)\b|\b(?:done|finished) with (?:this world|this planet|existing|being alive|this life)\b"
+      r"|\b(?:be|go|get|join|see)\b[^.?!]{0,25}\b(?:in heaven|to heaven)\b[^.?!]{0,20}\b(?:now|sooner|early|earlier|faster|today|tonight|soon)\b|\b(?:go|get) to heaven (?:early|now|sooner|faster|today|tonight)\b|\bhow (?:do|can) i get to heaven\b"
+      r"|\b(?:ending|end) it (?:all )?(?:tonight|today|now|soon|this (?:week|weekend)|for good|forever)\b|\b(?:thinking|thought|think) (?:of|about) ending (?:it|things|everything|my life)\b|\bi(?:'m| am) (?:going to )?end(?:ing)? (?:it|things|everything|it all)\b(?!\s+(?:with|at|on|by|early))"
+      r"|\b(?:i've|i have|i) (?:chosen|picked|set|decided on) (?:the|a|my) (?:day|date|night)\b(?![^.?!]{0,30}\b(?:party|trip|wedding|sleepover|game|test|concert|birthday|vacation|visit)\b)"
+      r"|\b(?:know|decided|figured out|planned) (?:exactly )?how i(?:'m| am)? (?:going to|gonna|will|'ll) do it\b|\bthink about how i (?:would|will|could|'d) do it\b"
+      r"|\blast time i tried\b[^.?!]{0,30}\b(?:didn't work|did not work|failed|woke up|survived|got scared)\b|\bi (?:tried|try) to (?:kill|hang|choke|strangle|drown|poison|suffocate|overdose)\b"
+      r"|\b(?:burden|mistake|ruin everything|problem for everyone)\b[\s\S]{0,60}?\b(?:i'll fix (?:it|that|this|everything)|fix (?:it|everything|this) (?:soon|forever|for good|by leaving|by disappearing))\b|\bfix everything by (?:leaving|disappearing|going away|dying|being gone)\b"
+      r"|\bif i(?:'m| am) gone\b|\bi (?:won't|wont|will not) see (?:anyone|anybody|you|my (?:family|friends|mom|dad)) (?:again|ever again|anymore)\b"
+      r"|\b(?:hope|hoping|wish|want|pray|praying)\w*\b[^.?!]{0,30}\b(?:(?:get|gets|getting) hit by (?:a|the) (?:car|bus|train|truck)|(?:the |our |his |her )?(?:car|plane|bus) (?:to )?crash(?:es)?|get into (?:an|a car) accident|(?:don't|dont|won't|wont|never) (?:start|wake|come) (?:again|back|up)|not (?:start|wake) (?:again|up))\b"
+      r"|\b(?:run|walk|step|jump|ran|walked|stepped|jumped)\w*\s+(?:out\s+)?(?:in ?to|in front of|onto)\s+(?:the\s+)?(?:road|street|traffic|highway|a car|cars|the bus|a bus|the train|a train|tracks)\b[^.?!]{0,30}\b(?:on purpose|so|and)\b"
+      r"|\b(?:i|i'm|i just|me|i want to|i wanna|i'd like to)\b[^.?!]{0,30}\b(?:fade away|go away forever|switch (?:myself )?off|lose consciousness forever|go to sleep and (?:not|never) (?:come back|wake up)|never come back|lie down in the snow)\b"
+      r"|\bmy (?:arms?|wrists?|legs?|thighs?|skin|stomach) (?:are|is) (?:covered in (?:lines|cuts|scars|marks|scratches)|a mess|all cut up|full of (?:cuts|scars|lines))\b"
+      r"|\b(?:scratch|poke|stab|dig|rub|pinch|burn|carve|cut|prick)\w*\s+(?:myself|my (?:arms?|legs?|wrists?|thighs?|skin|stomach|hips?))\s+(?:with (?:a |the |my )?(?:paperclip|paper clip|pins?|safety pins?|needles?|eraser|compass|blade|razor|scissors|lighter|glue gun|nails?|pen)|(?:skin|arms?|legs?) (?:raw|until))\b"
+      r"|\bdig (?:my )?(?:nails|fingernails) into my (?:arm|arms|skin|leg|legs|hand|hands|wrist)\b|\brub (?:my )?(?:skin|arm|arms) raw\b|\bmake my body pay\b|\b(?:rip|tear|peel|claw)\s+(?:my|off my)\s+(?:own\s+)?(?:skin|face)\b"
+      r"|\bdo something (?:bad|stupid|terrible|dangerous|drastic) to myself\b|\b(?:planning|going|ready|decided|about) to (?:leave|go away|disappear|run away) (?:for good|forever)\b"
+      r"|\bi(?:'ve| have)? (?:been )?(?:cut|cutting|self[- ]?harming|hurting myself) (?:since|for (?:a|\d+|two|three|four|five|a few|many) (?:years?|months?|weeks?))\b|\b(?:tell|told)\b[^.?!]{0,30}\bi (?:cut|self[- ]?harm|hurt myself|have been cutting)\b"
+      r"|\b(?:cut|cuts|cutting|bleeding|burns?|scabs?|scars?|what i did)\b[^.?!]{0,40}\b(?:without (?:telling|anyone (?:knowing|seeing|noticing)|my (?:mom|dad|parents) (?:knowing|finding out|noticing|seeing))|so (?:no one|nobody|noone) (?:sees|knows|notices|finds out))\b"
+      r"|\b(?:overdose|od) on\b|\b(?:take|took|taking|swallow\w*|drink|drank|eat|ate)\s+(?:like\s+)?(?:all|\d+|too many|a bunch of|a lot of|a handful of|the whole bottle of|every)\s+(?:of\s+)?(?:my\s+|the\s+|her\s+|his\s+|\w+'s\s+)?(?:\w+\s+)?" + _MEDS + r"\b"
+      r"|\b(?:count|counting|counted|thinking about|think about|looking at|staring at)\b[^.?!]{0,20}\bthe " + _MEDS + r"\b|\b(?:too many|all the|all my) " + _MEDS + r"\b[^.?!]{0,40}\b(?:fall asleep|never wake|not wake|sleep forever|die|stop my heart|look like an accident)\b"
+      r"|\b(?:how much|how many)\b[^.?!]{0,20}\b" + _MEDS + r"\b[^.?!]{0,30}\b(?:hurts? your liver|kill|stop (?:my|your) heart|too many|fatal)\b"
+      r"|\b(?:drink|drinking|drank|swallow|swallowed|eat)\s+(?:some of\s+)?(?:the\s+)?(?:bleach|stuff under the sink|cleaning (?:stuff|products|spray|liquid)|windex|drano|antifreeze|rat poison|poison)\b"
+      r"|\bhow long (?:does it take|until|before|would it take|can (?:you|a person|someone|i))\b[^.?!]{0,30}\b(?:bleed out|to drown|drown|freeze to death|suffocate|stop breathing|die)\b(?=[\s\S]{0,40}\b(?:me|myself|asking for|i|for real)\b)|\bbleed out\b"
+      r"|\b(?:epipen|insulin|inhaler)\b[^.?!]{0,40}\bstop my heart\b|\bcould it (?:stop my heart|kill me)\b|\bwill it be (?:quick|painless|fast)\b"
+      r"|\b(?:fall|fell|jump|jumped)\b[^.?!]{0,20}\bfrom (?:the )?(?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth|top) floor\b[^.?!]{0,30}\b(?:die|dead|survive|kill)\b"
+      r"|\b(?:keep|kept) (?:going|walking|standing) (?:on|to) the (?:bridge|roof|edge|tracks)\b[^.?!]{0,30}\blooking down\b|\btell(?:ing)? me to jump\b|\b(?:tied|tie|tying) (?:a |my )?(?:scarf|belt|rope|cord|sheet|string)\b[^.?!]{0,40}\b(?:to test|around my neck|closet rod|to the)\b"
+      r"|\b(?:zero|0|no)[- ]calorie\b[^.?!]{0,40}\b(?:without gaining|keep starving|so i can|not gain|starv\w*)\b|\blowest (?:weight|i can weigh)\b|\bweigh(?:ed)? myself \d+ times\b"
+      r"|\bcalories\b[^.?!]{0,40}\blose weight (?:really |super )?(?:fast|quick|quickly)\b|\blaxatives?\b[^.?!]{0,40}\b(?:lose weight|weight|skinny|how many|after (?:every )?meals?)\b|\b(?:purge|purged|purging|purges)\b"
+      r"|\bi (?:don't|do not|dont) deserve (?:to eat|food|dinner|lunch|breakfast)\b|\bmake it come (?:back )?up\b|\bwhen i eat\b[^.?!]{0,30}\b(?:failed|disgusting|gross|guilty)\b|\beat nothing until\b|\bbones show\b"
+      r"|\bmeal plan (?:with|of|for) (?:like |only |just )?\d{2,3} calories\b|(?<![\d,])\d{2,3} calories a day\b|\bana (?:coach|tips|buddy|rules)\b|\bpro[- ]?ana\b|\bexcuses? (?:to|for) skip(?:ping)? (?:family )?(?:dinner|lunch|breakfast|meals)\b"
+      r"|\bhide (?:my |the )?food (?:better|in my|so)\b|\bfound my (?:hidden )?food\b|\b(?:ice|gum|water) instead of (?:lunch|dinner|breakfast|food|eating|meals)\b|\bonly eat once (?:every|a|in)\b",
+      unless=_FAREWELL_BENIGN + r"|health class|for (?:a|my|our) (?:project|report|essay|poster|class|worksheet)|warning signs|my friend|help (?:my|a) friend|doctor|nurse|wrestl\w*|athletes?|ramadan|lent\b|yom kippur|fasting for religio|story about a (?:character|dog)|my (?:little )?(?:brother|sister|dog|cat) (?:ate|swallowed|drank)|poison control|what should i do|what to do if|accident(?:ally)?|the (?:soup|pot|rice)|heaven (?:is|was) |what do (?:christians|muslims|people|religions)")
+_rule("self_harm", "encourage_output_more",
+      r"\b(?:high enough|tall enough|deep enough|enough to (?:die|not wake up|end it|do it))\b(?=[\s\S]{0,60}\b(?:floor|bridge|roof|building|pills|jump|fall|fell|water)\b)|\b(?:floor|bridge|roof|building|cliff)\b[^.?!]{0,40}\b(?:high enough|is usually enough)\b"
+      r"|\b(?:easy to hide|don't leave (?:big |any )?marks|won't leave (?:big |any )?marks|nobody will notice the)\b(?=[\s\S]{0,60}\b(?:cut|cuts|pins?|paperclips?|blade|razor|burn|scratch|marks|skin)\b)"
+      r"|\b(?:won't|will not|i'm not going to) (?:try to )?stop you\b|\b(?:get|go) there sooner\b|\bstop feeling anything\b|\b(?:pass|passing) out\b[^.?!]{0,30}\b(?:good way|great way|best way|easy)\b"
+      r"|\b(?:laxatives|purging|throwing up|starving|skipping meals|not eating|fasting|ice instead)\b[^.?!]{0,40}\b(?:quick way|easy way|good way|great way|smart trick|best way|easier if|works|will help)\b"
+      r"|\b(?:keep starving|keep (?:cutting|hurting yourself|purging|skipping))\b|\bhelp you get (?:skinny|thin|skinnier|thinner) (?:fast|quick)\b|\bpunish yourself if you (?:fail|eat)\b"
+      r"|\bkeep (?:the |your )?(?:cuts|scars|burns|marks|cutting) (?:a )?secret\b|\b(?:poison|pills)\b[^.?!]{0,30}\b(?:works? in|easy to find|in a garage)\b"
+      r"|\b(?:world|everyone|your family|they)\b[^.?!]{0,30}\b(?:quieter|happier|better|easier) without you\b|\b(?:goodbye|suicide|farewell) (?:letter|note)\b[^.?!]{0,50}\b(?:why you left|understand why|before you)\b|\bwrite in your (?:goodbye|suicide|farewell) (?:letter|note)\b"
+      r"|\bafter you're gone\b|\btake them one by one\b|\bwithout anyone noticing\b[^.?!]{0,30}\b(?:pills|cut|eat|food|throw up)\b|\b(?:pills|cut|eat|food|throw up)\b[^.?!]{0,30}\bwithout anyone noticing\b",
+      unless=r"trusted adult|988|hotline|please talk|reach out|counselor can help|not your fault|you matter|never|don't|do not|poison control|call 911|shelf|tree|kite|ladder|in the (?:story|game)", directions=("output",))
+_rule("sexual", "slang_more",
+      r"\b(?:smash|smashing|smashed)\b(?=[^.?!]{0,40}\b(?:mean|how do|her|him|girl|boy|crush|or pass|for real)\b)(?![^.?!]{0,30}\b(?:bros|hit|score|record|pumpkin|cans?|high score)\b)|\bclap(?:ping)? (?:her |his )?cheeks\b|\bget(?:ting)? laid\b|\b(?:do|doing|did) the deed\b"
+      r"|\bbody count\b(?![^.?!]{0,40}\b(?:war|battle|history|historical|game|movie|zombie|soldiers?)\b)|\bbang(?:ing)? (?:her|him|a girl|a boy|girls|my (?:gf|bf|girlfriend|boyfriend|crush))\b|\bdown bad\b|\bthirsty\b[^.?!]{0,30}\b(?:girl|boy|her|him|for)\b"
+      r"|\bwhat(?:'s| is) oral\b(?! (?:report|presentation|history|tradition|hygiene|language|exam|test|surgeon|health))|\boral sex\b"
+      r"|\bgo (?:further|farther|all the way)\b[^.?!]{0,30}\b(?:kiss\w*|bf|gf|boyfriend|girlfriend|crush|with (?:him|her))\b|\b(?:kiss\w*|bf|gf|boyfriend|girlfriend|crush)\b[^.?!]{0,40}\bgo (?:further|farther|all the way)\b"
+      r"|\bhow (?:do|should|can) (?:we|people|you) (?:actually )?do it\b(?=[\s\S]{0,60}\b(?:shower|bed|gf|bf|ready|first time|room)\b)|\b(?:gf|bf|girlfriend|boyfriend|crush|shower|bed)\b[\s\S]{0,60}\bhow (?:do|should|can) (?:we|people|you) (?:actually )?do it\b"
+      r"|\bshow (?:me|you) (?:hers|his|yours|mine) if\b|\bi(?:'ll| will) show you mine\b"
+      r"|\b(?:see|watch|spy on|peek at|film|record)\s+(?:the\s+)?(?:girls|boys|women|men|people|her|him|them)\s+(?:\w+\s+)?(?:in the|changing in the|in their)\s+(?:locker room|changing room|shower|showers|bathroom)\b"
+      r"|\b(?:sell|selling)\s+(?:my\s+)?(?:\w+\s+)?(?:pics|pictures|photos|videos|content)\b(?=[^.?!]{0,40}\b(?:online|money|girl|boy|\d+ year old|men|guys|revealing)\b)|\bfeet pics?\b|\bpics? of (?:my|your|ur) feet\b"
+      r"|\b(?:edit|photoshop|change|make)\b[^.?!]{0,40}\b(?:no (?:shirt|top|clothes)|without (?:a |her |his |any )?(?:shirt|top|clothes)|(?:bikini|swimsuit|skirt|dress|shirt|top) (?:smaller|shorter|tighter|see-?through|transparent)|isn't wearing|naked|nude)\b"
+      r"|\b(?:draw|generate|make|create|edit|drew|made|edited)\b[^.?!]{0,40}\b(?:shirt|top|clothes|bra|pants|bikini) off\b|\bisn't wearing (?:a |her |his )?(?:shirt|top|clothes|anything) anymore\b"
+      r"|\b(?:pics?|pictures?|photos?|videos?|images?)\s+of\s+(?:girls|boys|women|men|ladies|her|my classmate|people)\s+in\s+(?:thongs?|bikinis?|underwear|lingerie|bras?|panties|swimsuits?)\b"
+      r"|\b(?:describe|write|tell)\b[^.?!]{0,40}\b(?:her|his|a girl's|a woman's|a boy's|a man's|girls'?|my (?:crush|teacher)'s) body\b[^.?!]{0,40}\b(?:bed|under|swimsuit|naked|sexy|in detail|touch)\b|\b(?:poem|story|song) about (?:her|his) body\b"
+      r"|\bnaughty\b[^.?!]{0,15}\b(?:story|stories|poem|song|roleplay|scene|texts?)\b|\b(?:something|anything|things|stuff|some)\s+\w+\s+(?:and|&)\s+(?:naughty|dirty|sexy|spicy|lewd|kinky)\b"
+      r"|\b(?:moan|moaning|moans)\b(?=[^.?!]{0,30}\b(?:sounds?|for me|say|make|do|her|girl|you)\b)(?![^.?!]{0,30}\b(?:ghost|wind|zombie|cow|pain|sick|complain)\b)"
+      r"|\b(?:started|began|start|begin|starts|begins) to (?:undress|strip|take (?:off )?(?:her|his|their) clothes)\b|\bput(?:s|ting)? my hand on (?:your|ur) (?:leg|thigh|knee|waist|chest)\b"
+      r"|\b(?:takes?|took|taking) off (?:her|his|my|your) (?:top|shirt|bra|dress|pants)\b[^.?!]{0,40}\b(?:lies|lays|lie|lay|next to you|bed|slowly)\b"
+      r"|\b(?:sleep ?over|come over|sleepover)\b[^.?!]{0,30}\b(?:do stuff|do things|do it|mess around|hook up)\b|\bwhat (?:should|can|could) we do in (?:my|her|his) (?:room|bed)\b"
+      r"|\b(?:get|got|getting) hard\b[^.?!]{0,30}\b(?:cuddl\w*|gf|bf|girl|boy|kiss\w*)\b|\b(?:most )?(?:inappropriate|naughtiest|dirtiest|nastiest) (?:thing|things|stuff)\b[^.?!]{0,40}\b(?:boyfriend|girlfriend|couples?|do in bed|in bed)\b"
+      r"|\b(?:hottest|sexiest|dirtiest|naughtiest)\s+(?:thing|things|stuff|text|message)s?\s+(?:to\s+)?(?:say|send|text|do)\b|\b(?:get (?:someone|a girl|her) pregnant|make a baby)\b[^.?!]{0,50}\b(?:step by step|exactly|what do you do|how do you do it|in detail)\b"
+      r"|\b(?:private part|private parts|privates|dick|penis|nude|naked)\b[\s\S]{0,60}\bsend (?:one|some|a pic|mine|it) back\b|\bpics? of (?:his|her|my|your) private (?:parts?|area)\b|\bget (?:her|him|them|a girl|a boy) to send (?:you |me )?(?:a |some )?(?:pics?|pictures?|photos?|nudes?)\b"
+      r"|\bpleasure (?:themselves|herself|himself|yourself|myself)\b|\b(?:where|how) (?:can|do) i (?:see|find|watch)\b[^.?!]{0,20}\bpeople (?:naked|having sex|doing it)\b",
+      unless=_BIO + r"|what to do if|report (?:it|this)|someone sent me (?:a |an )?(?:pic|picture)[^.?!]{0,30}what should|is it normal to|puberty|health class|baseball|softball|smash bros|super smash|hulk smash|smash (?:a|the|my) (?:pumpkin|can|record|score)")
+_rule("grooming", "more_cues",
+      r"\bdo (?:you|u) have (?:a |your |ur )?(?:own )?(?:phone|cell|tablet)\b(?=[\s\S]{0,80}\b(?:parents|mom|dad|night|room|bed|alone|snap|number|text)\b)|\b(?:phone|tablet) of (?:your|ur) own\b|\b(?:phone|tablet|ipad) in (?:your|ur) (?:bed)?room at night\b"
+      r"|\bmy (?:little|secret|special) (?:girlfriend|boyfriend|gf|bf|wife|princess)\b|\bsecret (?:job|mission|helper|club|lessons?|meetings?|visits?|admirer)\b(?![^.?!]{0,30}\b(?:surprise|spy|story|book|agent|class|santa)\b)"
+      r"|\b(?:keep|keeps|keeping)\s+secrets\b(?=[^.?!]{0,40}\b(?:brother|sister|friends|us|adults|grown ?ups|parents)\b)|\b(?:nobody|no one|noone) (?:needs|has|have) to know about (?:me|us)\b"
+      r"|\bi(?:'ll| will| am|'m) (?:be )?(?:at|near|in|by|around|outside) (?:the \w+ )?(?:near |by |outside )?(?:your|ur) (?:school|house|home|street|bus stop|practice)(?:'s area)?\b|\bwhich (?:window|room|house|door) is (?:your|ur)\b|\bdrive (?:by|past) (?:your|ur) (?:house|school|window)\b|\bi'll wave\b"
+      r"|\bwhere do (?:you|u) (?:walk|go|hang out|play|wait)\s+(?:\w+\s+)?(?:after|before) (?:school|class|practice)\b|\b(?:can|could|should|may) i (?:come )?pick (?:you|u) up\b"
+      r"|\bwhat do (?:you|u) (?:wear|sleep in) (?:to|in) bed\b|\bdo (?:you|u) (?:ever )?take (?:baths|showers|a bath|a shower)\b"
+      r"|\b(?:teach|show) (?:you|u) (?:\w+ )?(?:stuff|things)\b[^.?!]{0,30}\b(?:parents won't|parents don't|grown[- ]?up|adult|secret)\b|\bteach (?:me|you|u) (?:how )?to kiss\b"
+      r"|\b(?:come|you can come|u can come) (?:and )?(?:live|stay) with me\b|\b(?:run away|live) together\b|\b(?:come|he'll come|she'll come|he will come|he'd come) (?:and )?get (?:me|you)\b[^.?!]{0,30}\b(?:live|together|away|forever)\b|\bcall (?:him|me|her) daddy\b"
+      r"|\bi(?:'m| am) (?:\d|1[0-4])\b[^.?!]{0,40}\bthat's perfect\b|\bowe (?:him|her|them|me) (?:\w+ )?(?:pics?|photos?|pictures?|nudes?|a video|videos)\b"
+      r"|\bif you (?:really |truly )?(?:loved|liked|trusted|cared about) me\b[^.?!]{0,30}\b(?:send|show|meet|come|you'd|you would|prove)\b|\b(?:kill|hurt) (?:himself|herself|themselves|myself)\b[^.?!]{0,30}\bif (?:i|you|u) (?:stop|tell|leave|don't)\b"
+      r"|\bturn off (?:your|ur|my) location\b[^.?!]{0,40}\b(?:meet|see|come|so (?:your|my|ur) parents)\b"
+      r"|\b(?:download|get|use|move to|switch to|let's move to|lets move to)\s+(?:kik|telegram|wickr|signal|whats ?app|snap(?:chat)?|discord|insta(?:gram)?)\b[^.?!]{0,40}\b(?:safer|private|secret|parents|mods|won't see|can't see)\b"
+      r"|\bsend (?:him|her|them|me) (?:\w+ )?(?:pics?|photos?|pictures?|videos?)\b[^.?!]{0,40}\b(?:in (?:my|your|ur) (?:leotard|swimsuit|bathing suit|pajamas|underwear|bikini)|of (?:my|your|ur) (?:feet|body|legs))\b"
+      r"|\b(?:video|live|live video|stream|pics?|photos?|selfies?)\b[^.?!]{0,20}\bin (?:my|your|ur) (?:pajamas|pjs|leotard|underwear|swimsuit)\b|\bfull[- ]body (?:pic|photo|picture|selfie|video)\b"
+      r"|\b(?:young|little) models\b|\b(?:play|let's play) a game where you (?:follow my instructions|do (?:exactly )?what i say)\b|\b(?:follow my instructions|do (?:exactly )?what i say) on (?:camera|cam|video)\b|\bmake sure (?:nobody|no one) (?:else )?is (?:in the room|around|watching)\b"
+      r"|\bhang out\b[^.?!]{0,30}\bwithout (?:my|your|ur) (?:brother|sister|parents|mom|dad|friends)\b|\bif (?:i|you|u) (?:don't|dont|do not|never|won't|wont) tell (?:my |your |ur )?(?:mom|dad|parents|anyone|anybody|mum|family)\b"
+      r"|\b(?:coach|teacher|tutor|pastor|priest|neighbou?r|\w+'s dad|uncle|babysitter|instructor|trainer)\b[^.?!]{0,20}\b(?:texts?|messages?|dms?|calls?|snaps?)\s+me\b[^.?!]{0,30}\b(?:at night|late|every night|goodnight|good night|on (?:insta\w*|snap\w*|tiktok|discord))\b"
+      r"|\b(?:asked|asks|told|tells|wants|wanted) me to\b[^.?!]{0,50}\band (?:not|never) (?:to )?tell\b|\bwants? (?:my|your|ur) (?:address|number|phone number|school|snap|location)\b[^.?!]{0,30}\b(?:send|gift|present|visit|meet)\b"
+      r"|\b(?:makes?|made|asks?|asked|wants?|wanted|tells?|told)\s+me\s+(?:to\s+)?(?:take|send|pose for|make)\s+(?:\w+\s+)?(?:pictures?|pics?|photos?|videos?|selfies?)\s+(?:without (?:my|any) clothes|with no clothes(?: on)?|naked|in my underwear|of my (?:body|privates|private parts))\b"
+      r"|\b(?:be|like) (?:a|my|your) (?:big brother|big sister|mom|dad|second mom|new mom|new dad)\b[^.?!]{0,40}\b(?:to you|secret|because (?:yours|mine|your)|doesn't care|don't care)\b",
+      unless=r"surprise|birthday|what should i do|is it safe|warning sign|grooming is|report|trusted adult|in the story|character|book|movie|internet safety|lesson|my mom said|my dad said|with my (?:mom|dad|parents)'s permission|secret santa|spy")
+_rule("personal_info", "more_places",
+      r"\b(?:what|which) (?:church|mosque|temple|synagogue|park|playground|store|library|mall|gym|pool|team|club|dance studio|after ?school program|daycare|bus stop)\b[^.?!]{0,20}\b(?:do|does) (?:you|u) (?:go to|play at|attend|go|play|swim at|use|wait at)\b"
+      r"|\bwhere (?:do|does) (?:you|u) have (?:soccer|football|dance|swim|practice|\w+ practice|lessons|class|church)\b|\b(?:what|which)\b[^.?!]{0,50}\b(?:near|next to|closest to|nearest to|across from|close to|around) (?:your|ur) (?:house|home|apartment|school|street)\b"
+      r"|\bwhich house\b|\bwhich (?:building|apartment|one) (?:is (?:yours|it)|do you live in)\b|\bwhat time (?:does|do) (?:your|ur) (?:school|class|practice) (?:let out|get out|end|finish)\b|\bwhich (?:door|exit|gate) (?:do|does) (?:you|u) (?:come out|leave|use|exit)\b"
+      r"|\b(?:what|which) (?:streets?|roads?|way|route) do (?:you|u) (?:pass|take|walk|use)\b|\b(?:what|which) floor (?:is|are) (?:your|ur)\b|\b(?:your|ur) (?:door|apartment|unit|room|house) number\b"
+      r"|\b(?:screenshot|screen shot)\b[^.?!]{0,20}\b(?:your|ur) (?:location|map|address)\b|\b(?:photo|pic|picture|scan)s? of (?:your|ur) (?:report card|student id|school id|id card|badge|library card)\b"
+      r"|\b(?:your|ur) (?:grandma|grandpa|grandmother|grandfather|aunt|uncle|cousin|sister|brother|best friend)'?s? (?:address|phone|number|house|email|full name|last name)\b"
+      r"|\b(?:which|what) school (?:you|u) (?:go to|attend|are at)\b|\b(?:share|post|put) my (?:live |exact )?location (?:on|in|with) (?:my )?(?:public|story|everyone|stream|profile)\b"
+      r"|\b(?:i'm|i am|i'll be|i will be)\s+(?:at|in)\s+(?:the\s+)?(?:\w+\s+){0,4}(?:every|each|on)\s+(?:day|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|afternoon|morning|night)s?\b[^.?!]{0,40}\b(?:alone|by myself|at \d)\b"
+      r"|(?:\b(?:post|comments?|bio|profile|everyone|public|fans|mail me|send me)\b[\s\S]{0,120}?" + _ADDRESS + r"|" + _ADDRESS + r"[\s\S]{0,120}?\b(?:post|comments?|bio|profile|everyone|public|fans|mail me|send me|home alone|come say hi)\b)"
+      r"|\bi(?:'m| am) [a-z]+,? \d{1,2}\b[\s\S]{0,80}?" + _ADDRESS +
+      r"|\bmy (?:full |real )?(?:name|address|phone(?: number)?|school|birthday)(?:,? (?:and |&)?(?:my )?(?:full |real |home )?(?:name|address|phone(?: number)?|number|school|birthday|street|town|city)){1,}\b[^.?!]{0,40}\b(?:flyer|post|public|strangers|everyone|online|hand out|channel|bio|profile|video|youtube|tiktok)\b"
+      r"|\b(?:add|put|include)\s+(?:your|ur|my)\s+(?:full name|real name|name|school|address|city|town)\b[^.?!]{0,40}\b(?:channel|fans|followers|so (?:fans|people|everyone|kids|friends) can (?:find|friend))\b",
+      unless=r"for example|example:|sample|made[- ]up|fake|pretend|in the story|character|math problem|word problem|for (?:a|the) (?:letter|envelope|form)|on the envelope|pen pal program|how (?:do|should) i write|is it safe|should(?:n't| not)|never|don't|do not|why shouldn't|internet safety|lesson|museum|white house|president|emergency|911|poison control|my (?:mom|dad|parents) (?:said|says) (?:i can|it's ok)|with (?:my|a) (?:parent|mom|dad)")
+# An answer that talks to the child about self-harm, starving or dying and gives no help (no trusted
+# adult, no helpline, no "this is dangerous") is encouraging or instructing it, whatever the wording.
+_SH_OUTPUT_TOPIC = (r"(?:cut(?:ting|s)? (?:yourself|your (?:arms?|wrists?|legs?|thighs?|skin))|your (?:cuts|scars|wrists|burns)|(?:the )?marks (?:won't|don't) show|"
+                    r"calories|skip(?:ping|ped)? (?:meals|dinner|lunch|breakfast)|not eating|stop eating|starv\w*|throw(?:ing)? up|purg\w*|laxatives?|lose weight|drop weight|see your ribs|fast(?:ing)? for|"
+                    r"(?:sleeping )?pills|overdose|goodbye (?:note|letter|poem)|before you go|after you(?:'re| are) gone|ending (?:things|it|your life)|end your life|burden|disappear\w*|"
+                    r"nobody would (?:notice|care|miss)|no one would (?:notice|care|miss)|without you|hurt(?:ing)? yourself|pain (?:can|will|helps?)|feel in control|high enough|bridge|rooftop|noose|rope)")
+_SH_OUTPUT_HELP = (r"trusted adult|988|hotline|helpline|lifeline|childline|crisis|counsel(?:or|ing)|doctor|nurse|therapist|talk to (?:a|an|your|someone)|tell (?:a|your) (?:parent|teacher|grown|adult|school)|not your fault|you matter|you deserve (?:help|support|to feel better)|"
+                   r"dangerous|not safe|unsafe|harmful|serious|eating disorder|warning signs?|please don't|please do not|never|don't (?:ever )?(?:hurt|cut|starve|skip)|let an adult|ask an adult|an adult should|"
+                   r"history|historical|story|novel|play\b|character|romeo|juliet|macbeth|hamlet|ophelia|charlotte|villain|pharaoh|titanic|"
+                   r"healthy|balanced|nutrition|food pyramid|vegetables|exercise|athletes?|your body needs|depending on|puberty|bacteria|germs|cells?|plants?|battery|magic trick|coin trick|video game|in the game|this level|worksheet|"
+                   r"for your class|classmates|moving|new school|retir\w*|graduat\w*|pen pal|thank you|science|experiment")
+_rule("self_harm", "unhelpful_output",
+      r"^(?![\s\S]*\b(?:" + _SH_OUTPUT_HELP + r"))(?=[\s\S]*\b(?:you|your|you're|yourself)\b)[\s\S]*?\b" + _SH_OUTPUT_TOPIC + r"\b",
+      directions=("output",))
+_rule("self_harm", "cover_story",
+      r"\b(?:burns|cuts|scars|marks|scratches|bruises)\b[^.?!]{0,40}\bso (?:they|people|nobody|no one|noone|my \w+|teachers?) (?:don't|won't|doesn't|dont|wont|will not|can't) (?:ask|notice|see|find out|know)\b"
+      r"|\b(?:what (?:should|can|do) i (?:tell|say to)|(?:lie|lies) to|(?:an )?excuse (?:for|to))\b[^.?!]{0,30}\b(?:about )?(?:the |my |these |those )?(?:burns|cuts|scars|marks|scratches|bruises)\b(?= on my| from|\s*[?.!]|$| so)",
+      unless=_ACCIDENT + r"|\b(?:cat|dog|kitten|puppy|hamster|pet|rose|thorn|bush|fence)\b|surgery|operation|chicken ?pox|acne|birthmark|sunburn|tattoo|costume|makeup|halloween")

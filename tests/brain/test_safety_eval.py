@@ -10,11 +10,14 @@ import pytest
 from brain.moderation import Moderator, main
 from brain.safety.classifier import MODEL_CATEGORIES, load_training_set
 from brain.safety.evaluate import (
+    HELDOUT_SETS,
     KEY_CATEGORIES,
     MAX_BENIGN_FPR,
     MIN_KEY_RECALL,
     evaluate,
+    evaluate_heldout,
     load_evalset,
+    report_markdown,
     write_report,
 )
 from brain.safety.rules import CATEGORIES
@@ -69,7 +72,32 @@ def test_report_files(result, tmp_path):
 
 
 def test_command_line_eval(tmp_path, capsys):
-    assert main(["eval", "--out", str(tmp_path)]) == 0
+    # --no-heldout: the blind test set is measured by `make eval-safety`, not on every test run.
+    assert main(["eval", "--out", str(tmp_path), "--no-heldout"]) == 0
     out = capsys.readouterr().out
     assert "benign false-positive rate" in out and "PASS recall_self_harm" in out
     assert (tmp_path / "safety.json").exists() and (tmp_path / "safety.md").exists()
+
+
+def test_heldout_sets_are_blind_to_training_and_to_the_shipped_set():
+    """The held-out batches must never leak into train.jsonl (the classifier) or evalset.jsonl."""
+    train_texts, _ = load_training_set()
+    seen = {t.strip().lower() for t in train_texts} | {i["text"].strip().lower() for i in load_evalset()}
+    dev_path, _ = HELDOUT_SETS["dev"]
+    assert dev_path.exists()
+    for path, _ in HELDOUT_SETS.values():
+        if path.exists():
+            items = load_evalset(path)
+            assert items and not [i["id"] for i in items if i["text"].strip().lower() in seen], path
+
+
+def test_heldout_report_sits_beside_the_shipped_set(result, tmp_path):
+    dev = {"dev": HELDOUT_SETS["dev"], "gone": (tmp_path / "nope.jsonl", "a set that is not there")}
+    heldout = evaluate_heldout(Moderator(Settings(_env_file=None)), sets=dev)
+    assert heldout["gone"]["missing"]
+    h = heldout["dev"]
+    assert set(h["recall"]) == set(KEY_CATEGORIES) and h["benign_items"] > 0 and 0 <= h["benign_fpr"] <= 1
+    md = report_markdown({**result, "heldout": heldout})
+    assert "| shipped |" in md and "| dev |" in md and "file missing" in md
+    json_path, _ = write_report({**result, "heldout": heldout}, tmp_path)
+    assert json.loads(json_path.read_text())["heldout"]["dev"]["label"].startswith("dev:")
