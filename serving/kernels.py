@@ -98,3 +98,39 @@ def release_openmp_pool() -> bool:
         fn.argtypes, fn.restype = [ctypes.c_int], ctypes.c_int
         return fn(1) == 0  # omp_pause_soft
     return False
+
+
+class FusedRMSNorm(nn.Module):
+    """An RMSNorm (Llama/T5 style: fp32 statistics, ``weight * normed``) as one ``F.rms_norm`` call.
+
+    The stock module runs seven elementwise ops; a decode step of a 30-layer model has 61 norms,
+    so this removes about 370 ops a step (kernel launches on a GPU). Same weight object.
+    """
+
+    def __init__(self, norm: nn.Module):
+        super().__init__()
+        self.weight = norm.weight
+        self.eps = float(norm.variance_epsilon)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.dtype == torch.float32:
+            return nn.functional.rms_norm(x, (x.shape[-1],), self.weight, self.eps)
+        # bf16/fp16: statistics in fp32, then the weight in the input dtype, as the stock module does
+        normed = nn.functional.rms_norm(x.float(), (x.shape[-1],), None, self.eps)
+        return self.weight * normed.to(x.dtype)
+
+
+def fuse_norms(model: nn.Module) -> int:
+    """Replace Llama-style RMSNorm modules (``weight`` + ``variance_epsilon``) by FusedRMSNorm; how many."""
+    if os.environ.get("AIVO_SERVING_FUSED_NORM", "on").lower() in ("0", "off", "false", "no"):
+        return 0
+    if not hasattr(nn.functional, "rms_norm"):
+        return 0
+    swapped = 0
+    for name, module in list(model.named_modules()):
+        if type(module).__name__.endswith("RMSNorm") and hasattr(module, "variance_epsilon") and \
+                isinstance(getattr(module, "weight", None), torch.Tensor) and name:
+            parent, _, child = name.rpartition(".")
+            setattr(model.get_submodule(parent) if parent else model, child, FusedRMSNorm(module))
+            swapped += 1
+    return swapped
