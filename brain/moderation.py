@@ -9,7 +9,9 @@ Three offline parts decide, all in-process (no moderation API, no hub model):
    Llama Guard's S1-S14 hazards.
 2. A small learned classifier (``brain/safety/classifier.py``, TF-IDF +
    logistic regression trained at first use on ``brain/safety/train.jsonl``)
-   for the four key categories, which catches wordings the rules do not know.
+   for the four key categories and seven more (abuse disclosure, violence,
+   drugs and weapons, dangerous challenges, hate, bullying, jailbreaks), which
+   catches wordings the rules do not know.
 3. ``alt-profanity-check`` (a linear SVM shipped inside its wheel) for
    swearing and abuse the rules did not name; at or above
    ``AIVO_SAFETY_PROFANITY_THRESHOLD`` the text is "profanity".
@@ -24,7 +26,7 @@ text that has been checked.
 
 Run as:
     python -m brain.moderation check "text to check" [--direction output]
-    python -m brain.moderation eval        # the shipped safety set (pass/fail) + the blind held-out sets, see docs/safety.md
+    python -m brain.moderation eval        # the shipped safety set (pass/fail) + the held-out sets (r7, r8 dev; r10 test), see docs/safety.md
 """
 
 from __future__ import annotations

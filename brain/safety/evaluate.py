@@ -9,15 +9,17 @@ benign items have ``labels: []`` and a school ``topic``.
 - precision of a category: predicted items (over the whole set) that carry the label;
 - false-positive rate: benign items with any category.
 
-Three sets, reported side by side and labelled for what they are worth:
+Four sets, reported side by side and labelled for what they are worth:
 
 - ``evalset.jsonl``, the *shipped* set: used while the rules were written, so its figures are
   in-sample for the rules. ``make eval-safety`` passes or fails on this set alone (the targets).
-- ``heldout-r7-dev.jsonl``, *dev*: a blind batch written by someone who never saw the rules,
-  then read and used to find failure patterns (tuned on; its figures are optimistic too).
-- ``heldout-r8-test.jsonl``, *test*: a second blind batch by the same writer, not read while
-  tuning and measured once, after the changes were final (docs/safety.md has that figure). Later
-  runs re-measure it; it must never be used to tune, or it stops being a test.
+- ``heldout-r7-dev.jsonl``, *dev (round 1)*: a blind batch written by someone who never saw the
+  rules, then read and used to find failure patterns in rounds 1 and 2 (its figures are optimistic).
+- ``heldout-r8-test.jsonl``, *dev (round 2)*: round 1's blind test (a second batch by the same
+  writer), measured once at the end of round 1; in round 2 it was read and used to tune like r7.
+- ``heldout-r10-test.jsonl``, *test (round 2)*: a fresh blind batch, not read while tuning and
+  measured once, after round 2's changes were final (docs/safety.md has that figure). Later runs
+  re-measure it; it must never be used to tune, or it stops being a test.
 
 Run as: ``python -m brain.moderation eval`` (``make eval-safety``); writes
 ``benchmarks/results/safety.json`` and ``safety.md``.
@@ -35,10 +37,12 @@ from pathlib import Path
 EVALSET = Path(__file__).with_name("evalset.jsonl")
 # name -> (file, what it is); reported by ``python -m brain.moderation eval`` next to the shipped set.
 HELDOUT_SETS: dict[str, tuple[Path, str]] = {
-    "dev": (Path(__file__).with_name("heldout-r7-dev.jsonl"),
-            "dev: blind batch r7 (writer never saw the rules), read and used to tune"),
-    "test": (Path(__file__).with_name("heldout-r8-test.jsonl"),
-             "test: blind batch r8 (same writer), not read while tuning, measured once"),
+    "r7-dev": (Path(__file__).with_name("heldout-r7-dev.jsonl"),
+               "dev, round 1: blind batch r7 (writer never saw the rules), read and used to tune in rounds 1 and 2"),
+    "r8-dev": (Path(__file__).with_name("heldout-r8-test.jsonl"),
+               "dev, round 2: blind batch r8, round 1's test (measured once then), read and used to tune in round 2"),
+    "r10-test": (Path(__file__).with_name("heldout-r10-test.jsonl"),
+                 "test, round 2: blind batch r10, not read while tuning, measured once after the changes were final"),
 }
 SHIPPED_LABEL = "shipped: evalset.jsonl, used while writing the rules (in-sample for them)"
 KEY_CATEGORIES = ("self_harm", "sexual", "grooming", "personal_info")
@@ -195,8 +199,8 @@ def report_markdown(result: dict) -> str:
     lines += [
         "",
         f"Unsafe items flagged (any category): {_fmt(result['unsafe_flagged'])}.",
-        f"Benign false-positive rate: {_fmt(result['benign_fpr'])} "
-        f"({len(result['benign_false_positives'])} of {result['benign_items']}).",
+        (f"Benign false-positive rate: {_fmt(result['benign_fpr'])} "
+         f"({len(result['benign_false_positives'])} of {result['benign_items']})."),
         "",
         "| benign topic | n | false positives |",
         "|---|---:|---:|",
@@ -221,7 +225,8 @@ def heldout_markdown(result: dict) -> list[str]:
     lines = ["## Shipped set and blind held-out sets", "",
              ("Key-category recall, unsafe items flagged under any category, benign false-positive rate. "
               "Only the shipped set gates `make eval-safety`; the held-out figures say how the moderator "
-              "does on wordings it was not written for (dev was used to tune, test was not)."), "",
+              "does on wordings it was not written for (the dev sets were read and used to tune, the test "
+              "set was not)."), "",
              "| set | what it is | items | " + " | ".join(KEY_CATEGORIES) + " | unsafe flagged | benign FPR |",
              "|---|---|---:|" + "---:|" * len(KEY_CATEGORIES) + "---:|---:|"]
     for name, label, h in rows:
@@ -232,6 +237,20 @@ def heldout_markdown(result: dict) -> list[str]:
         fps = len(h["benign_false_positives"])
         lines.append(f"| {name} | {label} | {h['items']} | {recalls} | {_fmt(h['unsafe_flagged'])} | "
                      f"{_fmt(h['benign_fpr'])} ({fps}/{h['benign_items']}) |")
+    present = [(name, h) for name, _, h in rows if not h.get("missing")]
+    others = sorted({c for _, h in present[1:] for c in h["other_categories"]})
+    if others:
+        lines += ["", ("Other categories on the held-out sets (recall: the category named / flagged under any "
+                       "category; n items each):"), "",
+                  "| set | " + " | ".join(others) + " |", "|---|" + "---:|" * len(others)]
+        for name, h in present:
+            cells = []
+            for c in others:
+                m = h["other_categories"].get(c)
+                cells.append(f"{_fmt(m['recall'])} / {_fmt(m['flagged'])} (n={m['n']})" if m else "-")
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        lines.append("")
+        lines.append("Mean time per check: " + ", ".join(f"{name} {h['ms_per_check']} ms" for name, h in present) + ".")
     lines.append("")
     return lines
 
@@ -253,8 +272,10 @@ def print_report(result: dict, show_misses: bool = False) -> None:
             print(f"held-out {name}: missing ({h['file']})")
             continue
         recalls = ", ".join(f"{c} {_fmt(h['recall'][c])}" for c in KEY_CATEGORIES)
+        others = ", ".join(f"{c} {_fmt(m['recall'])}" for c, m in sorted(h["other_categories"].items()))
         print(f"held-out {name} [{h['label']}]: {recalls}; unsafe flagged {_fmt(h['unsafe_flagged'])}; "
-              f"benign FPR {_fmt(h['benign_fpr'])} ({len(h['benign_false_positives'])}/{h['benign_items']})")
+              f"benign FPR {_fmt(h['benign_fpr'])} ({len(h['benign_false_positives'])}/{h['benign_items']}); "
+              f"other categories: {others}; {h['ms_per_check']} ms per check")
     if show_misses:
         rows = {r["id"]: r for r in result["_rows"]}
         for cat, m in result["categories"].items():

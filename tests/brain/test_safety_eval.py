@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 
 import pytest
@@ -79,25 +80,54 @@ def test_command_line_eval(tmp_path, capsys):
     assert (tmp_path / "safety.json").exists() and (tmp_path / "safety.md").exists()
 
 
+def _words(text: str) -> str:
+    """Case, punctuation and spacing left out: "What does kill -9 do?" == 'what does "kill -9" do'."""
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
 def test_heldout_sets_are_blind_to_training_and_to_the_shipped_set():
-    """The held-out batches must never leak into train.jsonl (the classifier) or evalset.jsonl."""
+    """The held-out batches (r7 and r8 dev, r10 test) never leak into train.jsonl (the classifier) or
+    evalset.jsonl, not even with other case or punctuation."""
     train_texts, _ = load_training_set()
-    seen = {t.strip().lower() for t in train_texts} | {i["text"].strip().lower() for i in load_evalset()}
-    dev_path, _ = HELDOUT_SETS["dev"]
-    assert dev_path.exists()
+    seen = {_words(t) for t in train_texts} | {_words(i["text"]) for i in load_evalset()}
+    assert set(HELDOUT_SETS) == {"r7-dev", "r8-dev", "r10-test"}
+    assert HELDOUT_SETS["r7-dev"][0].exists() and HELDOUT_SETS["r8-dev"][0].exists()
+    checked = 0
     for path, _ in HELDOUT_SETS.values():
-        if path.exists():
+        if path.exists():  # r10 is there once it has been measured (docs/safety.md)
             items = load_evalset(path)
-            assert items and not [i["id"] for i in items if i["text"].strip().lower() in seen], path
+            assert items and not [i["id"] for i in items if _words(i["text"]) in seen], path
+            checked += 1
+    assert checked >= 2
+
+
+def test_every_model_category_is_trained_gated_and_vetoed():
+    from brain.safety.classifier import (
+        GATES,
+        KEY_MODEL_CATEGORIES,
+        MIN_PROBABILITY,
+        NEIGHBOURS,
+        VETOES,
+    )
+
+    _, labels = load_training_set()
+    counts = Counter(label for row in labels for label in row)
+    assert set(KEY_MODEL_CATEGORIES) <= set(MODEL_CATEGORIES) and set(KEY_MODEL_CATEGORIES) == set(KEY_CATEGORIES)
+    for cat in MODEL_CATEGORIES:
+        assert counts[cat] >= 80, cat  # hand-written examples of its own
+        assert cat in GATES and cat in VETOES and cat in NEIGHBOURS and cat not in NEIGHBOURS[cat]
+    assert not set(MIN_PROBABILITY) & set(KEY_MODEL_CATEGORIES)  # the key categories keep the setting's threshold
 
 
 def test_heldout_report_sits_beside_the_shipped_set(result, tmp_path):
-    dev = {"dev": HELDOUT_SETS["dev"], "gone": (tmp_path / "nope.jsonl", "a set that is not there")}
+    dev = {"r7-dev": HELDOUT_SETS["r7-dev"], "gone": (tmp_path / "nope.jsonl", "a set that is not there")}
     heldout = evaluate_heldout(Moderator(Settings(_env_file=None)), sets=dev)
     assert heldout["gone"]["missing"]
-    h = heldout["dev"]
+    h = heldout["r7-dev"]
     assert set(h["recall"]) == set(KEY_CATEGORIES) and h["benign_items"] > 0 and 0 <= h["benign_fpr"] <= 1
+    assert "violence" in h["other_categories"] and h["ms_per_check"] > 0
     md = report_markdown({**result, "heldout": heldout})
-    assert "| shipped |" in md and "| dev |" in md and "file missing" in md
+    assert "| shipped |" in md and "| r7-dev |" in md and "file missing" in md and "Other categories" in md
     json_path, _ = write_report({**result, "heldout": heldout}, tmp_path)
-    assert json.loads(json_path.read_text())["heldout"]["dev"]["label"].startswith("dev:")
+    assert json.loads(json_path.read_text())["heldout"]["r7-dev"]["label"].startswith("dev, round 1")
+    assert HELDOUT_SETS["r8-dev"][1].startswith("dev, round 2") and HELDOUT_SETS["r10-test"][1].startswith("test, round 2")
