@@ -33,7 +33,8 @@ from pathlib import Path
 
 import torch
 
-from benchmarks.serving import TOKENS, _ids, _pct, _random_adapter_dir, _Resolver, _run, _throughput
+from benchmarks.serving import (TOKENS, _ids, _pct, _random_adapter_dir, _Resolver, _run, _throughput,
+                                peft_sequential_tokens_per_s)
 
 
 def _sync(device: torch.device) -> None:
@@ -74,8 +75,6 @@ def load_shaped(shape_of: Path, device: torch.device):
 
 
 def bench(shape_of: Path) -> dict:
-    from peft import PeftModel
-
     from serving.engine import Engine, EngineRequest
     from serving.lora_bank import read_adapter
 
@@ -122,24 +121,7 @@ def bench(shape_of: Path) -> dict:
     stats = engine.stats()
     engine.stop()
 
-    peft = PeftModel.from_pretrained(copy.deepcopy(base.model), str(dirs[0]), adapter_name="s0").eval()
-    for i, d in enumerate(dirs[1:], 1):
-        peft.load_adapter(str(d), adapter_name=f"s{i}")
-    tok = base.tokenizer
-    peft.set_adapter("s0")
-    warm = torch.tensor([_ids(tok, 0)], device=device)
-    peft.generate(input_ids=warm, attention_mask=torch.ones_like(warm), max_new_tokens=8, do_sample=False,
-                  pad_token_id=tok.pad_token_id)
-    start, n = time.perf_counter(), 0
-    for i in range(8):
-        peft.set_adapter(f"s{i}")
-        ids = torch.tensor([_ids(tok, i)], device=device)
-        gen = peft.generate(input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=TOKENS,
-                            min_new_tokens=TOKENS, do_sample=False, pad_token_id=tok.pad_token_id)
-        n += gen.shape[1] - ids.shape[1]
-    _sync(device)
-    sequential = n / (time.perf_counter() - start)
-    del peft
+    sequential = peft_sequential_tokens_per_s(base, dirs, warm_up=True)
 
     bw = read_bandwidth_gbs(device)
     weight_bytes = sum(p.numel() * p.element_size() for p in base.model.parameters())

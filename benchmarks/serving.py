@@ -108,6 +108,31 @@ def _throughput(engine, students, rounds: int = 3) -> float:
     return best
 
 
+def peft_sequential_tokens_per_s(base, dirs: list[Path], warm_up: bool = False) -> float:
+    """(b)'s baseline: the 8 requests one at a time, PEFT swapping adapters (``set_adapter`` + ``generate``)."""
+    from peft import PeftModel
+
+    peft = PeftModel.from_pretrained(copy.deepcopy(base.model), str(dirs[0]), adapter_name="s0").eval()
+    for i, d in enumerate(dirs[1:], 1):
+        peft.load_adapter(str(d), adapter_name=f"s{i}")
+    tok = base.tokenizer
+
+    def generate(i: int, tokens: int) -> int:
+        peft.set_adapter(f"s{i}")
+        ids = torch.tensor([_ids(tok, i)], device=base.device)
+        gen = peft.generate(input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=tokens,
+                            min_new_tokens=tokens, do_sample=False, pad_token_id=tok.pad_token_id)
+        return gen.shape[1] - ids.shape[1]
+
+    if warm_up:
+        generate(0, 8)
+    start = time.perf_counter()
+    n = sum(generate(i, TOKENS) for i in range(len(dirs)))
+    if base.device.type == "cuda":
+        torch.cuda.synchronize()
+    return n / (time.perf_counter() - start)
+
+
 def _bandwidth_gbs() -> tuple[float, float]:
     """(read, copy) memory bandwidth in GB/s over 512 MB buffers, best of 5, all torch threads.
 
@@ -183,22 +208,8 @@ def bench_serving(settings_factory) -> dict:
                 "ratio": round(different / same, 3), "target": ">= 0.9", "peft_mixed_batch_reference": 0.74}
     print(f"(a) {out['a']}", file=sys.stderr)
 
-    from peft import PeftModel
-
-    peft = PeftModel.from_pretrained(copy.deepcopy(base.model), str(dirs[0]), adapter_name="s0").eval()
-    for i, d in enumerate(dirs[1:], 1):
-        peft.load_adapter(str(d), adapter_name=f"s{i}")
+    sequential = peft_sequential_tokens_per_s(base, dirs)
     tok = base.tokenizer
-    start = time.perf_counter()
-    n = 0
-    for i in range(8):
-        peft.set_adapter(f"s{i}")
-        ids = torch.tensor([_ids(tok, i)])
-        gen = peft.generate(input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=TOKENS,
-                            min_new_tokens=TOKENS, do_sample=False, pad_token_id=tok.pad_token_id)
-        n += gen.shape[1] - ids.shape[1]
-    sequential = n / (time.perf_counter() - start)
-    del peft
     out["b"] = {"tokens_per_s_batched": round(different, 1), "tokens_per_s_sequential_peft_swap": round(sequential, 1),
                 "ratio": round(different / sequential, 2), "target": ">= 5x", "peft_mixed_batch_reference": 3.4}
     print(f"(b) {out['b']}", file=sys.stderr)

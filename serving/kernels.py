@@ -53,9 +53,8 @@ class PackedLinear(nn.Linear):
         self.packed_dtype = linear.weight.dtype
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if x.dtype == self.packed_dtype and x.device.type == "cpu" and not (x.requires_grad or
-                                                                              self.weight.requires_grad
-                                                                              and torch.is_grad_enabled()):
+        wants_grad = torch.is_grad_enabled() and (x.requires_grad or self.weight.requires_grad)
+        if x.dtype == self.packed_dtype and x.device.type == "cpu" and not wants_grad:
             return torch.ops.mkldnn._linear_pointwise(x, self.packed, self.bias, "none", [], "")
         return nn.functional.linear(x, self.weight, self.bias)
 
