@@ -16,8 +16,9 @@ from flows.ingest import ingest_baseline
 from registry import adapters, audit, consent, forget, storage
 from tests.flows.test_clone import SAMPLES, TINY, _copy_sample, grant_consent
 
-# What a child might type into a baseline; none of it may be kept.
-NEEDLES = ("zelda", "quintero", "zelda.q@", "867-5309", "wallaby", "123-45-6789", "zeldas-page")
+# What a child might type into a baseline; none of it may be kept. (No word here may be one Prefect
+# uses in its random run names, e.g. animals: "wallaby" once matched a run named "...-wallaby".)
+NEEDLES = ("zelda", "quintero", "zelda.q@", "867-5309", "zyxwell", "123-45-6789", "zeldas-page")
 
 
 def _write(tmp_path: Path, data: dict) -> str:
@@ -70,7 +71,7 @@ def _canary_baseline(tmp_path: Path) -> str:
     data["assessment_id"] = "Zelda Quintero fall"
     items[0]["student_answer"] = "My name is Zelda Quintero, my email is zelda.q@example.com " + items[0]["student_answer"]
     items[1]["student_answer"] += " (call my mom 555-867-5309)"
-    items[2]["question"] += " Zelda lives at 42 Wallaby Way, Springfield, IL 62704."
+    items[2]["question"] += " Zelda lives at 42 Zyxwell Way, Springfield, IL 62704."
     items[3]["student_answer"] += " my SSN is 123-45-6789"
     items[4]["question"] += " Homework at http://zeldas-page.example.com/hw"
     assert len(_leaks(json.dumps(data))) == len(NEEDLES)
