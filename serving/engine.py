@@ -36,6 +36,7 @@ from transformers import DynamicCache
 
 from brain.models import LoadedModel
 from serving.adapters import AdapterResolver, Choice
+from serving.fastdecode import FastDecoder
 from serving.kernels import fuse_norms, pack_linears, release_openmp_pool
 from serving.lora_bank import AdapterWeights, LoraBank, UnsupportedAdapter
 
@@ -175,7 +176,7 @@ class _Slots:
 class Engine:
     def __init__(self, loaded: LoadedModel, resolver: AdapterResolver | None, *, max_batch: int = 16,
                  slots: int = 64, cache_bytes: int = 256 * 2**20, loader_threads: int = 2,
-                 max_context: int = 4096):
+                 max_context: int = 4096, native_decode: bool = True):
         self.loaded = loaded
         self.model = loaded.model
         self.tok = loaded.tokenizer
@@ -186,6 +187,9 @@ class Engine:
         self.packed_layers = pack_linears(self.model)  # CPU: oneDNN-packed weights (serving/kernels.py)
         self.fused_norms = fuse_norms(self.model)  # one op per RMSNorm instead of seven (fewer GPU launches)
         self.bank = LoraBank(self.model, slots=slots)
+        # CPU + Llama + float32: each decode step is one native call (serving/fastdecode.py); else PyTorch
+        self.fast = FastDecoder.build(self.model) if native_decode else None
+        self.decode_path = "native" if self.fast is not None else "pytorch"
         self.slot_table = _Slots(slots, cache_bytes)
         self.stop_ids = {i for i in (self.tok.eos_token_id, self.tok.convert_tokens_to_ids("<|im_end|>"),
                                      self.tok.convert_tokens_to_ids("<|endoftext|>")) if isinstance(i, int)
@@ -252,6 +256,7 @@ class Engine:
         return {
             "running": len(self._rows), "max_batch": self.max_batch, "steps": self.steps,
             "tokens_generated": self.tokens_out, "packed_linear_layers": self.packed_layers,
+            "decode": self.decode_path,
             "adapters_loaded": len(t.by_key), "adapter_slots": t.count - 1, "cache_bytes": t.used_bytes(),
             "cache_max_bytes": t.max_bytes, "hits": t.hits, "misses": t.misses, "evictions": t.evictions,
             "hit_rate": round(t.hits / total, 3) if total else None,
@@ -506,8 +511,11 @@ class Engine:
         self._mask = torch.cat([self._mask, self._mask.new_ones((len(self._rows), 1))], dim=1)
         self._pos = self._pos + 1
         self.bank.set_rows([r.slot for r in self._rows], self.device)
-        out = self.model(input_ids=tokens, attention_mask=self._mask, position_ids=self._pos[:, None],
-                         past_key_values=self._cache, use_cache=True)
-        self._last = out.logits[:, -1].float()
+        if self.fast is not None:
+            self._last = self.fast.step(tokens[:, 0], self._pos, self._mask, self._cache, self.bank.rows.slots)
+        else:
+            out = self.model(input_ids=tokens, attention_mask=self._mask, position_ids=self._pos[:, None],
+                             past_key_values=self._cache, use_cache=True)
+            self._last = out.logits[:, -1].float()
         self.steps += 1
         self._emit()

@@ -173,3 +173,21 @@ def test_concurrent_submitters(tiny, engine):
     for t in threads:
         t.join(60)
     assert len(results) == 12 and all(f.finish_reason in ("stop", "length") for _, f in results.values())
+
+
+def test_native_and_pytorch_decode_steps_answer_alike(tiny, engine, adapters):
+    """The engine's native decode step (CPU) gives the answers the PyTorch model gives, batch and all."""
+    if tiny.device.type == "cpu":
+        from serving.fastdecode import library
+
+        assert engine.stats()["decode"] == ("native" if library() is not None else "pytorch")
+    plain = Engine(dataclasses.replace(tiny, model=copy.deepcopy(tiny.model)), LocalResolver(adapters),
+                   max_batch=8, slots=4, native_decode=False).start()
+    try:
+        assert plain.stats()["decode"] == "pytorch"
+        cases = [(PROMPTS[0], "s1"), (PROMPTS[1], "s2"), (PROMPTS[2], None), (PROMPTS[0], "s3")]
+        want = [st.result(60)[1].text for st in [plain.submit(_req(tiny, p, s, max_tokens=24)) for p, s in cases]]
+    finally:
+        plain.stop()
+    got = [st.result(60)[1].text for st in [engine.submit(_req(tiny, p, s, max_tokens=24)) for p, s in cases]]
+    assert got == want

@@ -1,0 +1,314 @@
+/* One decode step of a Llama-style model for a batch of rows, each row with its own LoRA slot.
+ *
+ * Built and loaded by serving/fastdecode.py (gcc -O3 -march=native -fopenmp, at first use, cached).
+ * A decode step reads every weight once and does two flops with each per row, so its speed is the
+ * speed at which weights stream from memory. Everything of a step runs inside one OpenMP parallel
+ * region: each thread owns a slice of the output rows of every matrix-vector product (and adds the
+ * LoRA delta and the residual of that slice itself), so the ~200 products of a step cost a barrier
+ * each, not a Python call, a dispatcher call and a thread-pool wake-up.
+ *
+ * Layouts (all float32, row-major, contiguous unless a stride is given):
+ *   Linear weight (out, in); LoRA bank At (slots, in, rank), Bt (slots, rank, out), slot 0 = none
+ *   h (B, hidden): the residual stream, input embeddings in, final hidden states out
+ *   cos, sin (B, head_dim); mask (B, T + 1) int64, 0 = padding; slots (B,) int64
+ *   K/V cache of a layer (B, kv_heads, cap, head_dim): columns 0..T-1 filled, this step writes T
+ *   logits (B, vocab)
+ */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+#include <omp.h>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#define VW 16
+typedef __m512 vec;
+#define VZERO() _mm512_setzero_ps()
+#define VLOAD(p) _mm512_loadu_ps(p)
+#define VFMA(a, b, c) _mm512_fmadd_ps(a, b, c)
+#define VSUM(v) _mm512_reduce_add_ps(v)
+#elif defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#define VW 8
+typedef __m256 vec;
+#define VZERO() _mm256_setzero_ps()
+#define VLOAD(p) _mm256_loadu_ps(p)
+#define VFMA(a, b, c) _mm256_fmadd_ps(a, b, c)
+static inline float VSUM(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+#else
+#define VW 1
+typedef float vec;
+#define VZERO() 0.0f
+#define VLOAD(p) (*(p))
+#define VFMA(a, b, c) ((a) * (b) + (c))
+#define VSUM(v) (v)
+#endif
+
+typedef struct {
+    const float *w, *bias;  /* (out, in), (out,) or NULL */
+    int64_t in, out;
+    const float *At, *Bt;   /* LoRA bank or NULL */
+    int64_t rank;
+} Lin;
+
+typedef struct {
+    Lin q, k, v, o, gate, up, down;
+    const float *ln1, *ln2;
+    float *kc, *vc;
+} Layer;
+
+typedef struct {
+    int64_t n_layers, hidden, heads, kv_heads, head_dim, inter, vocab, max_rank;
+    float eps, scale; /* RMSNorm epsilon, attention scale (1/sqrt(head_dim) for Llama) */
+    const Layer *layers;
+    const float *norm;
+    Lin head;
+} Model;
+
+#define RB 16 /* weight rows per block: 16 streams from memory at once read faster than 4 or 8 */
+
+/* Rows [o, o + NR) of Y[b] = W X[b] (+ bias) for NB rows of X: NR * NB accumulators in registers. */
+#define DEFINE_BLOCK(NR, NB)                                                                              \
+    static void mv_##NR##x##NB(const float *W, int64_t in, const float *X, int64_t xs, float *Y, int64_t ys, \
+                               const float *bias, int64_t o) {                                           \
+        vec acc[NR][NB];                                                                                  \
+        for (int r = 0; r < NR; r++)                                                                      \
+            for (int b = 0; b < NB; b++) acc[r][b] = VZERO();                                             \
+        const float *w = W + o * in;                                                                      \
+        int64_t i = 0;                                                                                    \
+        for (; i + VW <= in; i += VW) {                                                                   \
+            vec x[NB];                                                                                    \
+            for (int b = 0; b < NB; b++) x[b] = VLOAD(X + b * xs + i);                                    \
+            for (int r = 0; r < NR; r++) {                                                                \
+                vec wr = VLOAD(w + r * in + i);                                                           \
+                for (int b = 0; b < NB; b++) acc[r][b] = VFMA(wr, x[b], acc[r][b]);                       \
+            }                                                                                             \
+        }                                                                                                 \
+        for (int r = 0; r < NR; r++)                                                                      \
+            for (int b = 0; b < NB; b++) {                                                                \
+                float s = VSUM(acc[r][b]);                                                                \
+                for (int64_t j = i; j < in; j++) s += w[r * in + j] * X[b * xs + j];                      \
+                Y[b * ys + o + r] = s + (bias ? bias[o + r] : 0.0f);                                      \
+            }                                                                                             \
+    }
+DEFINE_BLOCK(16, 1)
+DEFINE_BLOCK(8, 2)
+DEFINE_BLOCK(4, 3)
+DEFINE_BLOCK(4, 4)
+DEFINE_BLOCK(1, 1)
+
+/* Y[b, o0:o1] = X[b] W[o0:o1]^T + bias, for b < B */
+static void matvec(const Lin *L, const float *X, int64_t xs, float *Y, int64_t ys, int64_t B, int64_t o0,
+                   int64_t o1) {
+    const float *W = L->w;
+    const int64_t in = L->in;
+    int64_t o = o0;
+    for (; o + RB <= o1; o += RB) {
+        if (B == 1) {
+            mv_16x1(W, in, X, xs, Y, ys, L->bias, o);
+            continue;
+        }
+        for (int64_t b = 0; b < B;) {
+            const float *x = X + b * xs;
+            float *y = Y + b * ys;
+            int64_t left = B - b;
+            if (left == 2 || left == 1) {  /* two rows: 8 weight rows at a time; one row: 16 */
+                if (left == 2) {
+                    mv_8x2(W, in, x, xs, y, ys, L->bias, o);
+                    mv_8x2(W, in, x, xs, y, ys, L->bias, o + 8);
+                } else {
+                    mv_16x1(W, in, x, xs, y, ys, L->bias, o);
+                }
+                b += left;
+            } else {
+                for (int64_t r = 0; r < RB; r += 4) {
+                    if (left == 3) mv_4x3(W, in, x, xs, y, ys, L->bias, o + r);
+                    else mv_4x4(W, in, x, xs, y, ys, L->bias, o + r);
+                }
+                b += left == 3 ? 3 : 4;
+            }
+        }
+    }
+    for (; o < o1; o++) /* the last rows of a matrix whose height is not a multiple of 16 */
+        for (int64_t b = 0; b < B; b++) mv_1x1(W, in, X + b * xs, xs, Y + b * ys, ys, L->bias, o);
+}
+
+/* Y[b, o0:o1] += (X[b] At[slot_b]) Bt[slot_b] for rows with a slot; tmp holds B * rank floats */
+static void lora(const Lin *L, const float *X, int64_t xs, float *Y, int64_t ys, int64_t B, const int64_t *slots,
+                 float *tmp, int64_t o0, int64_t o1) {
+    if (!L->At || o0 >= o1) return;
+    const int64_t r = L->rank, in = L->in, out = L->out;
+    for (int64_t b = 0; b < B; b++) {
+        int64_t s = slots[b];
+        if (s == 0) continue;
+        const float *A = L->At + s * in * r, *x = X + b * xs;
+        float *t = tmp + b * r;
+        for (int64_t j = 0; j < r; j++) t[j] = 0.0f;
+        for (int64_t i = 0; i < in; i++) {
+            float xi = x[i];
+            const float *a = A + i * r;
+            for (int64_t j = 0; j < r; j++) t[j] += xi * a[j];
+        }
+        const float *Bm = L->Bt + s * r * out;
+        float *y = Y + b * ys;
+        for (int64_t j = 0; j < r; j++) {
+            float tj = t[j];
+            const float *bj = Bm + j * out;
+            for (int64_t o = o0; o < o1; o++) y[o] += tj * bj[o];
+        }
+    }
+}
+
+/* the slice [lo, hi) of n items that thread t of nt owns, in multiples of `align` */
+static inline void part(int64_t n, int t, int nt, int64_t align, int64_t *lo, int64_t *hi) {
+    int64_t blocks = (n + align - 1) / align, per = blocks / nt, extra = blocks % nt;
+    int64_t b0 = t * per + (t < extra ? t : extra), b1 = b0 + per + (t < extra ? 1 : 0);
+    *lo = b0 * align < n ? b0 * align : n;
+    *hi = b1 * align < n ? b1 * align : n;
+}
+
+static void linear(const Lin *L, const float *X, int64_t xs, float *Y, int64_t ys, int64_t B,
+                   const int64_t *slots, float *tmp, int t, int nt) {
+    int64_t o0, o1;
+    part(L->out, t, nt, RB, &o0, &o1);
+    matvec(L, X, xs, Y, ys, B, o0, o1);
+    lora(L, X, xs, Y, ys, B, slots, tmp, o0, o1);
+}
+
+static void rmsnorm(const float *x, const float *w, float *y, int64_t n, float eps) {
+    float ss = 0.0f;
+    for (int64_t i = 0; i < n; i++) ss += x[i] * x[i];
+    float inv = 1.0f / sqrtf(ss / (float)n + eps);
+    for (int64_t i = 0; i < n; i++) y[i] = w[i] * (x[i] * inv);
+}
+
+static void rope(float *v, const float *cos, const float *sin, int64_t d) {
+    int64_t half = d / 2;
+    for (int64_t i = 0; i < half; i++) {
+        float a = v[i], b = v[i + half];
+        v[i] = a * cos[i] - b * sin[i];
+        v[i + half] = b * cos[i + half] + a * sin[i + half];
+    }
+}
+
+int64_t aivo_workspace_floats(const Model *m, int64_t B, int64_t T, int nt) {
+    int64_t H = m->hidden, qd = m->heads * m->head_dim, kd = m->kv_heads * m->head_dim;
+    return B * (H + qd + 2 * kd + qd + H + 2 * m->inter) + (int64_t)nt * B * m->max_rank +
+           (int64_t)nt * (T + 1) + 64;
+}
+
+/* h (B, hidden) in: embeddings of the rows' new tokens; logits (B, vocab) out. T: filled cache columns. */
+int aivo_decode_step(const Model *m, int64_t B, float *h, const float *cos, const float *sin,
+                     const int64_t *mask, int64_t T, int64_t cap, const int64_t *slots, float *logits,
+                     float *work, int nthreads) {
+    const int64_t H = m->hidden, d = m->head_dim, nh = m->heads, nkv = m->kv_heads, I = m->inter;
+    const int64_t qd = nh * d, kd = nkv * d, group = nh / nkv, L1 = T + 1;
+    float *xn = work, *q = xn + B * H, *k = q + B * qd, *v = k + B * kd, *att = v + B * kd, *tmp = att + B * qd,
+          *g = tmp + B * H, *u = g + B * I, *lt = u + B * I, *sc = lt + (int64_t)nthreads * B * m->max_rank;
+    const float scale = m->scale;
+#pragma omp parallel num_threads(nthreads)
+    {
+        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        float *mytmp = lt + (int64_t)t * B * m->max_rank, *myscore = sc + (int64_t)t * L1;
+        int64_t lo, hi;
+        for (int64_t l = 0; l < m->n_layers; l++) {
+            const Layer *ly = &m->layers[l];
+            part(B, t, nt, 1, &lo, &hi);
+            for (int64_t b = lo; b < hi; b++) rmsnorm(h + b * H, ly->ln1, xn + b * H, H, m->eps);
+#pragma omp barrier
+            linear(&ly->q, xn, H, q, qd, B, slots, mytmp, t, nt);
+            linear(&ly->k, xn, H, k, kd, B, slots, mytmp, t, nt);
+            linear(&ly->v, xn, H, v, kd, B, slots, mytmp, t, nt);
+#pragma omp barrier
+            /* rotary embedding; the new key and value go into cache column T */
+            part(B * (nh + nkv), t, nt, 1, &lo, &hi);
+            for (int64_t i = lo; i < hi; i++) {
+                int64_t b = i / (nh + nkv), j = i % (nh + nkv);
+                if (j < nh) {
+                    rope(q + b * qd + j * d, cos + b * d, sin + b * d, d);
+                } else {
+                    j -= nh;
+                    float *kv = k + b * kd + j * d;
+                    rope(kv, cos + b * d, sin + b * d, d);
+                    int64_t off = ((b * nkv + j) * cap + T) * d;
+                    memcpy(ly->kc + off, kv, d * sizeof(float));
+                    memcpy(ly->vc + off, v + b * kd + j * d, d * sizeof(float));
+                }
+            }
+#pragma omp barrier
+            /* attention of every (row, head) over the row's unmasked cache columns */
+            part(B * nh, t, nt, 1, &lo, &hi);
+            for (int64_t i = lo; i < hi; i++) {
+                int64_t b = i / nh, hq = i % nh, hk = hq / group;
+                const float *qv = q + b * qd + hq * d;
+                const float *K = ly->kc + (b * nkv + hk) * cap * d, *V = ly->vc + (b * nkv + hk) * cap * d;
+                const int64_t *mk = mask + b * L1;
+                float mx = -INFINITY;
+                for (int64_t c = 0; c < L1; c++) {
+                    if (!mk[c]) { myscore[c] = -INFINITY; continue; }
+                    const float *kc = K + c * d;
+                    float s = 0.0f;
+                    for (int64_t e = 0; e < d; e++) s += qv[e] * kc[e];
+                    s *= scale;
+                    myscore[c] = s;
+                    if (s > mx) mx = s;
+                }
+                float den = 0.0f;
+                for (int64_t c = 0; c < L1; c++) {
+                    float p = mk[c] ? expf(myscore[c] - mx) : 0.0f;
+                    myscore[c] = p;
+                    den += p;
+                }
+                float *o = att + b * qd + hq * d;
+                for (int64_t e = 0; e < d; e++) o[e] = 0.0f;
+                for (int64_t c = 0; c < L1; c++) {
+                    float p = myscore[c];
+                    if (p == 0.0f) continue;
+                    const float *vc = V + c * d;
+                    for (int64_t e = 0; e < d; e++) o[e] += p * vc[e];
+                }
+                float inv = den > 0.0f ? 1.0f / den : 0.0f;
+                for (int64_t e = 0; e < d; e++) o[e] *= inv;
+            }
+#pragma omp barrier
+            /* o projection; each thread adds its own slice to the residual */
+            part(H, t, nt, RB, &lo, &hi);
+            matvec(&ly->o, att, qd, tmp, H, B, lo, hi);
+            lora(&ly->o, att, qd, tmp, H, B, slots, mytmp, lo, hi);
+            for (int64_t b = 0; b < B; b++)
+                for (int64_t j = lo; j < hi; j++) h[b * H + j] += tmp[b * H + j];
+#pragma omp barrier
+            part(B, t, nt, 1, &lo, &hi);
+            for (int64_t b = lo; b < hi; b++) rmsnorm(h + b * H, ly->ln2, xn + b * H, H, m->eps);
+#pragma omp barrier
+            /* gate and up on the same slice, then silu(gate) * up on it */
+            part(I, t, nt, RB, &lo, &hi);
+            matvec(&ly->gate, xn, H, g, I, B, lo, hi);
+            lora(&ly->gate, xn, H, g, I, B, slots, mytmp, lo, hi);
+            matvec(&ly->up, xn, H, u, I, B, lo, hi);
+            lora(&ly->up, xn, H, u, I, B, slots, mytmp, lo, hi);
+            for (int64_t b = 0; b < B; b++)
+                for (int64_t j = lo; j < hi; j++) {
+                    float x = g[b * I + j];
+                    g[b * I + j] = x / (1.0f + expf(-x)) * u[b * I + j];
+                }
+#pragma omp barrier
+            part(H, t, nt, RB, &lo, &hi);
+            matvec(&ly->down, g, I, tmp, H, B, lo, hi);
+            lora(&ly->down, g, I, tmp, H, B, slots, mytmp, lo, hi);
+            for (int64_t b = 0; b < B; b++)
+                for (int64_t j = lo; j < hi; j++) h[b * H + j] += tmp[b * H + j];
+#pragma omp barrier
+        }
+        part(B, t, nt, 1, &lo, &hi);
+        for (int64_t b = lo; b < hi; b++) rmsnorm(h + b * H, m->norm, xn + b * H, H, m->eps);
+#pragma omp barrier
+        linear(&m->head, xn, H, logits, m->vocab, B, slots, mytmp, t, nt);
+    }
+    return 0;
+}
