@@ -188,7 +188,7 @@ class Engine:
         self.fused_norms = fuse_norms(self.model)  # one op per RMSNorm instead of seven (fewer GPU launches)
         self.bank = LoraBank(self.model, slots=slots)
         # CPU + Llama + float32: each decode step is one native call (serving/fastdecode.py); else PyTorch
-        self.fast = FastDecoder.build(self.model) if native_decode else None
+        self.fast = FastDecoder.build(self.model, self.bank) if native_decode else None
         self.decode_path = "native" if self.fast is not None else "pytorch"
         self.slot_table = _Slots(slots, cache_bytes)
         self.stop_ids = {i for i in (self.tok.eos_token_id, self.tok.convert_tokens_to_ids("<|im_end|>"),
@@ -377,7 +377,13 @@ class Engine:
             with self._wake:
                 self._ready.extendleft(reversed(waiting))
         if newcomers:
-            self._prefill(newcomers)
+            try:
+                self._prefill(newcomers)
+            except Exception as exc:  # their streams end with the error (the running rows: in _loop)
+                for row in newcomers:
+                    if not any(row is r for r in self._rows):
+                        self._finish(row, "error", f"{type(exc).__name__}: {exc}")
+                raise
 
     def _prefill(self, rows: list[_Row]) -> None:
         prompts = [r.stream.request.prompt_ids for r in rows]

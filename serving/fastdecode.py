@@ -40,7 +40,7 @@ from torch import nn
 log = logging.getLogger("aivo.serving.fastdecode")
 
 SOURCE = Path(__file__).parent / "csrc" / "decode.c"
-FLAGS = ["-O3", "-march=native", "-fopenmp", "-shared", "-fPIC", "-std=c11"]
+FLAGS = ["-O3", "-march=native", "-fopenmp", "-shared", "-fPIC", "-std=gnu11"]
 SPARE_COLUMNS = 256  # KV-cache columns allocated ahead, so most steps write in place
 
 
@@ -154,9 +154,10 @@ def _weight(module: nn.Module) -> tuple[nn.Module, nn.Module]:
 class FastDecoder:
     """Runs the engine's decode steps through the native library for one Llama-style model."""
 
-    def __init__(self, model: nn.Module, lib: ctypes.CDLL):
+    def __init__(self, model: nn.Module, lib: ctypes.CDLL, bank=None):
         self.model = model
         self.lib = lib
+        self.bank = bank  # the LoraBank that wraps this model's layers (its changes are picked up), if any
         cfg = model.config
         inner = model.model
         self.layers = list(inner.layers)
@@ -182,13 +183,14 @@ class FastDecoder:
         self.steps = 0
 
     @classmethod
-    def build(cls, model: nn.Module) -> "FastDecoder | None":
-        """A decoder for ``model``, or None (logged) when the native path does not apply to it."""
+    def build(cls, model: nn.Module, bank=None) -> "FastDecoder | None":
+        """A decoder for ``model`` (whose LoRA layers ``bank`` wraps), or None (logged) when the native path
+        does not apply to it."""
         reason = cls.unsupported(model)
         if reason is None:
             lib = library()
             if lib is not None:
-                return cls(model, lib)
+                return cls(model, lib, bank)
             reason = f"the native library could not be built ({library_error()})"
         log.info("decode steps run on the PyTorch model: %s", reason)
         return None
@@ -239,12 +241,14 @@ class FastDecoder:
                 "up": m.up_proj, "down": m.down_proj}
 
     def _refresh_weights(self) -> None:
-        """(Re)read weight and LoRA bank pointers when layers were wrapped or a bank grew."""
-        mods = [self._modules(layer) for layer in self.layers]
-        key = tuple(id(mod) if not hasattr(mod, "At") else (id(mod), mod.At.data_ptr(), mod.Bt.data_ptr())
-                    for ms in mods for mod in ms.values())
-        if key == self._lora_key:
+        """(Re)read weight and LoRA bank pointers when the bank wrapped more layers or grew its rank."""
+        if self.bank is not None:  # the bank only ever adds wrapped layers or grows (new At/Bt tensors)
+            key = (len(self.bank.layers), self.bank.rank)
+            if key == self._lora_key:
+                return
+        elif self._lora_key is not None:
             return
+        mods = [self._modules(layer) for layer in self.layers]
         max_rank = 0
         for ls, layer, ms in zip(self.layer_structs, self.layers, mods):
             for name, mod in ms.items():
@@ -253,7 +257,7 @@ class FastDecoder:
             ls.ln1 = _ptr(layer.input_layernorm.weight)
             ls.ln2 = _ptr(layer.post_attention_layernorm.weight)
         self.struct.max_rank = max_rank
-        self._lora_key = key
+        self._lora_key = key if self.bank is not None else ()
 
     # -- KV cache ---------------------------------------------------------------------
     def _cache_columns(self, cache, batch: int, length: int) -> None:

@@ -87,7 +87,7 @@ def test_native_step_equals_the_pytorch_step(shape, monkeypatch):
     bank = LoraBank(model, slots=4, rank=2)
     bank.write(1, _adapter(model, 2, 1, ["model.layers.0.self_attn.q_proj", "model.layers.0.self_attn.v_proj",
                                          "model.layers.1.mlp.down_proj"]))
-    decoder = FastDecoder.build(model)
+    decoder = FastDecoder.build(model, bank)
     assert decoder is not None
     # written after the decoder was built: a new wrapped layer and a bank grown to rank 4 are picked up
     bank.write(2, _adapter(model, 4, 2, ["model.layers.0.self_attn.q_proj", "model.layers.1.self_attn.o_proj",
