@@ -29,7 +29,13 @@ RUN pip install --no-cache-dir /src \
 COPY --chmod=0755 infra/docker/fetch_model.py /opt/venv/bin/aivo-fetch-model
 
 FROM python:3.11-slim-bookworm@sha256:d29f48a31a8b408ed19272ca1e7b10ebae13b240a27e862d3d4217c528e2e0c3
-RUN groupadd --system --gid 10001 aivo \
+# gcc: the engine compiles its native CPU decode step (serving/csrc/decode.c) at start, for the CPU it
+# runs on (-march=native), into AIVO_KERNEL_CACHE; without a compiler it serves with the slower PyTorch step.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/* \
+    && groupadd --system --gid 10001 aivo \
     && useradd --system --uid 10001 --gid aivo --home-dir /home/aivo --create-home --shell /usr/sbin/nologin aivo \
     && mkdir -p /data \
     && chown aivo:aivo /data
@@ -41,6 +47,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     HF_HOME=/data/hf \
     AIVO_DATA_DIR=/data \
     AIVO_DEVICE=cpu \
+    AIVO_KERNEL_CACHE=/data/kernels \
     AIVO_ENDPOINT_HOST=0.0.0.0 \
     AIVO_ENDPOINT_PORT=8001
 WORKDIR /home/aivo
