@@ -274,6 +274,7 @@ class FastDecoder:
             kbuf, vbuf = torch.empty(shape), torch.empty(shape)
             kbuf[:, :, :length] = layer.keys
             vbuf[:, :, :length] = layer.values
+            layer.keys, layer.values = kbuf[:, :, :length], vbuf[:, :, :length]  # the old tensors go now
             self._bufs[i] = (kbuf, vbuf)
             ls.kc, ls.vc = kbuf.data_ptr(), vbuf.data_ptr()
 
