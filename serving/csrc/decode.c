@@ -215,11 +215,29 @@ static void linear(const Lin *L, const float *X, int64_t xs, float *Y, int64_t y
     lora(L, X, xs, Y, ys, B, slots, tmp, o0, o1);
 }
 
+/* h[b] += X[b] W^T (+ LoRA) on this thread's slice of the hidden size (tmp: B x H scratch) */
+static void linear_residual(const Lin *L, const float *X, int64_t xs, float *tmp, float *h, int64_t H, int64_t B,
+                            const int64_t *slots, float *lt, int t, int nt) {
+    int64_t lo, hi;
+    part(H, t, nt, RB, &lo, &hi);
+    matvec(L, X, xs, tmp, H, B, lo, hi);
+    lora(L, X, xs, tmp, H, B, slots, lt, lo, hi);
+    for (int64_t b = 0; b < B; b++)
+        for (int64_t j = lo; j < hi; j++) h[b * H + j] += tmp[b * H + j];
+}
+
 static void rmsnorm(const float *x, const float *w, float *y, int64_t n, float eps) {
     float ss = 0.0f;
     for (int64_t i = 0; i < n; i++) ss += x[i] * x[i];
     float inv = 1.0f / sqrtf(ss / (float)n + eps);
     for (int64_t i = 0; i < n; i++) y[i] = w[i] * (x[i] * inv);
+}
+
+/* y[b] = rmsnorm(x[b]) for this thread's rows */
+static void rmsnorm_rows(const float *x, const float *w, float *y, int64_t B, int64_t H, float eps, int t, int nt) {
+    int64_t lo, hi;
+    part(B, t, nt, 1, &lo, &hi);
+    for (int64_t b = lo; b < hi; b++) rmsnorm(x + b * H, w, y + b * H, H, eps);
 }
 
 static void rope(float *v, const float *cos, const float *sin, int64_t d) {
@@ -257,8 +275,7 @@ int aivo_decode_step(const Model *m, int64_t B, float *h, const float *cos, cons
         int64_t lo, hi;
         for (int64_t l = 0; l < m->n_layers; l++) {
             const Layer *ly = &m->layers[l];
-            part(B, t, nt, 1, &lo, &hi);
-            for (int64_t b = lo; b < hi; b++) rmsnorm(h + b * H, ly->ln1, xn + b * H, H, m->eps);
+            rmsnorm_rows(h, ly->ln1, xn, B, H, m->eps, t, nt);
             barrier(&bar, nt, &sense);
             linear(&ly->q, xn, H, q, qd, B, slots, mytmp, t, nt);
             linear(&ly->k, xn, H, k, kd, B, slots, mytmp, t, nt);
@@ -316,14 +333,9 @@ int aivo_decode_step(const Model *m, int64_t B, float *h, const float *cos, cons
             }
             barrier(&bar, nt, &sense);
             /* o projection; each thread adds its own slice to the residual */
-            part(H, t, nt, RB, &lo, &hi);
-            matvec(&ly->o, att, qd, tmp, H, B, lo, hi);
-            lora(&ly->o, att, qd, tmp, H, B, slots, mytmp, lo, hi);
-            for (int64_t b = 0; b < B; b++)
-                for (int64_t j = lo; j < hi; j++) h[b * H + j] += tmp[b * H + j];
+            linear_residual(&ly->o, att, qd, tmp, h, H, B, slots, mytmp, t, nt);
             barrier(&bar, nt, &sense);
-            part(B, t, nt, 1, &lo, &hi);
-            for (int64_t b = lo; b < hi; b++) rmsnorm(h + b * H, ly->ln2, xn + b * H, H, m->eps);
+            rmsnorm_rows(h, ly->ln2, xn, B, H, m->eps, t, nt);
             barrier(&bar, nt, &sense);
             /* gate and up on the same slice, then silu(gate) * up on it */
             part(I, t, nt, RB, &lo, &hi);
@@ -337,15 +349,10 @@ int aivo_decode_step(const Model *m, int64_t B, float *h, const float *cos, cons
                     g[b * I + j] = x / (1.0f + expf(-x)) * u[b * I + j];
                 }
             barrier(&bar, nt, &sense);
-            part(H, t, nt, RB, &lo, &hi);
-            matvec(&ly->down, g, I, tmp, H, B, lo, hi);
-            lora(&ly->down, g, I, tmp, H, B, slots, mytmp, lo, hi);
-            for (int64_t b = 0; b < B; b++)
-                for (int64_t j = lo; j < hi; j++) h[b * H + j] += tmp[b * H + j];
+            linear_residual(&ly->down, g, I, tmp, h, H, B, slots, mytmp, t, nt);
             barrier(&bar, nt, &sense);
         }
-        part(B, t, nt, 1, &lo, &hi);
-        for (int64_t b = lo; b < hi; b++) rmsnorm(h + b * H, m->norm, xn + b * H, H, m->eps);
+        rmsnorm_rows(h, m->norm, xn, B, H, m->eps, t, nt);
         barrier(&bar, nt, &sense);
         linear(&m->head, xn, H, logits, m->vocab, B, slots, mytmp, t, nt);
     }
