@@ -226,8 +226,11 @@ class GenerationRequest(BaseModel):
     prompt: str = Field(min_length=1, description="The student's or app's question.")
     context: GenerationContext
     mode: Mode = Mode.explain
-    max_tokens: int = Field(256, ge=1, le=4096)
-    temperature: float = Field(0.7, ge=0.0, le=2.0)
+    # Strict: a JSON integer / number, never a string or a boolean coerced; finite only (the engine's
+    # own check, serving/sampling.py, accepts at least these ranges).
+    max_tokens: int = Field(256, ge=1, le=4096, strict=True)
+    temperature: float = Field(0.7, ge=0.0, le=2.0, strict=True, allow_inf_nan=False,
+                               description="0 = greedy (deterministic); a JSON number, not a string")
 
     @field_validator("prompt")
     @classmethod

@@ -66,12 +66,16 @@ class ChatCompletionRequest(BaseModel):
     model: str = Field(description="'student-<id>' for a student's clone, 'aivo-brain' for the base model")
     messages: list[ChatMessage] = Field(min_length=1, max_length=100)
     user: StudentId | None = Field(None, description="The student id (OpenAI's end-user field)")
-    max_tokens: int | None = Field(None, ge=1, le=4096)
-    max_completion_tokens: int | None = Field(None, ge=1, le=4096)
-    temperature: float = Field(0.7, ge=0.0, le=2.0)
-    top_p: float = Field(0.95, gt=0.0, le=1.0)
-    n: int = Field(1, ge=1, le=1, description="only 1 is supported")
-    seed: int | None = None
+    # Per-request parameters: strict JSON types (no "0.5" or true coerced), finite, in the ranges the
+    # engine executes (serving/sampling.py check_request); a bad value is a 422 naming the field.
+    max_tokens: int | None = Field(None, ge=1, le=4096, strict=True)
+    max_completion_tokens: int | None = Field(None, ge=1, le=4096, strict=True)
+    temperature: float = Field(0.7, ge=0.0, le=2.0, strict=True, allow_inf_nan=False)
+    top_p: float = Field(0.95, gt=0.0, le=1.0, strict=True, allow_inf_nan=False,
+                         description="nucleus mass; the most likely token is always kept")
+    n: int = Field(1, ge=1, le=1, strict=True, description="only 1 is supported")
+    seed: int | None = Field(None, ge=0, le=2**64 - 1, strict=True,
+                             description="an unsigned 64-bit integer: the same seed gives the same sample")
     stream: bool = False
     stream_options: StreamOptions | None = None
     mode: Mode = Mode.tutor

@@ -18,16 +18,22 @@ One scheduler thread owns the model. Each loop it
 Greedy rows (temperature 0) are deterministic and equal to the same request
 served alone (tested); sampled rows use a per-request generator when a seed is
 given.
+
+Rows are isolated: whatever fails for one request (its parameters, its seed, its
+adapter, its prefill, non-finite logits, its sampler) ends that request's stream
+with an error event while the other rows go on, token for token as without it.
+A failure of a whole decode step ends every running row with an error and the
+loop keeps serving. Every submitted stream gets exactly one end event, also when
+the engine stops or its thread dies.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import queue
 import threading
 import time
-from collections import OrderedDict, deque
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -35,87 +41,17 @@ import torch
 from transformers import DynamicCache
 
 from brain.models import LoadedModel
+from serving import sampling
 from serving.adapters import AdapterResolver, Choice
 from serving.fastdecode import FastDecoder
 from serving.kernels import fuse_norms, pack_linears, release_openmp_pool
-from serving.lora_bank import AdapterWeights, LoraBank, UnsupportedAdapter
+from serving.lora_bank import AdapterWeights, LoraBank, SlotTable, UnsupportedAdapter
+from serving.sampling import NonFiniteLogits
+from serving.streams import EngineRequest, Finished, Stream
+
+__all__ = ["Engine", "EngineRequest", "Finished", "Stream"]  # the request types live in serving/streams.py
 
 log = logging.getLogger("aivo.serving.engine")
-
-
-@dataclass
-class EngineRequest:
-    prompt_ids: list[int]
-    max_tokens: int
-    temperature: float = 0.0
-    top_p: float = 0.95
-    seed: int | None = None
-    student_id: str | None = None  # whose adapter; None = the base model
-    use_adapter: bool = True  # False: the base model even when the student has an adapter
-    ignore_eos: bool = False  # benchmarks: always generate max_tokens
-
-
-@dataclass
-class Finished:
-    finish_reason: str  # "stop" | "length" | "cancelled" | "error"
-    prompt_tokens: int
-    completion_tokens: int
-    text: str
-    ttft_s: float | None
-    seconds: float
-    error: str | None = None
-
-
-class Stream:
-    """The events of one request: ("start", Choice), ("text", str)..., then ("end", Finished).
-
-    Readable from a thread (``events()``, ``result()``) or from asyncio (``aevents()``)
-    when made with ``loop``.
-    """
-
-    def __init__(self, request: EngineRequest, loop: asyncio.AbstractEventLoop | None = None):
-        self.request = request
-        self.loop = loop
-        self._q: queue.Queue | asyncio.Queue = asyncio.Queue() if loop is not None else queue.Queue()
-        self.cancelled = threading.Event()
-        self.submitted = time.perf_counter()
-        self.choice: Choice | None = None
-
-    def cancel(self) -> None:
-        """Stop generating for this request (the client went away); its row leaves the batch next step."""
-        self.cancelled.set()
-
-    def _put(self, event: tuple) -> None:
-        if self.loop is not None:
-            try:
-                self.loop.call_soon_threadsafe(self._q.put_nowait, event)
-            except RuntimeError:  # the loop is closed: nobody is listening
-                self.cancelled.set()
-        else:
-            self._q.put(event)
-
-    def events(self, timeout: float | None = None):
-        while True:
-            event = self._q.get(timeout=timeout)
-            yield event
-            if event[0] == "end":
-                return
-
-    async def aevents(self):
-        while True:
-            event = await self._q.get()
-            yield event
-            if event[0] == "end":
-                return
-
-    def result(self, timeout: float | None = None) -> tuple[Choice | None, Finished]:
-        choice = None
-        for kind, value in self.events(timeout):
-            if kind == "start":
-                choice = value
-            elif kind == "end":
-                return choice, value
-        raise RuntimeError("stream ended without a result")  # pragma: no cover
 
 
 @dataclass
@@ -128,49 +64,10 @@ class _Row:
     text: str = ""
     first_token_at: float | None = None
     next_token: int = -1  # sampled, not yet fed to the model
+    done: bool = False  # ended (its slot unpinned, its stream's end event sent)
 
 
-class _Slots:
-    """Bank slots by (student, version): LRU by bytes, pinned while rows use them."""
-
-    def __init__(self, count: int, max_bytes: int):
-        self.count, self.max_bytes = count, max_bytes
-        self.by_key: OrderedDict[tuple[str, str], int] = OrderedDict()
-        self.bytes: dict[int, int] = {}
-        self.pins: dict[int, int] = {}
-        self.hits = self.misses = self.evictions = 0
-
-    def used_bytes(self) -> int:
-        return sum(self.bytes.values())
-
-    def lookup(self, key) -> int | None:
-        slot = self.by_key.get(key)
-        if slot is not None:
-            self.by_key.move_to_end(key)
-        return slot
-
-    def allocate(self, nbytes: int) -> tuple[int | None, list[tuple]]:
-        """A free slot for an adapter of nbytes (evicting unpinned LRU ones), or None when all are pinned."""
-        evicted = []
-        free = [s for s in range(1, self.count) if s not in self.bytes]
-        while (not free or self.used_bytes() + nbytes > self.max_bytes) and self.by_key:
-            victim = next((k for k, s in self.by_key.items() if not self.pins.get(s)), None)
-            if victim is None:
-                break
-            slot = self.by_key.pop(victim)
-            self.bytes.pop(slot)
-            evicted.append(victim)
-            self.evictions += 1
-            free.append(slot)
-        if not free:
-            return None, evicted
-        return free[0], evicted
-
-    def drop(self, key) -> int | None:
-        slot = self.by_key.pop(key, None)
-        if slot is not None:
-            self.bytes.pop(slot, None)
-        return slot
+_WAIT = object()  # _admit_one: every bank slot is pinned by a running row
 
 
 class Engine:
@@ -190,7 +87,7 @@ class Engine:
         # CPU + Llama + float32: each decode step is one native call (serving/fastdecode.py); else PyTorch
         self.fast = FastDecoder.build(self.model, self.bank) if native_decode else None
         self.decode_path = "native" if self.fast is not None else "pytorch"
-        self.slot_table = _Slots(slots, cache_bytes)
+        self.slot_table = SlotTable(slots, cache_bytes)
         self.stop_ids = {i for i in (self.tok.eos_token_id, self.tok.convert_tokens_to_ids("<|im_end|>"),
                                      self.tok.convert_tokens_to_ids("<|endoftext|>")) if isinstance(i, int)
                          and i >= 0 and i != self.tok.unk_token_id}
@@ -203,10 +100,15 @@ class Engine:
         self._pos: torch.Tensor | None = None
         self._last: torch.Tensor | None = None  # logits of each row's last position
         self._forget: list[str] = []
+        self._live: set[Stream] = set()  # submitted, end event not sent yet (guarded by _wake)
         self._running = False
+        self._closed = False  # the scheduler thread has exited: pending and new requests end at once
         self._thread: threading.Thread | None = None
+        self.vocab_size = int(self.model.get_input_embeddings().num_embeddings)
         self.steps = 0
         self.tokens_out = 0
+        self.row_errors = 0  # requests that ended with an error
+        self.step_failures = 0  # decode steps (or merges) that failed for every running row
         self.cold_loads: list[float] = []  # seconds to fetch + read an adapter (S3 or disk)
 
     # -- public -------------------------------------------------------------------
@@ -214,7 +116,7 @@ class Engine:
         if not self._running:
             if self.device.type == "cpu":
                 release_openmp_pool()  # this thread's OpenMP workers would slow the engine thread's (kernels.py)
-            self._running = True
+            self._running, self._closed = True, False
             self._thread = threading.Thread(target=self._loop, name="aivo-engine", daemon=True)
             self._thread.start()
         return self
@@ -225,16 +127,27 @@ class Engine:
             self._wake.notify_all()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        if self._thread is None or not self._thread.is_alive():
+            self._close("the engine stopped")  # (the thread does this itself; here for a never-started engine)
         self._loader.shutdown(wait=False, cancel_futures=True)
 
     def submit(self, request: EngineRequest, loop: asyncio.AbstractEventLoop | None = None) -> Stream:
-        if not request.prompt_ids:
-            raise ValueError("empty prompt")
-        if len(request.prompt_ids) + request.max_tokens > self.max_context:
-            raise ValueError(f"prompt of {len(request.prompt_ids)} tokens + max_tokens {request.max_tokens} is "
-                             f"over the context of {self.max_context} tokens")
+        """Queue a request; its stream always ends (``("end", Finished)``), with ``finish_reason`` "error"
+        when something fails for it. Raises ValueError (naming the field) for parameters the engine
+        cannot run (serving/sampling.py ``check_request``)."""
+        sampling.check_request(request, self.vocab_size, self.max_context)
         stream = Stream(request, loop)
-        self._loader.submit(self._prepare, stream)
+        with self._wake:
+            closed = self._closed
+            if not closed:
+                self._live.add(stream)
+        if closed:
+            self._end(stream, self._failed(stream, "the engine is not running"))
+            return stream
+        try:
+            self._loader.submit(self._prepare, stream)
+        except RuntimeError as exc:  # the loader pool was shut down (engine stopped)
+            self._end(stream, self._failed(stream, f"the engine is not running ({exc})"))
         return stream
 
     def generate(self, request: EngineRequest, timeout: float | None = 600) -> tuple[Choice | None, Finished]:
@@ -254,7 +167,9 @@ class Engine:
         total = t.hits + t.misses
         loads = sorted(self.cold_loads)
         return {
-            "running": len(self._rows), "max_batch": self.max_batch, "steps": self.steps,
+            "running": len(self._rows), "waiting": len(self._ready), "max_batch": self.max_batch,
+            "alive": bool(self._thread is not None and self._thread.is_alive() and not self._closed),
+            "row_errors": self.row_errors, "step_failures": self.step_failures, "steps": self.steps,
             "tokens_generated": self.tokens_out, "packed_linear_layers": self.packed_layers,
             "decode": self.decode_path,
             "adapters_loaded": len(t.by_key), "adapter_slots": t.count - 1, "cache_bytes": t.used_bytes(),
@@ -284,31 +199,58 @@ class Engine:
                     del self.cold_loads[:-1000]
         except Exception as exc:  # noqa: BLE001 - a broken adapter fails this request only
             log.exception("preparing a request for student %s failed", req.student_id)
-            stream._put(("end", Finished("error", len(req.prompt_ids), 0, "", None,
-                                         time.perf_counter() - stream.submitted, f"{type(exc).__name__}: {exc}")))
+            self._end(stream, self._failed(stream, f"{type(exc).__name__}: {exc}"))
             return
         with self._wake:
-            self._ready.append((stream, choice, weights))
-            self._wake.notify_all()
+            closed = self._closed
+            if not closed:
+                self._ready.append((stream, choice, weights))
+                self._wake.notify_all()
+        if closed:
+            self._end(stream, self._failed(stream, "the engine is not running"))
 
     # -- scheduler thread ------------------------------------------------------------
     def _loop(self) -> None:
         torch.set_grad_enabled(False)
-        while self._running:
-            try:
-                with self._wake:
-                    if not self._rows and not self._ready and not self._forget:
-                        self._wake.wait(timeout=0.5)
-                        continue
-                self._apply_forget()
-                self._admit()
-                if self._rows:
-                    self._step()
-            except Exception as exc:  # noqa: BLE001 - fail the running rows, keep serving
-                log.exception("engine step failed")
-                for row in self._rows:
-                    self._finish(row, "error", f"{type(exc).__name__}: {exc}")
-                self._rows, self._cache = [], None
+        reason = "the engine stopped"
+        try:
+            while self._running:
+                try:
+                    with self._wake:
+                        if not self._rows and not self._ready and not self._forget:
+                            self._wake.wait(timeout=0.5)
+                            continue
+                    self._apply_forget()
+                    self._admit()
+                    if self._rows:
+                        self._step()
+                except Exception as exc:  # noqa: BLE001 - a whole step failed: end its rows, keep serving
+                    log.exception("engine step failed: ending its %d rows", len(self._rows))
+                    self.step_failures += 1
+                    self._end_running(f"{type(exc).__name__}: {exc}")
+        except BaseException as exc:
+            reason = f"the engine stopped: {type(exc).__name__}: {exc}"
+            log.critical("the engine thread died; every pending request ends with an error", exc_info=True)
+            raise
+        finally:
+            self._close(reason)
+
+    def _end_running(self, error: str) -> None:
+        """End every running row with ``error`` and forget the batch (its KV cache may be half-updated)."""
+        rows = self._rows
+        self._rows, self._cache, self._mask, self._pos, self._last = [], None, None, None, None
+        for row in rows:
+            self._finish(row, "error", error)
+
+    def _close(self, reason: str) -> None:
+        """The loop is over: every stream not ended yet (running, ready, being prepared) ends now."""
+        with self._wake:
+            self._closed, self._running = True, False
+            self._ready.clear()
+            live = list(self._live)
+        self._end_running(reason)
+        for stream in live:
+            self._end(stream, self._failed(stream, reason))
 
     def _apply_forget(self) -> None:
         with self._wake:
@@ -349,43 +291,79 @@ class Engine:
             with self._wake:
                 if not self._ready:
                     break
-                stream, choice, weights = self._ready.popleft()
-            if stream.cancelled.is_set():
-                self._end(stream, Finished("cancelled", len(stream.request.prompt_ids), 0, "", None,
-                                           time.perf_counter() - stream.submitted))
-                continue
+                item = self._ready.popleft()
             try:
-                slot = self._slot_for(choice, weights)
-            except UnsupportedAdapter as exc:
-                choice, slot = Choice(None, None, f"base model: adapter v{choice.version} cannot be served "
-                                                  f"({exc})"), 0
-            if slot is None:  # evicted between prepare and admit: fetch again
-                self._loader.submit(self._prepare, stream)
+                row = self._admit_one(*item)
+            except Exception as exc:  # noqa: BLE001 - its adapter, its seed...: this request fails alone
+                log.exception("admitting a request failed")
+                self._end(item[0], self._failed(item[0], f"{type(exc).__name__}: {exc}"))
                 continue
-            if slot < 0:
-                waiting.append((stream, choice, weights))
+            if row is _WAIT:
+                waiting.append(item)
                 break
-            self.slot_table.pins[slot] = self.slot_table.pins.get(slot, 0) + 1
-            req = stream.request
-            gen = None
-            if req.temperature > 0 and req.seed is not None:
-                gen = torch.Generator(device=self.device).manual_seed(req.seed)
-            stream.choice = choice
-            stream._put(("start", choice))
-            newcomers.append(_Row(stream, choice, slot, gen))
+            if row is not None:
+                newcomers.append(row)
         if waiting:
             with self._wake:
                 self._ready.extendleft(reversed(waiting))
         if newcomers:
-            try:
-                self._prefill(newcomers)
-            except Exception as exc:  # their streams end with the error (the running rows: in _loop)
-                for row in newcomers:
-                    if not any(row is r for r in self._rows):
-                        self._finish(row, "error", f"{type(exc).__name__}: {exc}")
-                raise
+            self._join(newcomers)
 
-    def _prefill(self, rows: list[_Row]) -> None:
+    def _admit_one(self, stream: Stream, choice: Choice, weights: AdapterWeights | None):
+        """A row for this request, None when it ended or went back to the loader, or _WAIT (no free slot)."""
+        if stream.cancelled.is_set():
+            self._end(stream, Finished("cancelled", len(stream.request.prompt_ids), 0, "", None,
+                                       time.perf_counter() - stream.submitted))
+            return None
+        try:
+            slot = self._slot_for(choice, weights)
+        except UnsupportedAdapter as exc:
+            choice, slot = Choice(None, None, f"base model: adapter v{choice.version} cannot be served ({exc})"), 0
+        if slot is None:  # evicted between prepare and admit: fetch again
+            self._loader.submit(self._prepare, stream)
+            return None
+        if slot < 0:
+            return _WAIT
+        req = stream.request
+        gen = sampling.make_generator(req.seed, self.device) if req.temperature > 0 else None
+        self.slot_table.pins[slot] = self.slot_table.pins.get(slot, 0) + 1
+        stream.choice = choice
+        stream.put(("start", choice))
+        return _Row(stream, choice, slot, gen)
+
+    def _join(self, rows: list[_Row]) -> None:
+        """Prefill the newcomers together and add them to the batch. When that prefill fails, each is
+        prefilled alone, so only a row whose own prefill fails ends (with the error)."""
+        try:
+            parts = [(rows, self._prefill(rows))]
+        except Exception as exc:  # noqa: BLE001 - find the row(s) it was
+            if len(rows) == 1:
+                log.exception("prefill failed")
+                self._finish(rows[0], "error", f"prefill failed: {type(exc).__name__}: {exc}")
+                return
+            log.warning("prefill of %d requests failed (%s: %s): prefilling each alone", len(rows),
+                        type(exc).__name__, exc)
+            parts = []
+            for row in rows:
+                try:
+                    parts.append(([row], self._prefill([row])))
+                except Exception as exc1:  # noqa: BLE001
+                    log.exception("prefill failed")
+                    self._finish(row, "error", f"prefill failed: {type(exc1).__name__}: {exc1}")
+        start = len(self._rows)
+        try:
+            for part, out in parts:
+                self._merge(part, *out)
+        except Exception:  # the batch's state is broken: _loop ends the running rows, these end here
+            for row in rows:
+                if not any(row is r for r in self._rows):
+                    self._finish(row, "error", "the batch could not be extended")
+            raise
+        self._emit(list(range(start, len(self._rows))))
+
+    def _prefill(self, rows: list[_Row]) -> tuple:
+        """Run the rows' prompts (left-padded, each with its slot): (cache, mask, last positions, logits).
+        Touches no state of the running batch."""
         prompts = [r.stream.request.prompt_ids for r in rows]
         width = max(len(p) for p in prompts)
         pad = self.tok.pad_token_id if self.tok.pad_token_id is not None else 0
@@ -400,9 +378,7 @@ class Engine:
         self.bank.set_rows([r.slot for r in rows], self.device)
         out = self.model(input_ids=ids, attention_mask=mask, position_ids=pos, past_key_values=cache,
                          use_cache=True, logits_to_keep=1)
-        logits = out.logits[:, -1].float()
-        self._merge(rows, cache, mask, pos[:, -1], logits)
-        self._emit(list(range(len(self._rows) - len(rows), len(self._rows))))
+        return cache, mask, pos[:, -1], out.logits[:, -1].float()
 
     def _merge(self, rows, cache: DynamicCache, mask: torch.Tensor, pos: torch.Tensor, logits: torch.Tensor):
         if not self._rows:
@@ -427,73 +403,94 @@ class Engine:
         self._last = torch.cat([self._last, logits])
         self._rows.extend(rows)
 
-    def _sample(self, indices: list[int]) -> dict[int, int]:
-        logits = self._last
-        greedy = logits.argmax(-1).tolist()
-        tokens = {}
-        for i in indices:
-            row = self._rows[i]
-            req = row.stream.request
-            if req.temperature <= 0:
-                tokens[i] = greedy[i]
-                continue
-            probs = torch.softmax(logits[i] / req.temperature, -1)
-            if req.top_p < 1.0:
-                sorted_p, order = probs.sort(descending=True)
-                keep = sorted_p.cumsum(-1) - sorted_p < req.top_p
-                probs = torch.zeros_like(probs).scatter(0, order[keep], sorted_p[keep])
-            tokens[i] = int(torch.multinomial(probs, 1, generator=row.generator)[0])
-        return tokens
-
     def _emit(self, indices: list[int] | None = None) -> None:
-        """Sample the next token of each row (all rows, or ``indices``) and hand out new text."""
+        """Sample the next token of each row (all rows, or ``indices``) and hand out new text. A row that
+        fails here (non-finite logits, its sampler, ...) ends with the error; the others go on."""
         if indices is None:
             indices = list(range(len(self._rows)))
-        tokens = self._sample(indices)
+        logits = self._last
+        greedy = logits.argmax(-1).tolist()
+        finite = torch.isfinite(logits).all(-1).tolist()
         done: list[int] = []
         now = time.perf_counter()
         for i in indices:
             row = self._rows[i]
-            token = row.next_token = tokens[i]
-            req = row.stream.request
-            if row.stream.cancelled.is_set():
+            error = None
+            try:
+                reason = self._advance(row, i, greedy[i] if finite[i] else None, now)
+            except Exception as exc:  # noqa: BLE001 - this row alone
+                if isinstance(exc, NonFiniteLogits):
+                    log.warning("request of student %s ended: %s", row.stream.request.student_id, exc)
+                else:
+                    log.exception("sampling a request's next token failed")
+                reason, error = "error", f"{type(exc).__name__}: {exc}"
+            if reason is not None:
                 done.append(i)
-                self._finish(row, "cancelled")
-                continue
-            if token in self.stop_ids and not req.ignore_eos:
-                done.append(i)
-                self._finish(row, "stop")
-                continue
-            row.ids.append(token)
-            self.tokens_out += 1
-            if row.first_token_at is None:
-                row.first_token_at = now
-            text = self.tok.decode(row.ids, skip_special_tokens=True)
-            if not text.endswith("\ufffd"):
-                delta = text[len(row.text):] if text.startswith(row.text) else text
-                if delta:
-                    row.stream._put(("text", delta))
-                row.text = text
-            if len(row.ids) >= req.max_tokens:
-                done.append(i)
-                self._finish(row, "length")
+                self._finish(row, reason, error)
         if done:
             self._drop(done)
 
-    def _finish(self, row: _Row, reason: str, error: str | None = None) -> None:
+    def _advance(self, row: _Row, i: int, greedy: int | None, now: float) -> str | None:
+        """One token for row i (``greedy``: its argmax, None when its logits are not finite); the finish
+        reason when the row is done."""
         req = row.stream.request
+        if row.stream.cancelled.is_set():
+            return "cancelled"
+        if greedy is None:
+            raise NonFiniteLogits("the model's logits for this request are not finite (NaN or inf)")
+        if req.temperature > 0:
+            token = sampling.sample(self._last[i], req.temperature, req.top_p, row.generator)
+        else:
+            token = greedy
+        row.next_token = token
+        if token in self.stop_ids and not req.ignore_eos:
+            return "stop"
+        row.ids.append(token)
+        self.tokens_out += 1
+        if row.first_token_at is None:
+            row.first_token_at = now
         text = self.tok.decode(row.ids, skip_special_tokens=True)
-        if text != row.text and text.startswith(row.text) and text[len(row.text):]:
-            row.stream._put(("text", text[len(row.text):]))
-        ttft = row.first_token_at - row.stream.submitted if row.first_token_at else None
-        if row.slot:
+        if not text.endswith("\ufffd"):
+            delta = text[len(row.text):] if text.startswith(row.text) else text
+            if delta:
+                row.stream.put(("text", delta))
+            row.text = text
+        return "length" if len(row.ids) >= req.max_tokens else None
+
+    def _finish(self, row: _Row, reason: str, error: str | None = None) -> None:
+        """End a row (once): unpin its slot, flush its last text, send its end event."""
+        if row.done:
+            return
+        row.done = True
+        if row.slot and self.slot_table.pins.get(row.slot):
             self.slot_table.pins[row.slot] -= 1
+        req = row.stream.request
+        text = row.text
+        try:
+            text = self.tok.decode(row.ids, skip_special_tokens=True)
+            if text != row.text and text.startswith(row.text) and text[len(row.text):]:
+                row.stream.put(("text", text[len(row.text):]))
+        except Exception:  # noqa: BLE001 - the end event goes out whatever happens
+            log.exception("decoding a finished answer failed")
+        ttft = row.first_token_at - row.stream.submitted if row.first_token_at else None
         self._end(row.stream, Finished(reason, len(req.prompt_ids), len(row.ids), text.strip(), ttft,
                                        time.perf_counter() - row.stream.submitted, error))
 
     @staticmethod
-    def _end(stream: Stream, finished: Finished) -> None:
-        stream._put(("end", finished))
+    def _failed(stream: Stream, error: str) -> Finished:
+        return Finished("error", len(stream.request.prompt_ids), 0, "", None,
+                        time.perf_counter() - stream.submitted, error)
+
+    def _end(self, stream: Stream, finished: Finished) -> None:
+        """Send a stream's end event: exactly once, from whichever thread ends it first."""
+        with self._wake:
+            if stream.ended:
+                return
+            stream.ended = True
+            self._live.discard(stream)
+            if finished.finish_reason == "error":
+                self.row_errors += 1
+        stream.put(("end", finished))
 
     def _drop(self, indices: list[int]) -> None:
         keep = [i for i in range(len(self._rows)) if i not in set(indices)]

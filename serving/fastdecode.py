@@ -243,7 +243,7 @@ class FastDecoder:
     def _refresh_weights(self) -> None:
         """(Re)read weight and LoRA bank pointers when the bank wrapped more layers or grew its rank."""
         if self.bank is not None:  # the bank only ever adds wrapped layers or grows (new At/Bt tensors)
-            key = (len(self.bank.layers), self.bank.rank)
+            key = (len(self.bank.layers), self.bank.rank, self.bank.layout)
             if key == self._lora_key:
                 return
         elif self._lora_key is not None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,7 +71,16 @@ def read_adapter(path: Path) -> AdapterWeights:
         layers[name] = (a.float(), b.float() * scale)
     if not layers:
         raise UnsupportedAdapter(f"no LoRA weights in {path}")
-    return AdapterWeights(rank=rank, layers=layers)
+    weights = AdapterWeights(rank=rank, layers=layers)
+    check_finite(weights)
+    return weights
+
+
+def check_finite(weights: AdapterWeights) -> None:
+    """Raise UnsupportedAdapter when a weight is NaN or inf (a broken file or a diverged training run)."""
+    for name, (a, b) in weights.layers.items():
+        if not (bool(torch.isfinite(a).all()) and bool(torch.isfinite(b).all())):
+            raise UnsupportedAdapter(f"adapter layer {name} has NaN or inf weights")
 
 
 class _RowSlots:
@@ -152,6 +162,7 @@ class LoraBank:
         self.rows = _RowSlots()
         self.layers: dict[str, GatheredLoRALinear] = {}
         self._in_slot: dict[int, set[str]] = {}  # slot -> layer names it wrote (for clearing)
+        self.layout = 0  # bumped by every write (wrapped layers, grown ranks): users of At/Bt pointers re-read
 
     def _layer(self, name: str) -> GatheredLoRALinear:
         layer = self.layers.get(name)
@@ -182,7 +193,8 @@ class LoraBank:
         return total
 
     def check(self, weights: AdapterWeights) -> None:
-        """Raise UnsupportedAdapter when these weights cannot go into this model (shapes, names)."""
+        """Raise UnsupportedAdapter when these weights cannot go into this model (shapes, names, NaN/inf)."""
+        check_finite(weights)
         for name, (a, b) in weights.layers.items():
             try:
                 mod = self.model.get_submodule(name)
@@ -194,22 +206,30 @@ class LoraBank:
                                          f"the model's is ({base.in_features} in, {base.out_features} out)")
 
     def write(self, slot: int, weights: AdapterWeights) -> None:
-        """Put an adapter into a slot (clears what the slot held before)."""
+        """Put an adapter into a slot (clears what the slot held before). A write that fails leaves the
+        slot all zeros (never half of one adapter, which a later adapter in that slot would inherit)."""
         if not 1 <= slot < self.slots:
             raise ValueError(f"slot must be 1..{self.slots - 1}, got {slot}")
         self.check(weights)
         self.clear(slot)
-        if weights.rank > self.rank:
-            self.rank = weights.rank
-            for layer in self.layers.values():
-                layer.grow(self.rank)
-        for name, (a, b) in weights.layers.items():
-            layer = self._layer(name)
-            r = a.shape[0]
-            layer.At[slot, :, :r].copy_(a.t())
-            layer.Bt[slot, :r].copy_(b.t())
-        self._in_slot[slot] = set(weights.layers)
-        self.rows.version += 1
+        try:
+            if weights.rank > self.rank:
+                for layer in self.layers.values():
+                    layer.grow(weights.rank)
+                self.rank = weights.rank
+            self._in_slot[slot] = set()
+            for name, (a, b) in weights.layers.items():
+                layer = self._layer(name)
+                self._in_slot[slot].add(name)
+                r = a.shape[0]
+                layer.At[slot, :, :r].copy_(a.t())
+                layer.Bt[slot, :r].copy_(b.t())
+        except BaseException:
+            self.clear(slot)
+            raise
+        finally:
+            self.rows.version += 1
+            self.layout += 1  # layers may have been wrapped or grown (new At/Bt tensors): re-read pointers
 
     def clear(self, slot: int) -> None:
         for name in self._in_slot.pop(slot, ()):
@@ -228,3 +248,47 @@ class LoraBank:
         rows.any_adapter = any(s != 0 for s in slots)
         rows.same = slots[0] if len(set(slots)) == 1 else None
         rows.version += 1
+
+
+class SlotTable:
+    """Which adapter is in which bank slot, by (student, version): LRU by bytes and count, a slot pinned
+    while running rows use it (the engine's scheduler thread is its only user)."""
+
+    def __init__(self, count: int, max_bytes: int):
+        self.count, self.max_bytes = count, max_bytes
+        self.by_key: OrderedDict[tuple[str, str], int] = OrderedDict()
+        self.bytes: dict[int, int] = {}
+        self.pins: dict[int, int] = {}
+        self.hits = self.misses = self.evictions = 0
+
+    def used_bytes(self) -> int:
+        return sum(self.bytes.values())
+
+    def lookup(self, key) -> int | None:
+        slot = self.by_key.get(key)
+        if slot is not None:
+            self.by_key.move_to_end(key)
+        return slot
+
+    def allocate(self, nbytes: int) -> tuple[int | None, list[tuple]]:
+        """A free slot for an adapter of nbytes (evicting unpinned LRU ones), or None when all are pinned."""
+        evicted = []
+        free = [s for s in range(1, self.count) if s not in self.bytes]
+        while (not free or self.used_bytes() + nbytes > self.max_bytes) and self.by_key:
+            victim = next((k for k, s in self.by_key.items() if not self.pins.get(s)), None)
+            if victim is None:
+                break
+            slot = self.by_key.pop(victim)
+            self.bytes.pop(slot)
+            evicted.append(victim)
+            self.evictions += 1
+            free.append(slot)
+        if not free:
+            return None, evicted
+        return free[0], evicted
+
+    def drop(self, key) -> int | None:
+        slot = self.by_key.pop(key, None)
+        if slot is not None:
+            self.bytes.pop(slot, None)
+        return slot
