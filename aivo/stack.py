@@ -2,7 +2,9 @@
 
 ``up`` starts what is not running yet (each as its own process group, logs
 under ``<data_dir>/logs``, pid files under ``<data_dir>/run``), waits for each
-health check and prints the URLs. ``down`` stops exactly the processes recorded
+health check and prints the URLs; once the S3 store is up it sweeps adapter
+uploads that died half-way (no manifest, older than
+``adapter_orphan_grace_s``: registry/sweep.py). ``down`` stops exactly the processes recorded
 in those pid files (checked against their start time, so a reused pid is never
 killed). Data lives under ``<data_dir>`` and survives down/up.
 
@@ -339,7 +341,24 @@ def up(settings: Settings, only: list[str] | None = None, echo: Callable[[str], 
         for svc in reversed(started):
             stop_service(settings, svc.name)
         raise
+    if any(s.name == "s3" for s in chosen):
+        sweep_incomplete_uploads(settings, echo)
     return chosen
+
+
+def sweep_incomplete_uploads(settings: Settings, echo: Callable[[str], None] = print) -> list[str]:
+    """Remove adapter directories without a manifest older than the grace period; best effort."""
+    from registry import sweep
+
+    try:
+        removed = sweep.sweep_all(settings)
+    except Exception as exc:  # noqa: BLE001 - a failed sweep never stops the stack
+        echo(f"  sweeping incomplete adapter uploads failed: {type(exc).__name__}: {exc}")
+        return []
+    if removed:
+        echo(f"  removed {len(removed)} incomplete adapter upload(s) (no manifest, older than "
+             f"{settings.adapter_orphan_grace_s:.0f}s): {', '.join(removed)}")
+    return removed
 
 
 def down(settings: Settings, echo: Callable[[str], None] = print) -> list[str]:

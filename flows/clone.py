@@ -8,8 +8,15 @@ table and the MLflow link.
 
 Idempotent: the clone key (baseline data, recipe, base weights, brain version)
 is looked up first; the same inputs return the registered version without
-training again. Bad data fails at ingest and is never retried; publishing
-retries transient S3/MLflow errors and rolls back on failure.
+training again. Bad data fails at ingest and is never retried.
+
+Faults (docs/pipeline.md): every S3/MLflow call of every stage retries
+transient errors (connection refused/reset, timeouts, 5xx) with exponential
+back-off for up to ``settings.registry_retry_budget_s`` (default 300 s;
+registry/retry.py), so a registry or S3 outage of a few minutes delays a clone
+instead of failing it. Publishing rolls back on failure; a failed upload
+removes its staged files; each run starts by sweeping the student's
+manifest-less adapter directories older than ``adapter_orphan_grace_s``.
 
 Consent and PII: ingest refuses a student without ``collect`` and
 ``personalise`` consent and stores the PII-scrubbed baseline, which is what
@@ -26,6 +33,7 @@ Run as: ``python -m flows.clone samples/baselines/stu-0001.json`` or
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import sys
 import time
@@ -44,16 +52,18 @@ from flows.stages import (
     brain_model,
     clone_key_for,
     evaluate_stage,
-    is_transient,
     prepare_stage,
     publish_stage,
     train_stage,
 )
-from registry import adapters, audit, consent, forget
+from registry import adapters, audit, consent, forget, retry, sweep
+from registry.retry import is_transient, patient
+
+log = logging.getLogger(__name__)
 
 
-def _retry_transient(task, task_run, state) -> bool:
-    """Retry only S3/MLflow outages; bad data and code errors fail at once."""
+def retry_if_transient(task, task_run, state) -> bool:
+    """Prefect retry condition: retry only S3/MLflow outages; bad data and code errors fail at once."""
     try:
         exc = state.result(raise_on_failure=False)
     except Exception as err:  # noqa: BLE001
@@ -93,7 +103,8 @@ def load_base(settings: Settings) -> dict:
             "device": str(base.device), "load_seconds": round(base.load_seconds, 2)}
 
 
-@task(name="find-existing-clone", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 3, 9], retry_condition_fn=_retry_transient)
+@task(name="find-existing-clone", cache_policy=NO_CACHE)
+@patient
 def find_existing(settings: Settings, student_id: str, clone_key: str) -> dict | None:
     found = adapters.find_by_clone_key(settings, student_id, clone_key)
     return found.to_dict() if found else None
@@ -118,6 +129,7 @@ def evaluate(settings: Settings, data_path: str, adapter_dir: str, baseline: Bas
 
 
 @task(name="ingest-baseline", cache_policy=NO_CACHE)
+@patient
 def ingest(settings: Settings, baseline: Baseline) -> tuple[Baseline, str]:
     """Consent check, PII scrub, store (a task, not the ingest subflow: a subflow's parameters,
     the whole baseline, would be kept unscrubbed in Prefect's database)."""
@@ -127,7 +139,8 @@ def ingest(settings: Settings, baseline: Baseline) -> tuple[Baseline, str]:
     return scrubbed, uri
 
 
-@task(name="register", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 5, 10], retry_condition_fn=_retry_transient)
+@task(name="register", cache_policy=NO_CACHE)  # publish_stage retries each S3/MLflow call itself
+@patient
 def register(settings: Settings, baseline: Baseline, baseline_uri: str, recipe: CloneRecipe, clone_key: str,
              adapter_dir: str, eval_report: dict) -> dict:
     return publish_stage(settings, baseline, baseline_uri, recipe, clone_key, Path(adapter_dir), eval_report).to_dict()
@@ -156,9 +169,25 @@ def _report_markdown(result: CloneResult, settings: Settings) -> str:
     return f"# Clone of student `{result.student_id}`\n\n| | |\n|---|---|\n{table}\n"
 
 
+def sweep_student(settings: Settings, student_id: str) -> list[str]:
+    """Remove the student's adapter uploads that died half-way (no manifest, older than the grace period).
+    Best effort and without retries: a clone never waits on, or fails for, its sweep."""
+    try:
+        with retry.patience(0):
+            removed = sweep.sweep_incomplete(settings, f"adapters/{student_id}/")
+    except Exception:  # noqa: BLE001
+        log.warning("sweeping the incomplete uploads of student %s failed", student_id, exc_info=True)
+        return []
+    if removed:
+        log.warning("student %s: removed %d incomplete adapter upload(s): %s", student_id, len(removed), removed)
+    return removed
+
+
+@patient
 def run_clone(settings: Settings, baseline: Baseline, baseline_uri: str, recipe: CloneRecipe,
               progress: CloneProgress | None = None, as_tasks: bool = True) -> CloneResult:
     """The stages of one clone: as Prefect tasks (clone_student), or as plain calls inside one task (a cohort)."""
+    sweep_student(settings, baseline.student.student_id)
     progress = progress or CloneProgress(baseline.student.student_id)
     if as_tasks:
         load, find, prep, tune, evaluate_, register_ = load_base, find_existing, prepare, fine_tune, evaluate, register

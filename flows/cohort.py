@@ -21,7 +21,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from brain.settings import Settings, get_settings
-from flows.clone import CloneProgress, _retry_transient, run_clone
+from flows.clone import CloneProgress, retry_if_transient, run_clone
 from flows.ingest import BaselineRejected, parse_baseline, read_baseline_source, store_baseline
 from flows.stages import CloneRecipe, ReplicaPool
 
@@ -29,7 +29,7 @@ MAX_PARALLEL = 8
 
 
 @task(name="clone-one-student", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[3, 10],
-      retry_condition_fn=_retry_transient)
+      retry_condition_fn=retry_if_transient)
 def clone_one(settings: Settings, path: str, recipe: CloneRecipe, pool: ReplicaPool) -> dict:
     start = time.perf_counter()
     try:

@@ -25,7 +25,7 @@ from prefect.cache_policies import NO_CACHE
 
 from brain.models import shared_base_model
 from brain.settings import Settings, get_settings
-from flows.clone import CloneProgress, _retry_transient, run_clone
+from flows.clone import CloneProgress, retry_if_transient, run_clone
 from flows.ingest import parse_baseline, read_baseline_source
 from flows.stages import CloneRecipe, brain_model
 from registry import adapters, storage
@@ -70,7 +70,7 @@ def train_curriculum(settings: Settings, epochs: int, learning_rate: float, rank
 
 
 @task(name="register-brain", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 5, 10],
-      retry_condition_fn=_retry_transient)
+      retry_condition_fn=retry_if_transient)
 def register_brain(settings: Settings, trained: dict, require_review: bool) -> dict:
     base = shared_base_model(settings)
     passed = trained["new_eval_loss"] < trained["current_eval_loss"]

@@ -3,6 +3,10 @@
 Stages hand each other paths under a scratch work directory, never models:
 the base model comes from the process-wide cache (``brain_model``), the data
 set and the adapter are files.
+
+Every stage runs ``patient`` (registry/retry.py): its S3 and MLflow calls, the
+brain lookup included, retry transient errors for up to
+``settings.registry_retry_budget_s`` (default 300 s) before the stage fails.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from brain.schemas import Baseline
 from brain.settings import Settings
 from registry import adapters, storage
 from registry.brain import BASE_ONLY, BrainVersion, current_brain, merge_brain
+from registry.retry import patient
 from training import data as tdata
 from training import evaluate as tevaluate
 from training import lora as tlora
@@ -131,6 +136,7 @@ class ReplicaPool:
         return _lease()
 
 
+@patient
 def brain_model(settings: Settings) -> tuple[LoadedModel, BrainVersion]:
     """The model clones train on: the base with the `aivo-brain@champion` curriculum adapter merged in.
 
@@ -150,6 +156,7 @@ def brain_model(settings: Settings) -> tuple[LoadedModel, BrainVersion]:
         return _BRAINS[key]
 
 
+@patient
 def clone_key_for(settings: Settings, baseline: Baseline, recipe: CloneRecipe) -> str:
     """sha256 of what decides the adapter: data, recipe, base weights, brain version."""
     base, brain = brain_model(settings)
@@ -165,6 +172,7 @@ def clone_key_for(settings: Settings, baseline: Baseline, recipe: CloneRecipe) -
 
 # Stages -------------------------------------------------------------------------------
 
+@patient
 def prepare_stage(settings: Settings, baseline: Baseline, recipe: CloneRecipe, work: Path) -> Path:
     """Split the baseline and distil personalised targets; write them to ``work/data.json``."""
     model, _ = brain_model(settings)
@@ -182,6 +190,7 @@ def _load_data(path: Path) -> dict:
     return json.loads(path.read_text())
 
 
+@patient
 def train_stage(settings: Settings, data_path: Path, recipe: CloneRecipe, work: Path,
                 progress: Callable[[int, int, float], None] | None = None) -> Path:
     """Train the LoRA adapter on the train split; write it to ``work/adapter`` and the curve to ``work/train.json``."""
@@ -211,6 +220,7 @@ def load_trained(loaded: LoadedModel, adapter_dir: Path, recipe: CloneRecipe) ->
                                 base_weights_sha256=loaded.weights_sha256, _requires_grad=flags)
 
 
+@patient
 def evaluate_stage(settings: Settings, data_path: Path, adapter_dir: Path, baseline: Baseline,
                    recipe: CloneRecipe) -> dict:
     """Adapter vs base on the held-out personalised targets; the gate decides pass/fail."""
@@ -231,6 +241,7 @@ def evaluate_stage(settings: Settings, data_path: Path, adapter_dir: Path, basel
     return out
 
 
+@patient
 def publish_stage(settings: Settings, baseline: Baseline, baseline_uri: str, recipe: CloneRecipe, clone_key: str,
                   adapter_dir: Path, eval_report: dict) -> adapters.AdapterVersion:
     """Upload the adapter to S3 and register it in MLflow with params, metrics, tags and the loss curve."""
@@ -267,30 +278,3 @@ def publish_stage(settings: Settings, baseline: Baseline, baseline_uri: str, rec
         require_review=recipe.require_review,
         description=f"LoRA clone of {baseline.student.student_id} from assessment {baseline.assessment_id}",
     )
-
-
-def is_transient(exc: BaseException) -> bool:
-    """An S3 or MLflow outage (worth a retry), as opposed to bad data or a bug."""
-    from botocore.exceptions import (
-        ConnectionClosedError,
-        ConnectTimeoutError,
-        EndpointConnectionError,
-        ReadTimeoutError,
-    )
-    from mlflow.exceptions import MlflowException
-
-    if isinstance(exc, (EndpointConnectionError, ConnectionClosedError, ConnectTimeoutError, ReadTimeoutError,
-                        ConnectionError, TimeoutError)):
-        return True
-    try:
-        import requests
-
-        if isinstance(exc, requests.exceptions.ConnectionError):
-            return True
-    except ImportError:  # pragma: no cover
-        pass
-    if isinstance(exc, MlflowException):
-        text = str(exc)
-        return any(s in text for s in ("Max retries exceeded", "Connection refused", "Failed to establish",
-                                       "status code 502", "status code 503", "status code 504"))
-    return False

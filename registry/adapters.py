@@ -14,7 +14,9 @@ Layout:
 
 ``publish`` uploads first and registers second; if anything fails after the
 upload it removes what it created (model version, S3 objects, run), so a
-half-registered version or orphan alias never remains.
+half-registered version or orphan alias never remains. A failed upload removes
+its own staged files (registry/storage.py); ``registry.sweep`` removes what an
+outage kept it from removing. MLflow calls go through ``registry.retry``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -30,7 +33,7 @@ from mlflow.entities import RunStatus
 from mlflow.exceptions import MlflowException
 
 from brain.settings import Settings
-from registry import storage
+from registry import retry, storage
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +49,14 @@ def adapter_prefix(student_id: str, clone_key: str) -> str:
     return f"adapters/{student_id}/{clone_key[:16]}"
 
 
+# MlflowClient methods that make something new: repeated only when the request never reached the server.
+CREATES = frozenset({"create_run", "create_model_version", "log_metric", "log_batch"})
+
+
 def client_for(settings: Settings) -> MlflowClient:
-    return MlflowClient(tracking_uri=settings.mlflow_tracking_uri, registry_uri=settings.mlflow_tracking_uri)
+    """An MlflowClient whose calls retry transient errors within the context's ``retry.patience``."""
+    client = MlflowClient(tracking_uri=settings.mlflow_tracking_uri, registry_uri=settings.mlflow_tracking_uri)
+    return retry.Retrying(client, "mlflow", creates=CREATES)  # type: ignore[return-value]
 
 
 @dataclass
@@ -178,7 +187,7 @@ def publish(
     uri = storage.s3_uri(settings, prefix)
     run_id: str | None = None
     version: str | None = None
-    uploaded = False
+    uploaded = False  # a failed upload removes its own files (storage.upload_dir)
     all_tags = {**{k: str(v) for k, v in tags.items()}, "clone_key": clone_key,
                 "gate": "passed" if gate_passed else "failed"}
     if student_id:
@@ -243,7 +252,9 @@ def _audit(settings: Settings, actor: str, action: str, student_id: str | None, 
 
 def _rollback(settings: Settings, client: MlflowClient, name: str, version: str | None,
               run_id: str | None, prefix: str | None) -> None:
-    """Remove what a failed publish created; best effort, each step on its own."""
+    """Remove what a failed publish created; best effort, each step on its own, all of them within
+    ``retry.CLEANUP_BUDGET_S`` of retrying (what an outage keeps from going: the sweeper, or the
+    clone's own purge, removes later)."""
     steps = []
     if version is not None:
         steps.append(lambda: client.delete_model_version(name, version))
@@ -252,9 +263,11 @@ def _rollback(settings: Settings, client: MlflowClient, name: str, version: str 
         steps.append(lambda: client.delete_run(run_id))
     if prefix is not None:
         steps.append(lambda: storage.delete_prefix(settings, prefix))
+    end = time.monotonic() + retry.CLEANUP_BUDGET_S
     for step in steps:
         try:
-            step()
+            with retry.patience(max(0.0, end - time.monotonic())):
+                step()
         except Exception:  # noqa: BLE001 - keep rolling back the rest
             log.exception("rollback step failed")
 

@@ -1,17 +1,28 @@
 """The S3 object store: client, content-addressed JSON, adapter directories written atomically.
 
-An adapter directory ``adapters/<student>/<key>/`` is complete only once its
+An adapter directory ``adapters/<student>/<key>/`` is staged, then promoted:
+its files are uploaded first and it becomes complete only once its
 ``_MANIFEST.json`` (file names, sizes, sha256) is written, last; readers ignore
-a directory without it, so a half-written upload is never visible.
+a directory without it, so a half-written upload is never visible. An upload
+that fails removes what it wrote (best effort: with S3 down that is not
+possible, and ``registry.sweep`` removes manifest-less directories once they
+are older than a grace period).
+
+Every call goes through ``registry.retry``: inside ``retry.patience`` (the clone
+stages) transient S3 errors are retried; outside, one try.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from pathlib import Path
 
 from brain.settings import Settings
+from registry import retry
+
+log = logging.getLogger(__name__)
 
 MANIFEST = "_MANIFEST.json"
 
@@ -21,12 +32,13 @@ _CLIENTS: dict[tuple, object] = {}
 
 def s3_client(settings: Settings):
     """A boto3 S3 client for these settings, made once per endpoint and credentials (clients are thread-safe;
-    making one costs tens of milliseconds, more than reading a small adapter)."""
+    making one costs tens of milliseconds, more than reading a small adapter). Its calls retry transient
+    errors within the context's ``retry.patience`` budget (none outside one)."""
     key = (settings.s3_endpoint_url, settings.s3_access_key, settings.s3_secret_key.get_secret_value(),
            settings.s3_region)
     client = _CLIENTS.get(key)
     if client is None:
-        client = _CLIENTS[key] = _new_client(settings)
+        client = _CLIENTS[key] = retry.Retrying(_new_client(settings), "s3")
     return client
 
 
@@ -75,30 +87,67 @@ def put_json_content_addressed(settings: Settings, prefix: str, obj) -> str:
     return s3_uri(settings, key)
 
 
+def get_bytes(settings: Settings, key: str, bucket: str | None = None) -> bytes:
+    """An object's body; the request and the read of the body are retried together."""
+    client = s3_client(settings)
+
+    def read() -> bytes:
+        return client.get_object(Bucket=bucket or settings.s3_bucket, Key=key)["Body"].read()
+
+    return retry.call(read, what=f"s3 get {key}")
+
+
 def get_json(settings: Settings, uri: str):
     bucket, key = parse_s3_uri(uri)
-    return json.loads(s3_client(settings).get_object(Bucket=bucket, Key=key)["Body"].read())
+    return json.loads(get_bytes(settings, key, bucket))
 
 
 def upload_dir(settings: Settings, local_dir: Path, prefix: str) -> dict:
-    """Upload every file of ``local_dir`` under ``prefix``, then the manifest; return the manifest."""
+    """Upload every file of ``local_dir`` under ``prefix``, then the manifest (the promotion); return it.
+
+    On failure, what was written is removed (``discard_partial``) before the error is raised.
+    """
     client = s3_client(settings)
-    files = {}
-    for path in sorted(p for p in Path(local_dir).rglob("*") if p.is_file()):
-        rel = path.relative_to(local_dir).as_posix()
-        data = path.read_bytes()
-        client.put_object(Bucket=settings.s3_bucket, Key=f"{prefix}/{rel}", Body=data)
-        files[rel] = {"bytes": len(data), "sha256": sha256_bytes(data)}
-    manifest = {"files": files, "total_bytes": sum(f["bytes"] for f in files.values())}
-    client.put_object(Bucket=settings.s3_bucket, Key=f"{prefix}/{MANIFEST}", Body=canonical_json(manifest))
+    files, attempted = {}, []
+    try:
+        for path in sorted(p for p in Path(local_dir).rglob("*") if p.is_file()):
+            rel = path.relative_to(local_dir).as_posix()
+            data = path.read_bytes()
+            attempted.append(f"{prefix}/{rel}")  # before the put: a timed-out put may still have landed
+            client.put_object(Bucket=settings.s3_bucket, Key=f"{prefix}/{rel}", Body=data)
+            files[rel] = {"bytes": len(data), "sha256": sha256_bytes(data)}
+        manifest = {"files": files, "total_bytes": sum(f["bytes"] for f in files.values())}
+        client.put_object(Bucket=settings.s3_bucket, Key=f"{prefix}/{MANIFEST}", Body=canonical_json(manifest))
+    except BaseException:
+        discard_partial(settings, prefix, attempted)
+        raise
     return manifest
+
+
+def discard_partial(settings: Settings, prefix: str, keys: list[str]) -> bool:
+    """Best effort: delete the files of a failed upload, unless the directory is complete (an identical
+    upload that finished meanwhile). Retried for ``retry.CLEANUP_BUDGET_S``; what cannot be deleted
+    (S3 still down) is left to ``registry.sweep``. Returns whether the files were deleted."""
+    if not keys:
+        return True
+    try:
+        with retry.patience(retry.CLEANUP_BUDGET_S):
+            if read_manifest(settings, prefix) is not None:
+                return False
+            delete_keys(settings, keys)
+        log.info("failed upload under %s: its %d staged file(s) removed", prefix, len(keys))
+        return True
+    except Exception as exc:  # noqa: BLE001 - never hide the upload's own error
+        log.warning("failed upload under %s: staged files not removed (%s); the sweeper removes them once "
+                    "older than the grace period", prefix, exc)
+        return False
 
 
 def read_manifest(settings: Settings, prefix: str) -> dict | None:
     """The manifest of a complete adapter directory, or None when it is absent (incomplete)."""
     client = s3_client(settings)
     try:
-        body = client.get_object(Bucket=settings.s3_bucket, Key=f"{prefix}/{MANIFEST}")["Body"].read()
+        body = get_bytes(settings, f"{prefix}/{MANIFEST}")
     except client.exceptions.NoSuchKey:
         return None
     return json.loads(body)
@@ -109,11 +158,10 @@ def download_dir(settings: Settings, prefix: str, local_dir: Path) -> Path:
     manifest = read_manifest(settings, prefix)
     if manifest is None:
         raise FileNotFoundError(f"s3://{settings.s3_bucket}/{prefix} is not a complete upload (no manifest)")
-    client = s3_client(settings)
     local_dir = Path(local_dir)
     local_dir.mkdir(parents=True, exist_ok=True)
     for rel, meta in manifest["files"].items():
-        data = client.get_object(Bucket=settings.s3_bucket, Key=f"{prefix}/{rel}")["Body"].read()
+        data = get_bytes(settings, f"{prefix}/{rel}")
         if sha256_bytes(data) != meta["sha256"]:
             raise IOError(f"s3://{settings.s3_bucket}/{prefix}/{rel}: checksum mismatch")
         target = local_dir / rel
@@ -122,19 +170,32 @@ def download_dir(settings: Settings, prefix: str, local_dir: Path) -> Path:
     return local_dir
 
 
+def list_objects(settings: Settings, prefix: str) -> list[dict]:
+    """Every object under ``prefix`` (``Key``, ``Size``, ``LastModified``...), one retried request per page."""
+    client = s3_client(settings)
+    objects: list[dict] = []
+    kwargs = {"Bucket": settings.s3_bucket, "Prefix": prefix}
+    while True:
+        page = client.list_objects_v2(**kwargs)
+        objects.extend(page.get("Contents", []))
+        if not page.get("IsTruncated"):
+            return objects
+        kwargs["ContinuationToken"] = page["NextContinuationToken"]
+
+
 def list_keys(settings: Settings, prefix: str) -> list[str]:
-    client = s3_client(settings)
-    keys: list[str] = []
-    for page in client.get_paginator("list_objects_v2").paginate(Bucket=settings.s3_bucket, Prefix=prefix):
-        keys.extend(o["Key"] for o in page.get("Contents", []))
-    return keys
+    return [o["Key"] for o in list_objects(settings, prefix)]
 
 
-def delete_prefix(settings: Settings, prefix: str) -> int:
-    """Delete every object under ``prefix``; return how many."""
+def delete_keys(settings: Settings, keys: list[str]) -> int:
+    """Delete these objects (absent ones are no error); return how many were asked for."""
     client = s3_client(settings)
-    keys = list_keys(settings, prefix)
     for i in range(0, len(keys), 1000):
         client.delete_objects(Bucket=settings.s3_bucket,
                               Delete={"Objects": [{"Key": k} for k in keys[i:i + 1000]], "Quiet": True})
     return len(keys)
+
+
+def delete_prefix(settings: Settings, prefix: str) -> int:
+    """Delete every object under ``prefix``; return how many."""
+    return delete_keys(settings, list_keys(settings, prefix))

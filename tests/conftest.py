@@ -44,6 +44,8 @@ def make_settings(data_dir: Path, **overrides) -> Settings:
         s3_bucket="aivo-test",
         # tests call the endpoint far more often than a student would; the limits have their own tests
         ratelimit_api_key="100000/minute", ratelimit_student="100000/minute", ratelimit_ip="100000/minute",
+        # an injected outage fails a test's clone in seconds, not the production 5 minutes (tests/registry/test_faults.py)
+        registry_retry_budget_s=3.0,
     )
     values.update(overrides)
     return Settings(_env_file=None, **values)

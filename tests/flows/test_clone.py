@@ -129,7 +129,7 @@ def test_mlflow_failure_while_registering_is_retried_then_leaves_nothing_half_wr
     monkeypatch.setattr(MlflowClient, "set_registered_model_alias", outage)
     with pytest.raises(ConnectionError):
         clone_student(baseline_path=_copy_sample(tmp_path, "stu-0004", "t-fault"), **TINY)
-    assert len(calls) == 4  # first try + 3 retries of the register task
+    assert len(calls) >= 3  # retried with back-off for the retry budget (3 s here: 0.5 + 1 + 1.5)
     monkeypatch.undo()
     assert adapters.list_versions(settings, "t-fault") == []  # no half-registered version, no alias
     assert storage.list_keys(settings, "adapters/t-fault/") == []  # no orphan adapter files
