@@ -110,6 +110,40 @@ class Settings(BaseSettings):
         256, ge=2, description="Most student adapters held in memory at once (also bounded by adapter_cache_bytes)."
     )
 
+    # Admission control, deadlines, trusted proxies (serving/admission.py, docs/serving.md) -------
+    admission_waiting: int = Field(
+        8, ge=0, description="Requests a replica lets wait for a row beyond its running batch; the capacity is "
+        "serving_max_batch + this. Over the capacity: 503 + Retry-After at once.",
+    )
+    admission_capacity: int = Field(
+        0, ge=0, description="Requests one replica holds at once, running + waiting; 0: serving_max_batch + "
+        "admission_waiting.",
+    )
+    admission_max_wait_s: float = Field(
+        20.0, gt=0, description="Longest a request waits for a row; then it ends with 503 + Retry-After.",
+    )
+    admission_tenant_share: float = Field(
+        0.5, gt=0, le=1, description="Fraction of the capacity one tenant may hold while another tenant is "
+        "present; beyond it: 429 + Retry-After. A tenant alone may use it all.",
+    )
+    request_deadline_s: float = Field(
+        90.0, gt=0, description="Every generation request ends by then (504, or an error event on a stream); "
+        "a client may ask for less with the X-Aivo-Deadline header (seconds).",
+    )
+    sse_keepalive_s: float = Field(
+        5.0, gt=0, description="A stream silent this long (waiting for a row, or text held for moderation) "
+        "gets an SSE comment ': keep-alive'.",
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated addresses/CIDRs of the proxies in front of the "
+        "endpoint (load balancer, ingress). Only from these is X-Forwarded-For/Forwarded read for the client "
+        "IP (the right-most address not in this list); empty: the socket peer, headers ignored.",
+    )
+    forwarded_header: Literal["x-forwarded-for", "forwarded"] = Field(
+        "x-forwarded-for", description="The header your trusted proxies append the client address to: "
+        "'x-forwarded-for' (nginx, ALB, ingress-nginx) or 'forwarded' (RFC 7239). The other is ignored.",
+    )
+
     # Data protection: PII, audit, deletion, retention, rate limits ---------------------
     pii_roster_file: Path | None = Field(
         None, description="Roster of known names (CSV with *name* columns, or one name per line) scrubbed "
@@ -168,6 +202,20 @@ class Settings(BaseSettings):
             return [k.strip() for k in value.split(",") if k.strip()]
         return value
 
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        import ipaddress
+
+        if isinstance(value, str):
+            value = [p.strip() for p in value.split(",") if p.strip()]
+        for proxy in value or []:
+            try:
+                ipaddress.ip_network(str(proxy).strip(), strict=False)
+            except ValueError:
+                raise ValueError(f"{proxy!r} is not an IP address or CIDR (e.g. 10.0.0.0/8)") from None
+        return value
+
     @field_validator("data_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
@@ -203,6 +251,8 @@ class Settings(BaseSettings):
                 continue
             if name == "api_keys":
                 value = ",".join(k.get_secret_value() for k in value)
+            elif name == "trusted_proxies":
+                value = ",".join(value)
             elif isinstance(value, SecretStr):
                 value = value.get_secret_value()
             env[f"AIVO_{name.upper()}"] = str(value)

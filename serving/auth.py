@@ -16,21 +16,31 @@ says so and the log warns at start).
 The tenants file (``<data_dir>/tenants.json`` by default, ``AIVO_TENANTS_FILE``)
 is managed with ``aivo tenant ...``; it is re-read when it changes on disk, so
 a new key or roster entry needs no restart.
+
+The client IP (``client_ip``, what the per-IP rate limit counts) is the socket
+peer, unless the peer is one of ``AIVO_TRUSTED_PROXIES``: then the proxy's
+header (``AIVO_FORWARDED_HEADER``: X-Forwarded-For or Forwarded) is read from
+the right, skipping trusted proxies, and the first other address is the client.
+Anything left of it was written by the client and is never believed, so
+rotating X-Forwarded-For buys no fresh budget.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import os
+import re
 import secrets
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
-from brain.schemas import StudentProfile
+from brain.schemas import STUDENT_ID_PATTERN, StudentProfile
 from brain.settings import Settings
 
 KEY_PREFIX = "aivo_"
@@ -60,11 +70,15 @@ class Principal:
         return self.kind in ("operator", "open")
 
     def check_student(self, student_id: str) -> None:
-        """403 unless this caller may reach the student."""
+        """422 for something that is not a student id (brain.schemas.STUDENT_ID_PATTERN); 403 unless this
+        caller may reach the student."""
+        if not isinstance(student_id, str) or not re.fullmatch(STUDENT_ID_PATTERN, student_id):
+            raise AuthError(422, f"student_id: {str(student_id)[:80]!r} is not a student id")
         if not self.all_students and student_id not in self.roster:
             raise AuthError(403, f"student {student_id!r} is not on the roster of tenant {self.tenant_id!r}")
 
     def profile(self, student_id: str) -> StudentProfile | None:
+        """The student's profile on this tenant's roster (None: not on it, or not a tenant's key)."""
         data = self.roster.get(student_id)
         return StudentProfile.model_validate({**data, "student_id": student_id}) if data else None
 
@@ -186,3 +200,57 @@ def authenticate(settings: Settings, tenants: Tenants, authorization: str | None
     if principal is None:
         raise AuthError(401, "invalid API key")
     return principal
+
+
+# -- the client's address -------------------------------------------------------------------
+
+@lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in proxies)
+
+
+def _address(text: str):
+    """An IP address from a header entry ('1.2.3.4', '1.2.3.4:80', '[::1]:80', '"[::1]"'), else None."""
+    text = text.strip().strip('"')
+    if text.startswith("["):
+        text = text[1:].partition("]")[0]
+    elif text.count(":") == 1:  # IPv4 with a port
+        text = text.partition(":")[0]
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    return getattr(address, "ipv4_mapped", None) or address  # ::ffff:10.0.0.1 is 10.0.0.1
+
+
+def forwarded_chain(header: str, values: list[str]) -> list:
+    """The addresses a header lists, left (farthest) to right (nearest); None for an unreadable entry."""
+    entries = [e for v in values for e in v.split(",")]
+    if header == "forwarded":  # RFC 7239: for=192.0.2.1;proto=https, for="[2001:db8::1]:443"
+        fors = []
+        for element in entries:
+            pairs = dict(p.strip().partition("=")[::2] for p in element.split(";") if "=" in p)
+            pairs = {k.strip().lower(): v for k, v in pairs.items()}
+            if "for" in pairs:
+                fors.append(pairs["for"])
+        entries = fors
+    return [_address(e) for e in entries if e.strip()]
+
+
+def client_ip(peer: str | None, headers, trusted_proxies: list[str] | tuple[str, ...],
+              header: str = "x-forwarded-for") -> str:
+    """The client's address: the socket ``peer``, or, when the peer is a trusted proxy, the right-most
+    address of the proxy ``header`` that is not a trusted proxy (``headers``: a Starlette Headers)."""
+    if not peer:
+        return "-"
+    networks = _networks(tuple(trusted_proxies))
+    nearest = _address(peer)
+    if nearest is None or not any(nearest in n for n in networks):
+        return peer
+    for hop in reversed(forwarded_chain(header, headers.getlist(header))):
+        if hop is None:  # unreadable: we cannot see past it; the nearest trusted hop stands for the client
+            break
+        if not any(hop in n for n in networks):
+            return str(hop)
+        nearest = hop
+    return str(nearest)
