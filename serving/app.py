@@ -37,7 +37,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from brain.schemas import Mode, StudentId
 from brain.settings import Settings, get_settings
-from serving.auth import AuthError, Principal, Tenants, authenticate
+from serving.admission import DEADLINE_HEADER, Admission, Ticket, submit
+from serving.auth import AuthError, Principal, Tenants, authenticate, client_ip
 
 log = logging.getLogger("aivo.serving")
 
@@ -219,6 +220,7 @@ class Service:
         from serving.ratelimit import RateLimiter
 
         self.limiter = RateLimiter(settings)
+        self.admission = Admission.from_settings(settings)  # this replica's queue (serving/admission.py)
 
     def load(self) -> None:
         try:
@@ -265,11 +267,24 @@ class Service:
         from serving.ratelimit import RateLimited
 
         try:
+            ip = client_ip(request.client.host if request.client else None, request.headers,
+                           self.settings.trusted_proxies, self.settings.forwarded_header)
             limiter.check_request(scope=scope, api_key=principal.key_id or principal.kind,
-                                  student_id=student_id, ip=request.client.host if request.client else "-")
+                                  student_id=student_id, ip=ip)
         except RateLimited as exc:
             raise HTTPException(429, f"rate limit exceeded ({exc.scope}); retry in {exc.retry_after}s",
                                 headers={"Retry-After": str(exc.retry_after)}) from None
+
+    def admit(self, request: Request, principal: Principal, student_id: str | None) -> Ticket:
+        """A place in this replica's queue (429/503 at once), then the rate limits: a request refused
+        by either counts against neither. Give the ticket back when the request ends."""
+        ticket = self.admission.admit(principal.tenant_id or principal.kind, request.headers.get(DEADLINE_HEADER))
+        try:
+            self.check_limits(request, principal, student_id)
+        except HTTPException:
+            ticket.release("rate_limited")
+            raise
+        return ticket
 
     # -- prompts ------------------------------------------------------------------
     def encode(self, messages: list[dict[str, str]]) -> list[int]:
@@ -291,11 +306,11 @@ async def _watch_disconnect(request: Request, stream) -> None:
         await asyncio.sleep(0.25)
 
 
-async def run_to_end(service: "Service", request: Request, engine_request, on_text=None):
+async def run_to_end(service: "Service", request: Request, engine_request, on_text=None, ticket=None):
     """Submit to the engine and collect (choice, text, finished); cancels the row if the client leaves."""
     from serving.engine import Finished
 
-    stream = service.engine.submit(engine_request, loop=asyncio.get_running_loop())
+    stream = submit(service.engine, engine_request, ticket)
     watcher = asyncio.create_task(_watch_disconnect(request, stream))
     choice, pieces, done = None, [], None
     try:
@@ -361,7 +376,8 @@ def main() -> None:
     threading.Thread(target=service.load, name="aivo-load", daemon=True).start()
     server = build_server(settings, service)
     server.run(host=settings.endpoint_host, port=settings.endpoint_port, generate_client_file=False,
-               log_level="warning", api_server_worker_type="thread")
+               log_level="warning", api_server_worker_type="thread",
+               proxy_headers=False)  # the client IP is ours to tell (serving/auth.py client_ip), not uvicorn's
 
 
 if __name__ == "__main__":

@@ -228,10 +228,9 @@ class Engine:
                     log.exception("engine step failed: ending its %d rows", len(self._rows))
                     self.step_failures += 1
                     self._end_running(f"{type(exc).__name__}: {exc}")
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - logged loudly; nothing above this thread could act on it
             reason = f"the engine stopped: {type(exc).__name__}: {exc}"
             log.critical("the engine thread died; every pending request ends with an error", exc_info=True)
-            raise
         finally:
             self._close(reason)
 

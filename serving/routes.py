@@ -29,6 +29,7 @@ from serving.app import (
     _usage,
     run_to_end,
 )
+from serving.admission import generate_blocking, run_guarded, sse_guarded, submit
 from serving.engine import EngineRequest
 
 log = logging.getLogger("aivo.serving")
@@ -92,6 +93,7 @@ class Job:
         self.student_id, self.profile, self.messages, self.mode = student_id, profile, messages, mode
         self.max_tokens, self.temperature, self.top_p, self.seed = max_tokens, temperature, top_p, seed
         self.use_adapter, self.user_text = use_adapter, user_text
+        self.engine_request = self.ticket = None  # set once validated; the ticket: its place in the queue
 
 
 def _check_sizes(service: Service, prompt: str, max_tokens: int) -> None:
@@ -134,7 +136,8 @@ async def generate_once(service: Service, request: Request, job: Job, route: str
             return False
         return True
 
-    choice, text, done = await run_to_end(service, request, _engine_request(service, job), on_text)
+    choice, text, done = await run_to_end(service, request, job.engine_request or _engine_request(service, job),
+                                          on_text, job.ticket)
     if done.finish_reason == "error":
         raise HTTPException(500, f"generation failed: {done.error}")
     verdict_out = hit.get("verdict") or guard.finish()
@@ -162,8 +165,7 @@ async def stream_events(service: Service, request: Request, job: Job, route: str
         yield "end", {"finish_reason": "content_filter", "usage": None,
                       "safety": {"input": _safety(verdict_in), "output": None}}
         return
-    ereq = _engine_request(service, job)
-    stream = service.engine.submit(ereq, loop=asyncio.get_running_loop())
+    stream = submit(service.engine, job.engine_request or _engine_request(service, job), job.ticket)
     guard = stream_guard(job.student_id, route)
     sent, pending = "", ""
     tutor = job.mode == Mode.tutor
@@ -242,17 +244,24 @@ def register(server, service: Service) -> None:
         principal = service.principal(request)
         sid = body.context.student_id
         service.check_student(principal, sid)
-        service.check_limits(request, principal, sid)
         _check_sizes(service, body.prompt, body.max_tokens)
         profile = body.context.profile()
         messages = build_messages(profile, body.prompt, body.mode)
-        return Job(sid, profile, messages, body.mode, body.max_tokens, body.temperature, user_text=body.prompt)
+        job = Job(sid, profile, messages, body.mode, body.max_tokens, body.temperature, user_text=body.prompt)
+        return admitted(request, principal, job)
+
+    def admitted(request: Request, principal, job: Job) -> Job:
+        """The job once it passed every check: 413 over the context, then a place in the queue (429/503),
+        then the rate limits; a request refused on the way counts against no limit (serving/admission.py)."""
+        job.engine_request = _engine_request(service, job)
+        job.ticket = service.admit(request, principal, job.student_id)
+        return job
 
     @app.post("/v1/generate")
     async def generate(body: GenerationRequest, request: Request):
         start = time.perf_counter()
         job = job_from_generate(request, body)
-        out = await generate_once(service, request, job, "generate")
+        out = await run_guarded(job.ticket, generate_once(service, request, job, "generate"))
         done = out["finished"]
         return {
             "response": out["text"], "student_id": job.student_id, "mode": job.mode.value,
@@ -279,7 +288,7 @@ def register(server, service: Service) -> None:
                     yield _sse({"type": "done", "done": True, "student_id": job.student_id, **value})
             yield "data: [DONE]\n\n"
 
-        return StreamingResponse(events(), media_type="text/event-stream",
+        return StreamingResponse(sse_guarded(events(), job.ticket), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     # -- OpenAI-compatible ------------------------------------------------------------
@@ -299,7 +308,6 @@ def register(server, service: Service) -> None:
         if sid is None:
             raise HTTPException(400, "name the student: model 'student-<id>' or the 'user' field")
         service.check_student(principal, sid)
-        service.check_limits(request, principal, sid)
         max_tokens = body.max_completion_tokens or body.max_tokens or 256
         last = body.messages[-1].text()
         _check_sizes(service, "".join(m.text() for m in body.messages), max_tokens)
@@ -309,8 +317,9 @@ def register(server, service: Service) -> None:
         if app_system:
             system = {"role": "system", "content": system["content"] + "\n" + "\n".join(app_system)}
         turns = [{"role": m.role, "content": m.text()} for m in body.messages if m.role in ("user", "assistant")]
-        return Job(sid, profile, [system] + turns, body.mode, max_tokens, body.temperature, body.top_p, body.seed,
-                   use_adapter=use_adapter, user_text=last)
+        return admitted(request, principal, Job(sid, profile, [system] + turns, body.mode, max_tokens,
+                                                body.temperature, body.top_p, body.seed, use_adapter=use_adapter,
+                                                user_text=last))
 
     def fingerprint(served: dict) -> str:
         v = served.get("adapter_version")
@@ -321,7 +330,7 @@ def register(server, service: Service) -> None:
         job = job_from_chat(request, body)
         cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
         if not body.stream:
-            out = await generate_once(service, request, job, "chat_completions")
+            out = await run_guarded(job.ticket, generate_once(service, request, job, "chat_completions"))
             served = _served(service, out["choice"])
             done = out["finished"]
             return {
@@ -369,7 +378,7 @@ def register(server, service: Service) -> None:
                                     "choices": [], "usage": usage})
             yield "data: [DONE]\n\n"
 
-        return StreamingResponse(events(), media_type="text/event-stream",
+        return StreamingResponse(sse_guarded(events(), job.ticket), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     @app.get("/v1/models")
@@ -406,20 +415,22 @@ def register(server, service: Service) -> None:
         principal = service.principal(request)
         sid = body.context.student_id
         service.check_student(principal, sid)
-        service.check_limits(request, principal, sid)
+        ticket = service.admit(request, principal, sid)
         verdict_in = guard_input(service, body.student_answer, sid, "assess")
         if not verdict_in.allowed:
+            ticket.release()
             return {"student_id": sid, "score": 0.0, "correct": False, "feedback": verdict_in.message,
                     "method": "safety", "adapter_version": None, "safety": {"input": _safety(verdict_in)}}
         used = {}
 
         def generate_fn(messages, max_new_tokens):
             ids = service.encode(messages)
-            choice, done = service.engine.generate(EngineRequest(ids, max_new_tokens, 0.0, student_id=sid), 120)
+            choice, done = generate_blocking(service.engine, EngineRequest(ids, max_new_tokens, 0.0, student_id=sid),
+                                             ticket)
             used["choice"] = choice
             return done.text
 
-        result = await asyncio.to_thread(assess, body, generate_fn)
+        result = await run_guarded(ticket, asyncio.to_thread(assess, body, generate_fn))
         out = result.model_dump(mode="json")
         verdict_out = moderate(out.get("feedback", ""), "output", sid, "assess")
         if not verdict_out.allowed:
@@ -507,6 +518,7 @@ def register(server, service: Service) -> None:
         if service.ready:
             body["brain_version"] = service.brain_version.version
             body["cache"] = service.engine.stats()
+        body["admission"] = service.admission.stats()
         return JSONResponse(status_code=200 if service.ready else 503, content=body)
 
 
