@@ -56,14 +56,16 @@ _MLFLOW_TRANSIENT_CODES = {"TEMPORARILY_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED", 
 
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """The error and its explicit causes (``raise ... from``), not what was being handled when it arose."""
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
         yield exc
-        exc = exc.__cause__ or exc.__context__
+        exc = exc.__cause__
 
 
-def _one_transient(exc: BaseException) -> bool:
+def _classify(exc: BaseException) -> bool | None:
+    """True: an outage; False: surely not (a 404, a 4xx, a registry answer); None: look at its cause."""
     if isinstance(exc, (ConnectionError, TimeoutError)):  # refused, reset, aborted, socket timeouts
         return True
     try:
@@ -95,18 +97,22 @@ def _one_transient(exc: BaseException) -> bool:
         if isinstance(exc, MlflowException):
             if exc.error_code in _MLFLOW_TRANSIENT_CODES:
                 return True
-            if isinstance(exc, RestException) and exc.get_http_status_code() >= 500:
-                return True  # the server answered with a 5xx (e.g. its artifact store is down)
-            text = str(exc)
+            if isinstance(exc, RestException):  # the server answered: a 5xx is an outage (e.g. of its store)
+                return exc.get_http_status_code() >= 500
+            text = str(exc)  # the client's wrapper of a failed request names the cause in its message
             return bool(_STATUS_TEXT.search(text)) or any(s in text for s in _TRANSIENT_TEXT)
     except ImportError:  # pragma: no cover
         pass
-    return False
+    return None
 
 
 def is_transient(exc: BaseException) -> bool:
     """An S3 or MLflow outage (worth a retry), as opposed to bad data, a missing object or a bug."""
-    return any(_one_transient(e) for e in _chain(exc))
+    for e in _chain(exc):
+        verdict = _classify(e)
+        if verdict is not None:
+            return verdict
+    return False
 
 
 def never_reached_server(exc: BaseException) -> bool:

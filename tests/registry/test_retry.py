@@ -174,3 +174,11 @@ def test_patient_reads_the_budget_from_settings(tmp_path):
 
     assert stage(Settings(_env_file=None, data_dir=tmp_path)) == 300  # the documented default
     assert stage(Settings(_env_file=None, data_dir=tmp_path, registry_retry_budget_s=7)) == 7
+
+
+def test_a_404_raised_while_handling_an_outage_is_still_a_404():
+    """Only explicit causes count: botocore raising NoSuchKey after its own retry of a dropped connection
+    (the reconnect after a restart) is a missing object, not an outage."""
+    missing = _client_error(404, "NoSuchKey")
+    missing.__context__ = ConnectionClosedError(endpoint_url="http://127.0.0.1:9100/aivo")
+    assert not retry.is_transient(missing)
