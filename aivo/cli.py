@@ -136,23 +136,37 @@ def forget(
     actor: str = typer.Option(..., help="Who asked for the deletion (kept in the tombstone), e.g. 'parent:1234'."),
     reason: str = typer.Option("", help="Why (e.g. a ticket number); no personal data."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
-    deep_scan: bool = typer.Option(False, help="Afterwards read every S3 object's bytes looking for the id."),
+    deep_scan: bool = typer.Option(False, help="Afterwards search every S3 object's and local file's bytes for the "
+                                   "id as a word (a report; skipped for short ids)."),
 ) -> None:
-    """Delete every trace of a student (S3, MLflow, caches, local logs); keep a tombstone; scan to prove it."""
+    """Delete every trace of a student (S3, MLflow, caches, log records, Prefect runs) by exact keys; keep a
+    tombstone; scan to prove it. A student of whom nothing is stored: exit 3, nothing changed."""
     from registry import forget as forget_mod
 
     if not yes:
         typer.confirm(f"Delete all data of student {student_id}? This cannot be undone", abort=True)
     try:
         report = forget_mod.forget_student(get_settings(), student_id, actor=actor, reason=reason)
-        if deep_scan:
-            report.remaining = forget_mod.scan_student(get_settings(), student_id, contents=True)
+    except forget_mod.UnknownStudent:
+        typer.secho(f"unknown student {student_id!r}: nothing is stored for this id in any store (never known, "
+                    "or already forgotten); nothing was changed", fg="red", err=True)
+        raise typer.Exit(3) from None
     except ValueError as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
         raise typer.Exit(2) from None
     typer.echo(json.dumps(report.to_dict(), indent=2))
     for warning in report.warnings:
         typer.secho(f"warning: {warning}", fg="yellow", err=True)
+    if deep_scan:
+        mentions = forget_mod.find_mentions(get_settings(), student_id)
+        if mentions is None:
+            typer.echo(f"text search skipped: {student_id!r} is too short or has no letter (only look-alikes "
+                       "would be found)")
+        elif mentions:
+            typer.secho("the id still occurs as text (not the student's data by key; check by hand): "
+                        + json.dumps(mentions, indent=2), fg="yellow", err=True)
+        else:
+            typer.echo("text search: the id occurs nowhere")
     if report.remaining:
         typer.secho(f"the scan still finds the student in: {sorted(report.remaining)}", fg="red", err=True)
         raise typer.Exit(1)

@@ -149,7 +149,9 @@ def services(settings: Settings) -> list[Service]:
             name="mlflow", title="MLflow server",
             command=[_bin("mlflow"), "server", "--host", ml_host, "--port", str(ml_port), "--workers", "1",
                      "--backend-store-uri", f"sqlite:///{data / 'mlflow' / 'mlflow.db'}",
-                     "--artifacts-destination", f"s3://{settings.s3_bucket}/mlflow"],
+                     "--artifacts-destination", f"s3://{settings.s3_bucket}/mlflow",
+                     # no access log: request URLs name students (student-<id>) in plain text (docs/privacy.md)
+                     "--uvicorn-opts", "--no-access-log"],
             env=s3_env(settings), host=ml_host, port=ml_port, port_setting="AIVO_MLFLOW_TRACKING_URI",
             healthy=_http_ok(f"{settings.mlflow_tracking_uri}/health"), url=settings.mlflow_tracking_uri,
             timeout=120,  # needs S3 only when an artifact moves, so it starts beside it
@@ -164,14 +166,16 @@ def services(settings: Settings) -> list[Service]:
             name="worker", title=f"Prefect worker (pool {settings.prefect_work_pool})",
             command=[_bin("prefect"), "worker", "start", "--pool", settings.prefect_work_pool,
                      "--type", "process", "--name", "aivo-local-worker"],
-            env={**settings.to_env(), **prefect_env, **s3_env(settings), "AIVO_REPO_DIR": str(REPO_DIR)},
+            # JSON records (flow_run_id in each): forget drops a student's runs' records (docs/privacy.md)
+            env={**settings.to_env(), **prefect_env, **s3_env(settings), "AIVO_REPO_DIR": str(REPO_DIR),
+                 "PREFECT_LOGGING_HANDLERS_CONSOLE_FORMATTER": "json"},
             host=None, port=None, port_setting=None,
             healthy=_worker_ok(settings), url=None, timeout=90, depends_on=["prefect"],
             after_start=lambda: register_deployments(settings),
         ),
         Service(
             name="endpoint", title="AIVO endpoint (LitServe)",
-            command=[sys.executable, "-m", "serving.app"],
+            command=[sys.executable, "-m", "brain.logs", "serving.app"],  # JSON log records (brain/logs.py)
             env={**settings.to_env(), **s3_env(settings)},
             host=settings.endpoint_host, port=settings.endpoint_port,
             port_setting="AIVO_ENDPOINT_PORT",

@@ -24,6 +24,13 @@ StudentId = Annotated[
 ]
 
 
+def check_student_id(student_id: str) -> str:
+    """The id when it matches STUDENT_ID_PATTERN (what every path, body and roster accepts), else ValueError."""
+    if not isinstance(student_id, str) or not re.fullmatch(STUDENT_ID_PATTERN, student_id):
+        raise ValueError(f"not a student id: {student_id!r} (letters, digits, '_', '.', '-'; at most 64 characters)")
+    return student_id
+
+
 def parse_grade(value: Any) -> int:
     """K-12 grade as an int: 'K'/'kindergarten'/0 -> 0, '5'/5/'grade 5' -> 5.
 

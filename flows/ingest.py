@@ -9,7 +9,9 @@ a student without ``collect`` and ``personalise`` consent (registry/consent.py):
 addresses, SSNs, URLs replaced by tokens); the ingest is an audit event.
 
 Prefer ``baseline_path`` to the inline ``baseline``: a flow's parameters are kept
-in Prefect's database, so inline JSON would be kept there unscrubbed.
+in Prefect's database, so inline JSON would be kept there unscrubbed. A
+``clone-student`` or ``ingest-baseline`` run is tagged ``student:<id>`` once its
+baseline is read: forget finds the student's runs by that exact tag.
 
 Run as: ``python -m flows.ingest samples/baselines/stu-0001.json``
 """
@@ -21,6 +23,8 @@ import sys
 from pathlib import Path
 
 from prefect import flow, get_run_logger
+from prefect.client.orchestration import get_client
+from prefect.runtime import flow_run
 from pydantic import ValidationError
 
 from brain import pii
@@ -29,6 +33,7 @@ from brain.settings import Settings, get_settings
 from registry import audit, consent, storage
 
 MAX_BASELINE_BYTES = 1_000_000  # ~500 items of generous size; anything larger is not a baseline
+ONE_STUDENT_FLOWS = ("clone-student", "ingest-baseline")  # runs about one student, tagged with it
 
 
 class BaselineRejected(ValueError):
@@ -88,12 +93,28 @@ def admit_baseline(settings: Settings, baseline: Baseline, actor: str = "flow:in
     Raises ConsentMissing, before anything is written, without collect + personalise consent.
     """
     student = baseline.student.student_id
+    tag_run_with_student(student)
     consent.require_all(settings, student, consent.PURPOSES)
     scrubbed, counts = scrub(settings, baseline, known_names)
     uri = storage.put_json_content_addressed(settings, f"baselines/{student}", scrubbed.model_dump(mode="json"))
     audit.record(settings, actor, "baseline.ingest", student, obj=storage.parse_s3_uri(uri)[1],
                  details={"items": len(scrubbed.items), "pii_replaced": counts})
     return scrubbed, uri, counts
+
+
+def tag_run_with_student(student_id: str) -> None:
+    """Tag the current clone-student / ingest-baseline run ``student:<id>`` (registry/forget_prefect.py finds
+    a student's runs by it). A cohort run holds many students and is not tagged; outside a run, nothing."""
+    if flow_run.get_id() is None or flow_run.get_flow_name() not in ONE_STUDENT_FLOWS:
+        return
+    tag = f"student:{student_id}"
+    try:
+        with get_client(sync_client=True) as client:
+            run = client.read_flow_run(flow_run.get_id())
+            if tag not in run.tags:
+                client.update_flow_run(run.id, tags=[*run.tags, tag])
+    except Exception as exc:  # noqa: BLE001 - the run goes on; forget still finds it by its clone artifacts
+        get_run_logger().warning("could not tag the run with its student: %s", type(exc).__name__)
 
 
 def store_baseline(settings: Settings, baseline: Baseline) -> str:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from brain.logs import student_field
 from brain.settings import Settings
 from serving.lora_bank import AdapterWeights, UnsupportedAdapter, read_adapter
 
@@ -64,7 +65,8 @@ class AdapterResolver:
 
             found = registry.resolve(self.settings, student_id)
         except Exception:  # noqa: BLE001 - a registry outage must not stop serving
-            log.exception("resolving student %s failed; serving what was known", student_id)
+            log.exception("resolving student %s failed; serving what was known", student_id,
+                          extra=student_field(student_id))
             found = previous
         with self._lock:
             self._resolved[student_id] = (time.monotonic(), found)

@@ -480,13 +480,25 @@ def register(server, service: Service) -> None:
         return status
 
     # -- deletion ----------------------------------------------------------------------------
+    from fastapi import Path as PathParam
+
+    from brain.schemas import STUDENT_ID_PATTERN
+
     @app.post("/v1/students/{student_id}/forget")
-    async def forget(student_id: str, request: Request):
-        from registry.forget import forget_student
+    async def forget(request: Request, student_id: str = PathParam(..., pattern=STUDENT_ID_PATTERN)):
+        """Delete the student's data by exact keys (registry/forget.py); 404, nothing changed, when no
+        store (the rosters included) holds anything of the student."""
+        from registry.forget import UnknownStudent, forget_student
 
         principal = service.principal(request)
         service.check_student(principal, student_id)
-        report = await asyncio.to_thread(forget_student, settings, student_id, principal.actor)
+        rostered = sum(student_id in t.get("students", {}) for t in service.tenants.data()["tenants"].values())
+        try:
+            report = await asyncio.to_thread(forget_student, settings, student_id, principal.actor,
+                                             held_elsewhere={"roster_entries": rostered})
+        except UnknownStudent:
+            raise HTTPException(404, f"unknown student {student_id!r}: nothing is stored for this id "
+                                     "(never known, or already forgotten); nothing was changed") from None
         if service.engine is not None:
             service.engine.forget_student(student_id)
         service.tenants.remove_student(student_id)

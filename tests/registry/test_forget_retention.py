@@ -1,11 +1,13 @@
 """Deletion (forget + scan + tombstone, purge of one clone run) and the retention sweep with a fake clock,
 on real S3 and MLflow servers (adapters published from small files: no training)."""
 
+import logging
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from mlflow import MlflowClient
 
+from brain.logs import JsonFormatter, student_field
 from registry import adapters, audit, consent, forget, retention, storage
 
 
@@ -38,8 +40,11 @@ def _student_data(settings, sid, adapter_dir, keys=("a", "b")):
     scratch.parent.mkdir(parents=True, exist_ok=True)
     scratch.write_text(f'{{"student": "{sid}"}}')
     settings.logs_dir.mkdir(parents=True, exist_ok=True)
+    record = logging.LogRecord("aivo.serving", logging.INFO, __file__, 1, "served student %s with %s v1",
+                               (sid, adapters.model_name(sid)), None)
+    record.__dict__.update(student_field(sid))  # a record about the student: brain/logs.py's JSON line
     with open(settings.logs_dir / "endpoint.log", "a") as log:
-        log.write(f"served student {sid} with student-{sid} v1\nunrelated line\n")
+        log.write(f"{JsonFormatter().format(record)}\nunrelated line about {sid}\n")
     return versions
 
 
@@ -57,7 +62,7 @@ def test_forget_removes_every_trace_leaves_a_tombstone_and_spares_others(mlflow_
     assert removed["mlflow_model_versions"] == 2 and removed["mlflow_runs"] == 2 and removed["mlflow_runs_purged"] == 2
     assert removed["s3_objects"] == {"baselines": 1, "datasets": 1, "adapters": 6, "consent": 2}
     # 2 consent grants + 2 adapter.publish + 1 adapter.read
-    assert removed["audit_events"] == 5 and removed["log_mentions_redacted"] >= 2  # + the servers' access logs
+    assert removed["audit_events"] == 5 and removed["log_records"] == 1
     assert sorted(p.rsplit("/", 2)[-2] for p in report.cache_paths) == ["adapter-cache", "work"]
 
     # serving falls back to the base model: nothing resolves, not even a soft-deleted run is left
@@ -67,9 +72,13 @@ def test_forget_removes_every_trace_leaves_a_tombstone_and_spares_others(mlflow_
     [stone] = audit.read_tombstones(s, "fg-1")
     assert stone["student"] == audit.student_hash(s, "fg-1") and stone["actor"] == "parent:1 via ticket 88"
     assert stone["removed"]["mlflow_model_versions"] == 2 and "fg-1" not in str(stone)
-    # the log keeps its lines, with the id replaced by the pseudonym
+    # the log loses the student's record, and nothing else: no line is edited (plain text stays as it is)
     log = (s.logs_dir / "endpoint.log").read_text()
-    assert "fg-1 " not in log and forget.pseudonym(s, "fg-1") in log and "unrelated line" in log and "fg-10" in log
+    assert '"student": "fg-1"' not in log and '"student": "fg-10"' in log and "unrelated line about fg-1\n" in log
+    # forgetting again: nothing is left, so the student is unknown and nothing changes
+    with pytest.raises(forget.UnknownStudent):
+        forget.forget_student(s, "fg-1", actor="parent:1 via ticket 88")
+    assert len(audit.read_tombstones(s, "fg-1")) == 1
 
     # the other student is untouched
     assert [v.version for v in adapters.list_versions(s, "fg-10")] == ["2", "1"]
@@ -78,8 +87,10 @@ def test_forget_removes_every_trace_leaves_a_tombstone_and_spares_others(mlflow_
     forget.forget_student(s, "fg-10", actor="test cleanup")
 
 
-def test_forget_is_repeatable_and_checks_its_input(mlflow_server):
-    assert forget.forget_student(mlflow_server, "fg-never", actor="ops").remaining == {}
+def test_forget_of_an_unknown_student_changes_nothing_and_checks_its_input(mlflow_server):
+    with pytest.raises(forget.UnknownStudent, match="nothing was changed"):
+        forget.forget_student(mlflow_server, "fg-never", actor="ops")
+    assert audit.read_tombstones(mlflow_server, "fg-never") == []
     with pytest.raises(ValueError, match="not a student id"):
         forget.forget_student(mlflow_server, "../baselines", actor="ops")
     with pytest.raises(ValueError, match="actor"):
@@ -157,6 +168,9 @@ def test_cli_consent_and_forget(mlflow_server, adapter_dir, monkeypatch):
     _publish(s, "cl-1", adapter_dir, "9")
     out = run(cli.app, ["forget", "cl-1", "--actor", "parent:9", "--yes", "--deep-scan"])
     assert out.exit_code == 0 and "student forgotten; tombstone audit/tombstones/" in out.output, out.output
+    assert "text search skipped" in out.output  # cl-1 is too short to search as text
+    out = run(cli.app, ["forget", "cl-1", "--actor", "parent:9", "--yes"])
+    assert out.exit_code == 3 and "unknown student 'cl-1'" in out.output and "nothing was changed" in out.output
     assert forget.scan_student(s, "cl-1") == {} and consent.get(s, "cl-1", "collect") is None
     forget.forget_student(s, "cl-2", actor="test cleanup")
 
@@ -167,5 +181,5 @@ def test_cli_consent_and_forget(mlflow_server, adapter_dir, monkeypatch):
     ("stu-10", False), ("stu-1-b", False), ("student-stu-1-b", False), ("stu-1.5", False), ("xstu-1", False),
 ])
 def test_the_id_is_matched_as_a_token_never_inside_another_id(text, found):
-    """What forget redacts and the scan reports: stu-1, not the ids stu-10, stu-1-b or stu-1.5."""
-    assert bool(forget._mentions("stu-1").search(text.encode())) is found
+    """What the text search (a report, never a rewrite) finds: stu-1, not the ids stu-10, stu-1-b or stu-1.5."""
+    assert bool(forget.mention_pattern("stu-1").search(text.encode())) is found
