@@ -8,7 +8,9 @@ servers started for the run (loopback, temporary data dir):
 
 serving: the batching engine with many students' adapters (benchmarks/serving.py).
 
-Run as: ``make bench`` (all) or ``python -m benchmarks.run clone`` / ``serving``.
+admission: 8, 32 and 64 concurrent clients against one replica's admission control (benchmarks/admission.py).
+
+Run as: ``make bench`` (all) or ``python -m benchmarks.run clone`` / ``serving`` / ``admission``.
 """
 
 from __future__ import annotations
@@ -118,7 +120,17 @@ def bench_serving() -> dict:
     return run(_bench_settings)
 
 
+def bench_admission() -> dict:
+    from benchmarks.admission import bench_admission as run
+
+    return run(_bench_settings)
+
+
 def _markdown(name: str, result: dict) -> str:
+    if name == "admission":
+        from benchmarks.admission import markdown
+
+        return markdown(result)
     if name == "serving":
         from benchmarks.serving import markdown
 
@@ -144,7 +156,7 @@ def _markdown(name: str, result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-BENCHES = {"clone": bench_clone, "serving": bench_serving}
+BENCHES = {"clone": bench_clone, "serving": bench_serving, "admission": bench_admission}
 
 
 def main(names: list[str]) -> None:
