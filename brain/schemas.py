@@ -10,7 +10,7 @@ import re
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 STUDENT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 StudentId = Annotated[
@@ -46,7 +46,7 @@ def parse_grade(value: Any) -> int:
         text = value.strip().lower()
         if text in {"k", "kg", "kindergarten", "grade k"}:
             return 0
-        match = re.fullmatch(r"(?:grade\s*)?(\d{1,2})(?:st|nd|rd|th)?(?:\s*grade)?", text)
+        match = re.fullmatch(r"(?:grade\s*)?([0-9]{1,2})(?:st|nd|rd|th)?(?:\s*grade)?", text)
         if not match:
             raise ValueError(f"grade must be K or 1-12, got {value!r}")
         grade = int(match.group(1))
@@ -55,6 +55,25 @@ def parse_grade(value: Any) -> int:
     if not 0 <= grade <= 12:
         raise ValueError(f"grade must be K or 1-12, got {grade}")
     return grade
+
+
+def _ci(word: str) -> str:
+    """``word`` as a case-insensitive regex in character classes (JSON Schema patterns take no flags)."""
+    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c for c in word)
+
+
+def _any(words) -> str:
+    return "(?:" + "|".join(_ci(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
+
+
+# What the lenient request fields accept, said in the JSON schema (OpenAPI) exactly: every input the
+# schema allows is accepted and every other is a 422 naming the field.
+GRADE_TEXT_PATTERN = (r"^\s*(?:" + _any(["k", "kg", "kindergarten", "grade k"]) + "|(?:" + _ci("grade")
+                      + r"\s*)?(?:0?[0-9]|1[0-2])" + _any(["st", "nd", "rd", "th"]) + r"?(?:\s*" + _ci("grade")
+                      + r")?)\s*$")
+GRADE_JSON = {"anyOf": [{"type": "integer", "minimum": 0, "maximum": 12},
+                        {"type": "string", "pattern": GRADE_TEXT_PATTERN}]}
+READING_LEVEL_JSON = {"anyOf": [*GRADE_JSON["anyOf"], {"type": "null"}]}
 
 
 def grade_label(grade: int) -> str:
@@ -91,6 +110,25 @@ _STYLE_ALIASES = {"reading": "reading_writing", "reading/writing": "reading_writ
                   "reading-writing": "reading_writing", "hands-on": "kinesthetic"}
 
 
+_ACC_WORDS = _any(["adhd", "dyslexia", "autism", "dyscalculia", "english_learner", "english-learner",
+                    "english learner", "add", "asd", "autistic", "ell", "esl", "el", "none"])
+ACCOMMODATIONS_JSON = {"anyOf": [
+    {"type": "array", "items": {"type": "string", "pattern": rf"^\s*{_ACC_WORDS}?\s*$"}},
+    {"type": "string", "pattern": rf"^\s*{_ACC_WORDS}?\s*(?:[,;]\s*{_ACC_WORDS}?\s*)*$",
+     "description": "comma- or semicolon-separated"},
+    {"type": "null"}],
+    "description": "adhd, dyslexia, autism, english_learner, dyscalculia (any case; aliases: add, asd, autistic, "
+                   "ell, esl, el, english-learner, english learner; 'none' and blanks are skipped)"}
+LEARNING_STYLE_JSON = {"type": "string", "pattern": r"^\s*" + _any(
+    ["visual", "auditory", "reading_writing", "kinesthetic", "mixed", "reading", "reading/writing",
+     "reading-writing", "hands-on"]) + r"\s*$", "description": "visual, auditory, reading_writing, kinesthetic "
+    "or mixed (any case; aliases: reading, reading/writing, reading-writing, hands-on)"}
+Grade = Annotated[int, WithJsonSchema(GRADE_JSON, mode="validation")]
+ReadingLevel = Annotated[int | None, WithJsonSchema(READING_LEVEL_JSON, mode="validation")]
+Accommodations = Annotated[list[Accommodation], WithJsonSchema(ACCOMMODATIONS_JSON, mode="validation")]
+Style = Annotated[LearningStyle, WithJsonSchema(LEARNING_STYLE_JSON, mode="validation")]
+
+
 def _norm_accommodations(value: Any) -> Any:
     if value is None:
         return []
@@ -123,11 +161,11 @@ class StudentProfile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     student_id: StudentId
-    grade: int = Field(description="K-12 grade: 'K' or 0 for kindergarten, 1-12.")
+    grade: Grade = Field(description="K-12 grade: 'K' or 0 for kindergarten, 1-12.")
     subjects: list[str] = Field(default_factory=list, max_length=20)
-    learning_style: LearningStyle = LearningStyle.mixed
-    accommodations: list[Accommodation] = Field(default_factory=list)
-    reading_level: int | None = Field(
+    learning_style: Style = LearningStyle.mixed
+    accommodations: Accommodations = Field(default_factory=list)
+    reading_level: ReadingLevel = Field(
         None, description="Reading level as a grade equivalent (K-12); defaults to the grade."
     )
 
@@ -158,8 +196,8 @@ class BaselineItem(BaseModel):
     )
     student_answer: str = Field(max_length=2000)
     correct_answer: str = Field(min_length=1, max_length=2000)
-    correct: bool
-    seconds_taken: float = Field(ge=0, le=24 * 3600)
+    correct: bool = Field(strict=True)
+    seconds_taken: float = Field(ge=0, le=24 * 3600, strict=True)
 
 
 class Baseline(BaseModel):
@@ -170,7 +208,7 @@ class Baseline(BaseModel):
     assessment_id: str = Field(min_length=1, max_length=64)
     student: StudentProfile
     items: list[BaselineItem] = Field(min_length=1, max_length=500)
-    overall_score: float | None = Field(None, ge=0, le=100)
+    overall_score: float | None = Field(None, ge=0, le=100, strict=True)
 
     @model_validator(mode="after")
     def _unique_items(self) -> "Baseline":
@@ -195,14 +233,14 @@ class GenerationContext(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     student_id: StudentId
-    grade: int = Field(description="K-12 grade: 'K' or 0, 1-12.")
+    grade: Grade = Field(description="K-12 grade: 'K' or 0, 1-12.")
     subject: str | None = Field(None, max_length=100)
-    learning_style: LearningStyle = LearningStyle.mixed
-    disability: list[Accommodation] = Field(
+    learning_style: Style = LearningStyle.mixed
+    disability: Accommodations = Field(
         default_factory=list, description="Alias of accommodations (the reference document's name)."
     )
-    accommodations: list[Accommodation] = Field(default_factory=list)
-    reading_level: int | None = None
+    accommodations: Accommodations = Field(default_factory=list)
+    reading_level: ReadingLevel = None
 
     _grade = field_validator("grade", mode="before")(classmethod(lambda cls, v: parse_grade(v)))
     _reading = field_validator("reading_level", mode="before")(
@@ -230,7 +268,8 @@ class GenerationRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    prompt: str = Field(min_length=1, description="The student's or app's question.")
+    prompt: str = Field(min_length=1, description="The student's or app's question (not blank).",
+                        json_schema_extra={"pattern": r"\S"})
     context: GenerationContext
     mode: Mode = Mode.explain
     # Strict: a JSON integer / number, never a string or a boolean coerced; finite only (the engine's

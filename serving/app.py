@@ -23,19 +23,16 @@ Run as: ``python -m serving.app`` (or ``aivo serve``); host/port from
 
 
 import asyncio
-import json
 import logging
 import threading
 import time
-from typing import Any, Literal
+from typing import Annotated, Literal
 
 import litserve as ls
 from fastapi import HTTPException, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from brain.schemas import Mode, StudentId
+from brain.schemas import STUDENT_ID_PATTERN, Baseline, GenerationContext, Mode, StudentId
 from brain.settings import Settings, get_settings
 from serving.admission import DEADLINE_HEADER, Admission, Ticket, submit
 from serving.auth import AuthError, Principal, Tenants, authenticate, client_ip
@@ -47,26 +44,61 @@ BRAIN_MODEL_ID = "aivo-brain"
 
 # -- request shapes of the OpenAI-compatible routes ---------------------------------------
 
+# 'aivo-brain' or 'student-<id>' (the schema says so; the chat route answers 404 for a model that does not
+# exist and 422 naming `model` for 'student-' followed by something that is not a student id).
+MODEL_PATTERN = rf"^({BRAIN_MODEL_ID}|student-{STUDENT_ID_PATTERN[1:-1]})$"
+_TEXT = r"\S"  # JSON Schema's pattern is a search: at least one character that is not blank
+
+
+class ContentPart(BaseModel):
+    """One part of a message's content; only ``text`` parts are read (others are ignored)."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str
+    text: str | None = None
+
+
 class ChatMessage(BaseModel):
     model_config = ConfigDict(extra="ignore")
     role: Literal["system", "user", "assistant", "developer"]
-    content: str | list[dict[str, Any]]
+    content: str | Annotated[list[ContentPart], Field(max_length=100)]
 
     def text(self) -> str:
         if isinstance(self.content, str):
             return self.content
-        return "".join(part.get("text", "") for part in self.content if part.get("type") == "text")
+        return "".join(part.text or "" for part in self.content if part.type == "text")
 
 
 class StreamOptions(BaseModel):
-    include_usage: bool = False
+    include_usage: bool = Field(False, strict=True)
+
+
+_HAS_USER_TEXT = {"contains": {  # the schema's way of saying "at least one user message with text"
+    "type": "object", "required": ["role", "content"],
+    "properties": {"role": {"const": "user"}, "content": {"anyOf": [
+        {"type": "string", "pattern": _TEXT},
+        {"type": "array", "contains": {"type": "object", "required": ["type", "text"],
+                                       "properties": {"type": {"const": "text"},
+                                                      "text": {"type": "string", "pattern": _TEXT}}}}]}}}}
 
 
 class ChatCompletionRequest(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    model: str = Field(description="'student-<id>' for a student's clone, 'aivo-brain' for the base model")
-    messages: list[ChatMessage] = Field(min_length=1, max_length=100)
+    # The student: model 'student-<id>', else the user field or context.student_id (said in the schema; that
+    # user/context name the model's student is not: a mismatch is a 400).
+    model_config = ConfigDict(extra="ignore", json_schema_extra={"anyOf": [
+        {"properties": {"model": {"type": "string", "pattern": "^student-"}}},
+        {"required": ["user"], "properties": {"user": {"type": "string"}}},
+        {"required": ["context"], "properties": {"context": {"type": "object"}}}]})
+    model: str = Field(description="'student-<id>' for a student's clone, 'aivo-brain' for the base model "
+                       "(an unknown model is a 404)", json_schema_extra={"pattern": MODEL_PATTERN})
+    messages: list[ChatMessage] = Field(min_length=1, max_length=100, json_schema_extra=_HAS_USER_TEXT,
+                                        description="at least one 'user' message with text; the last one is "
+                                        "the question (moderated, mode-checked)")
     user: StudentId | None = Field(None, description="The student id (OpenAI's end-user field)")
+    context: GenerationContext | None = Field(
+        None, description="The student's profile for this request, used when the student is on no roster "
+        "(the response's aivo.profile_source says which profile was used); context.student_id must be "
+        "the student of model/user")
     # Per-request parameters: strict JSON types (no "0.5" or true coerced), finite, in the ranges the
     # engine executes (serving/sampling.py check_request); a bad value is a 422 naming the field.
     max_tokens: int | None = Field(None, ge=1, le=4096, strict=True)
@@ -77,85 +109,26 @@ class ChatCompletionRequest(BaseModel):
     n: int = Field(1, ge=1, le=1, strict=True, description="only 1 is supported")
     seed: int | None = Field(None, ge=0, le=2**64 - 1, strict=True,
                              description="an unsigned 64-bit integer: the same seed gives the same sample")
-    stream: bool = False
+    stream: bool = Field(False, strict=True)
     stream_options: StreamOptions | None = None
     mode: Mode = Mode.tutor
 
     @field_validator("messages")
     @classmethod
     def _has_user(cls, messages: list[ChatMessage]) -> list[ChatMessage]:
-        if messages[-1].role != "user" or not messages[-1].text().strip():
-            raise ValueError("the last message must be a non-empty 'user' message")
+        if not any(m.role == "user" and m.text().strip() for m in messages):
+            raise ValueError("at least one 'user' message with text is required (the last one is the question)")
         return messages
+
+    def question(self) -> str:
+        """The last user message's text: what is moderated and mode-checked."""
+        return next(m.text() for m in reversed(self.messages) if m.role == "user" and m.text().strip())
 
 
 class CloneStartRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    baseline: dict[str, Any] = Field(description="The baseline assessment (schema: brain.schemas.Baseline)")
-    require_review: bool = False
-
-
-# -- helpers --------------------------------------------------------------------------------
-
-def _error(status: int, message: str, kind: str | None = None, headers: dict | None = None) -> JSONResponse:
-    kind = kind or ("invalid_request_error" if status < 500 else "server_error")
-    return JSONResponse(status_code=status, content={"error": {"message": message, "type": kind}},
-                        headers=headers)
-
-
-def _validation_message(exc: RequestValidationError) -> tuple[str, list]:
-    """One readable line naming each wrong field, plus pydantic's list."""
-    parts = []
-    for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ()) if p != "body"]
-        msg = err.get("msg", "invalid")
-        if err.get("type") == "json_invalid":
-            msg = f"malformed JSON body: {err.get('ctx', {}).get('error', msg)}"
-        elif not loc:
-            msg = "request body must be a JSON object (send Content-Type: application/json)"
-        elif err.get("type") == "missing":
-            msg = "field required"
-        msg = msg.removeprefix("Value error, ")
-        parts.append(f"{'.'.join(loc)}: {msg}" if loc and err.get("type") != "json_invalid" else msg)
-    clean = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
-    return "; ".join(parts) or "invalid request", clean
-
-
-class BodySizeLimit:
-    """ASGI middleware: 413 for a body over ``max_bytes`` (declared or streamed), before any parsing.
-
-    (LitServe's own max_payload_size middleware breaks FastAPI's body parsing in 0.2.19.)
-    """
-
-    def __init__(self, app, max_bytes: int):
-        self.app, self.max_bytes = app, max_bytes
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            return await self._reject(send)
-        seen = 0
-
-        async def counted():
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise HTTPException(413, f"request body is over {self.max_bytes} bytes")
-            return message
-
-        return await self.app(scope, counted, send)
-
-    async def _reject(self, send):
-        body = json.dumps({"error": {"message": f"request body is over {self.max_bytes} bytes",
-                                     "type": "invalid_request_error"}}).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+    baseline: Baseline = Field(description="The baseline assessment; item_id must be unique within items")
+    require_review: bool = Field(False, strict=True)
 
 
 # -- the moderation API (LitServe worker) ----------------------------------------------------
@@ -332,7 +305,7 @@ async def run_to_end(service: "Service", request: Request, engine_request, on_te
 
 
 def build_server(settings: Settings | None = None, service: Service | None = None) -> ls.LitServer:
-    from serving import routes
+    from serving import errors, openapi, routes
 
     settings = settings or get_settings()
     service = service or Service(settings)
@@ -344,21 +317,10 @@ def build_server(settings: Settings | None = None, service: Service | None = Non
         timeout=60,
         healthcheck_path="/litserve/health",
     )
-    server.app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     server.app.state.service = service
-
-    @server.app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError):
-        message, details = _validation_message(exc)
-        return JSONResponse(status_code=422, content={
-            "error": {"message": message, "type": "invalid_request_error"}, "detail": details})
-
-    @server.app.exception_handler(HTTPException)
-    async def _http_error(request: Request, exc: HTTPException):
-        kind = {401: "authentication_error", 403: "permission_error", 429: "rate_limit_error"}.get(exc.status_code)
-        return _error(exc.status_code, str(exc.detail), kind, getattr(exc, "headers", None))
-
+    errors.install(server.app, settings.max_body_bytes)
     routes.register(server, service)
+    openapi.install(server.app, settings, lambda: bool(settings.api_keys) or service.tenants.configured())
     return server
 
 

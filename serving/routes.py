@@ -15,7 +15,7 @@ import uuid
 
 import httpx
 import torch
-from fastapi import HTTPException, Request
+from fastapi import HTTPException, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from brain.models import EMBEDDED, MANIFEST, TINY, resolve_device
@@ -31,6 +31,9 @@ from serving.app import (
 )
 from serving.admission import generate_blocking, run_guarded, sse_guarded, submit
 from serving.engine import EngineRequest
+from serving.errors import FieldError, RunId, check_student_id
+from serving.profiles import HEADER as PROFILE_HEADER
+from serving.profiles import ProfileResolver, chat_student, context_of
 
 log = logging.getLogger("aivo.serving")
 
@@ -99,9 +102,9 @@ class Job:
 def _check_sizes(service: Service, prompt: str, max_tokens: int) -> None:
     s = service.settings
     if len(prompt) > s.max_prompt_chars:
-        raise HTTPException(413, f"prompt is {len(prompt)} characters; the limit is {s.max_prompt_chars}")
+        raise FieldError("prompt", f"{len(prompt)} characters; the limit is {s.max_prompt_chars}", 413)
     if max_tokens > s.max_new_tokens:
-        raise HTTPException(422, f"max_tokens must be at most {s.max_new_tokens}, got {max_tokens}")
+        raise FieldError("max_tokens", f"must be at most {s.max_new_tokens}, got {max_tokens}")
 
 
 def _engine_request(service: Service, job: Job) -> EngineRequest:
@@ -238,16 +241,21 @@ def register(server, service: Service) -> None:
     app = server.app
     settings = service.settings
     _MODERATOR = service.moderator
+    profiles = service.profiles = ProfileResolver(settings, service.tenants)  # forget: service.profiles.forget
 
     def job_from_generate(request: Request, body: GenerationRequest):
         service.require_ready()
         principal = service.principal(request)
-        sid = body.context.student_id
+        sid = check_student_id(body.context.student_id, "context.student_id")
         service.check_student(principal, sid)
-        _check_sizes(service, body.prompt, body.max_tokens)
-        profile = body.context.profile()
+        max_tokens = body.max_tokens if "max_tokens" in body.model_fields_set else min(body.max_tokens,
+                                                                                      settings.max_new_tokens)
+        _check_sizes(service, body.prompt, max_tokens)
+        chosen = profiles.resolve(principal, sid, body.context.profile())  # roster or the request: no I/O
+        profile = chosen.profile
         messages = build_messages(profile, body.prompt, body.mode)
-        job = Job(sid, profile, messages, body.mode, body.max_tokens, body.temperature, user_text=body.prompt)
+        job = Job(sid, profile, messages, body.mode, max_tokens, body.temperature, user_text=body.prompt)
+        job.profile_source = chosen.source
         return admitted(request, principal, job)
 
     def admitted(request: Request, principal, job: Job) -> Job:
@@ -265,7 +273,7 @@ def register(server, service: Service) -> None:
         done = out["finished"]
         return {
             "response": out["text"], "student_id": job.student_id, "mode": job.mode.value,
-            **_served(service, out["choice"]),
+            **_served(service, out["choice"]), "profile_source": job.profile_source,
             "finish_reason": out["finish_reason"],
             "usage": _usage(done) if done else {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
             "safety": out["safety"], "mode_check": out["mode_problems"],
@@ -279,7 +287,8 @@ def register(server, service: Service) -> None:
         async def events():
             async for kind, value in stream_events(service, request, job, "generate_stream"):
                 if kind == "start":
-                    yield _sse({"type": "start", "student_id": job.student_id, "mode": job.mode.value, **value})
+                    yield _sse({"type": "start", "student_id": job.student_id, "mode": job.mode.value,
+                                "profile_source": job.profile_source, **value})
                 elif kind == "text":
                     yield _sse({"type": "token", "token": value})
                 elif kind == "replace":
@@ -292,42 +301,39 @@ def register(server, service: Service) -> None:
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     # -- OpenAI-compatible ------------------------------------------------------------
-    def job_from_chat(request: Request, body: ChatCompletionRequest):
+    async def job_from_chat(request: Request, body: ChatCompletionRequest):
         service.require_ready()
         principal = service.principal(request)
-        if body.model.startswith("student-"):
-            sid = body.model[len("student-"):]
-            if body.user and body.user != sid:
-                raise HTTPException(400, f"model {body.model!r} and user {body.user!r} name different students")
-            use_adapter = True
-        elif body.model == BRAIN_MODEL_ID:
-            sid, use_adapter = body.user, False
-        else:
-            raise HTTPException(404, f"model {body.model!r} does not exist: use 'student-<id>' or '{BRAIN_MODEL_ID}'"
-                                     " (GET /v1/models lists yours)")
-        if sid is None:
-            raise HTTPException(400, "name the student: model 'student-<id>' or the 'user' field")
+        sid, use_adapter = chat_student(body.model, body.user, body.context.student_id if body.context else None,
+                                        BRAIN_MODEL_ID)
         service.check_student(principal, sid)
-        max_tokens = body.max_completion_tokens or body.max_tokens or 256
-        last = body.messages[-1].text()
+        for name in ("max_tokens", "max_completion_tokens"):  # both are checked, whichever is used
+            if (getattr(body, name) or 0) > settings.max_new_tokens:
+                raise FieldError(name, f"must be at most {settings.max_new_tokens}, got {getattr(body, name)}")
+        max_tokens = body.max_completion_tokens or body.max_tokens or min(256, settings.max_new_tokens)
+        last = body.question()
         _check_sizes(service, "".join(m.text() for m in body.messages), max_tokens)
-        profile = principal.profile(sid) or StudentProfile(student_id=sid, grade=5)
+        chosen = await asyncio.to_thread(profiles.resolve, principal, sid,
+                                         body.context.profile() if body.context else None, service.engine)
+        profile = chosen.profile
         system = build_messages(profile, last, body.mode)[0]
         app_system = [m.text() for m in body.messages if m.role in ("system", "developer")]
         if app_system:
             system = {"role": "system", "content": system["content"] + "\n" + "\n".join(app_system)}
         turns = [{"role": m.role, "content": m.text()} for m in body.messages if m.role in ("user", "assistant")]
-        return admitted(request, principal, Job(sid, profile, [system] + turns, body.mode, max_tokens,
-                                                body.temperature, body.top_p, body.seed, use_adapter=use_adapter,
-                                                user_text=last))
+        job = Job(sid, profile, [system] + turns, body.mode, max_tokens, body.temperature, body.top_p, body.seed,
+                  use_adapter=use_adapter, user_text=last)
+        job.profile_source = chosen.source
+        return admitted(request, principal, job)
 
     def fingerprint(served: dict) -> str:
         v = served.get("adapter_version")
         return f"brain-{served.get('brain_version')}" + (f"-adapter-v{v}" if v else "-base")
 
     @app.post("/v1/chat/completions")
-    async def chat_completions(body: ChatCompletionRequest, request: Request):
-        job = job_from_chat(request, body)
+    async def chat_completions(body: ChatCompletionRequest, request: Request, response: Response):
+        job = await job_from_chat(request, body)
+        response.headers[PROFILE_HEADER] = job.profile_source
         cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
         if not body.stream:
             out = await run_guarded(job.ticket, generate_once(service, request, job, "chat_completions"))
@@ -340,8 +346,8 @@ def register(server, service: Service) -> None:
                              "finish_reason": "length" if out["finish_reason"] == "length" else
                              ("content_filter" if out["finish_reason"] == "content_filter" else "stop")}],
                 "usage": _usage(done) if done else {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-                "aivo": {**served, "student_id": job.student_id, "safety": out["safety"],
-                         "mode_check": out["mode_problems"]},
+                "aivo": {**served, "student_id": job.student_id, "profile_source": job.profile_source,
+                         "safety": out["safety"], "mode_check": out["mode_problems"]},
             }
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
 
@@ -359,8 +365,8 @@ def register(server, service: Service) -> None:
             async for kind, value in stream_events(service, request, job, "chat_completions_stream"):
                 if kind == "start":
                     served = value
-                    yield chunk({"role": "assistant", "content": ""}, extra={"aivo": {**served,
-                                                                                      "student_id": job.student_id}})
+                    yield chunk({"role": "assistant", "content": ""}, extra={"aivo": {
+                        **served, "student_id": job.student_id, "profile_source": job.profile_source}})
                 elif kind == "text":
                     yield chunk({"content": value})
                 elif kind == "replace":
@@ -379,7 +385,8 @@ def register(server, service: Service) -> None:
             yield "data: [DONE]\n\n"
 
         return StreamingResponse(sse_guarded(events(), job.ticket), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no",
+                                          PROFILE_HEADER: job.profile_source})
 
     @app.get("/v1/models")
     async def models(request: Request):
@@ -413,8 +420,11 @@ def register(server, service: Service) -> None:
 
             raise RequestValidationError(exc.errors()) from None
         principal = service.principal(request)
-        sid = body.context.student_id
+        sid = check_student_id(body.context.student_id, "context.student_id")
         service.check_student(principal, sid)
+        chosen = profiles.resolve(principal, sid, body.context.profile())  # roster or the request: no I/O
+        if chosen.source == "roster":
+            body = body.model_copy(update={"context": context_of(chosen.profile, body.context.subject)})
         ticket = service.admit(request, principal, sid)
         verdict_in = guard_input(service, body.student_answer, sid, "assess")
         if not verdict_in.allowed:
@@ -425,6 +435,8 @@ def register(server, service: Service) -> None:
 
         def generate_fn(messages, max_new_tokens):
             ids = service.encode(messages)
+            if len(ids) + max_new_tokens > service.engine.max_context:  # graded without the model (overlap)
+                return ""
             choice, done = generate_blocking(service.engine, EngineRequest(ids, max_new_tokens, 0.0, student_id=sid),
                                              ticket)
             used["choice"] = choice
@@ -435,22 +447,14 @@ def register(server, service: Service) -> None:
         verdict_out = moderate(out.get("feedback", ""), "output", sid, "assess")
         if not verdict_out.allowed:
             out["feedback"] = verdict_out.message
-        return {**out, "student_id": sid, **_served(service, used.get("choice")),
+        return {**out, "student_id": sid, **_served(service, used.get("choice")), "profile_source": chosen.source,
                 "safety": {"input": _safety(verdict_in), "output": _safety(verdict_out)}}
 
     # -- clones through Prefect ------------------------------------------------------------
     @app.post("/v1/clone/start")
     async def clone_start(body: CloneStartRequest, request: Request):
-        from brain.schemas import Baseline
-
         principal = service.principal(request)
-        try:
-            baseline = Baseline.model_validate(body.baseline)
-        except Exception as exc:
-            from fastapi.exceptions import RequestValidationError
-
-            raise RequestValidationError([{**e, "loc": ("body", "baseline", *e.get("loc", ()))}
-                                          for e in exc.errors()]) from None
+        baseline = body.baseline
         sid = baseline.student.student_id
         service.check_student(principal, sid)
         service.check_limits(request, principal, sid, scope="clone")
@@ -466,18 +470,13 @@ def register(server, service: Service) -> None:
                 "status_url": f"/v1/clone/{run['id']}/status"}
 
     @app.get("/v1/clone/{run_id}/status")
-    async def clone_status(run_id: str, request: Request):
+    async def clone_status(run_id: RunId, request: Request):
         principal = service.principal(request)
-        try:
-            uuid.UUID(run_id)
-        except ValueError:
-            raise HTTPException(422, f"run_id: {run_id!r} is not a flow run id (a UUID)") from None
-        status = await asyncio.to_thread(_prefect_clone_status, settings, run_id)
-        if status.get("student_id"):
-            service.check_student(principal, status["student_id"])
-        elif not principal.all_students:
-            raise HTTPException(403, "this run is not a clone of one of your students")
-        return status
+
+        def may_see(student_id: str | None) -> bool:  # another tenant's run and no run look the same: 404
+            return principal.all_students or (student_id is not None and student_id in principal.roster)
+
+        return await asyncio.to_thread(_prefect_clone_status, settings, run_id, may_see)
 
     # -- deletion ----------------------------------------------------------------------------
     from fastapi import Path as PathParam
@@ -578,9 +577,17 @@ def _prefect_start_clone(settings, baseline, require_review: bool, actor: str = 
     return {"id": run["id"], "state_type": (run.get("state") or {}).get("type")}
 
 
-def _prefect_clone_status(settings, run_id: str) -> dict:
-    run = _prefect(settings, "GET", f"/flow_runs/{run_id}").json()
+def _prefect_clone_status(settings, run_id: str, may_see=lambda student_id: True) -> dict:
+    missing = FieldError("run_id", f"no clone run {run_id} (or not one of your students')", 404)
+    try:
+        run = _prefect(settings, "GET", f"/flow_runs/{run_id}").json()
+    except HTTPException as exc:
+        if exc.status_code == 404:
+            raise missing from None
+        raise
     student = next((t.split(":", 1)[1] for t in run.get("tags", []) if t.startswith("student:")), None)
+    if not may_see(student):
+        raise missing
     state = run.get("state") or {}
     out = {"run_id": run_id, "student_id": student, "state": state.get("type"), "state_name": state.get("name"),
            "stage": None, "percent": 0.0, "mlflow_version": None}

@@ -131,7 +131,7 @@ def test_openai_errors(api):
         client.chat.completions.create(model="student-api-1", user="api-2", messages=msg, max_tokens=4)
     with pytest.raises(openai.UnprocessableEntityError, match="temperature"):
         client.chat.completions.create(model="student-api-1", messages=msg, max_tokens=4, temperature=3)
-    with pytest.raises(openai.UnprocessableEntityError, match="last message"):
+    with pytest.raises(openai.UnprocessableEntityError, match="user. message with text"):
         client.chat.completions.create(model="student-api-1", messages=[{"role": "assistant", "content": "x"}])
     with pytest.raises(openai.AuthenticationError):
         openai.OpenAI(base_url=settings.endpoint_url + "/v1", api_key="wrong", max_retries=0).models.list()
