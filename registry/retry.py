@@ -127,6 +127,12 @@ def never_reached_server(exc: BaseException) -> bool:
     return False
 
 
+def _short(exc: BaseException, limit: int = 240) -> str:
+    """The start and the end of a long message (a failed request's cause is at its end)."""
+    text = str(exc)
+    return text if len(text) <= limit else f"{text[:limit // 2]} ... {text[-limit // 2:]}"
+
+
 def current_budget() -> float:
     """Seconds a registry call in this context may keep retrying one outage (0: one try)."""
     return _BUDGET.get()
@@ -180,7 +186,7 @@ def call(fn: Callable[..., T], *args, what: str = "", idempotent: bool = True, b
                     raise
                 wait = min(delay, left)
                 log.warning("%s: transient error (%s: %s); try %d again in %.1fs (%.0fs of retry budget left)",
-                            what or getattr(fn, "__name__", "call"), type(exc).__name__, str(exc)[:200],
+                            what or getattr(fn, "__name__", "call"), type(exc).__name__, _short(exc),
                             attempt + 1, wait, left)
                 sleep(wait)
                 delay = min(delay * 2, MAX_DELAY_S)
