@@ -24,12 +24,14 @@ from brain.settings import Settings, get_settings
 from flows.clone import CloneProgress, retry_if_transient, run_clone
 from flows.ingest import BaselineRejected, parse_baseline, read_baseline_source, store_baseline
 from flows.stages import CloneRecipe, ReplicaPool
+from registry.retry import patient
 
 MAX_PARALLEL = 8
 
 
 @task(name="clone-one-student", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[3, 10],
       retry_condition_fn=retry_if_transient)
+@patient  # reading and storing the baseline wait out an S3 outage like the stages do
 def clone_one(settings: Settings, path: str, recipe: CloneRecipe, pool: ReplicaPool) -> dict:
     start = time.perf_counter()
     try:

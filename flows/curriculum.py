@@ -25,11 +25,12 @@ from prefect.cache_policies import NO_CACHE
 
 from brain.models import shared_base_model
 from brain.settings import Settings, get_settings
-from flows.clone import CloneProgress, retry_if_transient, run_clone
+from flows.clone import CloneProgress, run_clone
 from flows.ingest import parse_baseline, read_baseline_source
 from flows.stages import CloneRecipe, brain_model
 from registry import adapters, storage
 from registry.brain import BRAIN_MODEL, current_brain
+from registry.retry import patient
 from training import evaluate as tevaluate
 from training import lora as tlora
 from training.curriculum_set import curriculum_sha256, load_curriculum, split_curriculum
@@ -69,8 +70,8 @@ def train_curriculum(settings: Settings, epochs: int, learning_rate: float, rank
             "curriculum_sha256": curriculum_sha256(items), "recipe": key_material["recipe"]}
 
 
-@task(name="register-brain", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 5, 10],
-      retry_condition_fn=retry_if_transient)
+@task(name="register-brain", cache_policy=NO_CACHE)  # publish retries each S3/MLflow call (registry/retry.py)
+@patient
 def register_brain(settings: Settings, trained: dict, require_review: bool) -> dict:
     base = shared_base_model(settings)
     passed = trained["new_eval_loss"] < trained["current_eval_loss"]
