@@ -67,10 +67,16 @@ class LoadedModel:
 
 
 def cpu_bf16_enabled() -> bool:
-    """Whether CPU work may run its matmuls in bf16: the CPU has native bf16 (AVX512-BF16 or AMX) and
-    ``AIVO_CPU_BF16`` is not ``off``. Used for the teacher's decoding and LoRA training (autocast), about
-    1.5-1.75x faster on 2 cores; evaluation losses and serving stay fp32."""
-    if os.environ.get("AIVO_CPU_BF16", "auto").lower() in ("off", "0", "false", "no"):
+    """Whether CPU clone work (the teacher's decoding, LoRA training under autocast) runs its matmuls in bf16:
+    only when ``AIVO_CPU_BF16=on`` and the CPU has native bf16 (AVX512-BF16 or AMX). Off by default.
+
+    Why off: greedy targets decoded in bf16 depend on the CPU's kernels. One baseline distilled on the same
+    AMD machine under four kernel paths (native AVX512-BF16, oneDNN capped at AVX2, ATen capped at AVX2)
+    gave four different target sets and personalisation gains from 0.73 to 0.95 (an Intel Xeon: 0.97,
+    failing the 0.95 gate), while fp32 gave the same targets on every path and the same gain to 4 decimals.
+    A clone must not depend on which machine built it; ``on`` trades that for ~1.5-1.75x speed on 2 cores.
+    Evaluation losses and serving are fp32 either way."""
+    if os.environ.get("AIVO_CPU_BF16", "off").lower() not in ("on", "1", "true", "yes"):
         return False
     try:
         flags = Path("/proc/cpuinfo").read_text()

@@ -38,7 +38,7 @@ from training.shared_prefix import greedy_generate
 
 # Bump when the teacher prompt or target post-processing changes: it is part of
 # data_sha256, so data distilled by a different method never looks the same.
-METHOD_VERSION = "context-distillation-v2"  # v2: teacher decodes in bf16 on CPUs with native bf16
+METHOD_VERSION = "context-distillation-v3"  # v3: the teacher decodes in fp32 on every CPU (targets reproducible)
 
 # At most this many other wrong answers on the same skill go into a teacher prompt.
 MAX_PATTERN_ITEMS = 2
@@ -171,10 +171,9 @@ _BF16_LOCK = threading.Lock()
 
 
 def teacher_model(loaded: LoadedModel) -> torch.nn.Module:
-    """The model that writes targets: on a CPU with native bf16, a bf16 copy of the base (made once per model;
-    ~1.75x faster greedy decoding on 2 cores, answers of the same quality); otherwise the model itself.
-
-    ``AIVO_CPU_BF16=off`` turns the copy off.
+    """The model that writes targets: the base itself; with ``AIVO_CPU_BF16=on`` on a CPU with native bf16,
+    a bf16 copy of it (made once per model; ~1.75x faster greedy decoding on 2 cores, but its targets depend
+    on the CPU's kernels: see brain.models.cpu_bf16_enabled).
     """
     model = loaded.model
     if loaded.device.type != "cpu" or model.dtype != torch.float32 or not cpu_bf16_enabled():
@@ -200,7 +199,7 @@ def generate_answers(
     Batched through shared_prefix.greedy_generate (the common system prompt
     runs once per batch, suffixes left-padded); prompts are sorted by length so
     a batch wastes little on padding. ``model`` defaults to the base
-    (``teacher_model``: a bf16 copy on CPUs with native bf16; pass a PeftModel to answer with an adapter).
+    (``teacher_model``; pass a PeftModel to answer with an adapter).
     """
     tok = loaded.tokenizer
     texts = [tok.apply_chat_template(c, tokenize=False, add_generation_prompt=True) for c in conversations]
