@@ -14,7 +14,10 @@ the budget is 0: one try, as before (the endpoint answers from what it knows
 rather than hold a request for minutes). The clone stages (flows/stages.py,
 flows/clone.py) run patient, so a clone survives a registry or S3 outage of a
 few minutes at any point. MLflow's own client retries
-(``MLFLOW_HTTP_REQUEST_MAX_RETRIES``) happen inside each try.
+(``MLFLOW_HTTP_REQUEST_MAX_RETRIES``, default 7: minutes of its own back-off on
+a refused connection) happen inside each try and the budget is checked between
+tries, so a call waits at least the budget and at most about the budget plus
+one MLflow try; set that variable low (0-2) to make the budget exact.
 
 Calls that create something (an MLflow run, a model version, a metric point)
 are retried only when the request never reached the server (connection refused,

@@ -18,6 +18,7 @@ import pytest
 from aivo import stack
 from flows import clone as clone_flow
 from flows import stages
+from flows.ingest import parse_baseline
 from flows.stages import CloneRecipe
 from registry import adapters, retry, storage
 from registry.brain import BASE_ONLY
@@ -107,7 +108,7 @@ def test_each_clone_run_starts_by_sweeping_the_students_dead_uploads(s3_server, 
     monkeypatch.setattr(clone_flow, "sweep_student", sweep_then_stop)
     data = json.loads((SAMPLES / "stu-0001.json").read_text())
     data["student"]["student_id"] = "fs-1"
-    baseline = clone_flow.parse_baseline(data)
+    baseline = parse_baseline(data)
     with pytest.raises(Stop) as stop:
         clone_flow.run_clone(s, baseline, "s3://unused", CloneRecipe(), progress=lambda *_: None, as_tasks=False)
     assert stop.value.args[0] == [old]
