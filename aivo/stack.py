@@ -140,7 +140,8 @@ def services(settings: Settings) -> list[Service]:
         Service(
             name="s3", title="S3 store (rclone serve s3)",
             command=[_bin("rclone"), "serve", "s3", str(data / "s3"), "--addr", f"{s3_host}:{s3_port}",
-                     "--auth-key", f"{settings.s3_access_key},{settings.s3_secret_key.get_secret_value()}"],
+                     "--auth-key", f"{settings.s3_access_key},{settings.s3_secret_key.get_secret_value()}",
+                     "--use-json-log"],  # records name object paths in a field: forget drops a student's
             env={}, host=s3_host, port=s3_port, port_setting="AIVO_S3_ENDPOINT_URL",
             healthy=_s3_ok(settings), url=settings.s3_endpoint_url, timeout=30,
             after_start=lambda: ensure_bucket(settings),

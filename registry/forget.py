@@ -104,8 +104,9 @@ def forget_student(settings: Settings, student_id: str, actor: str, reason: str 
     report.cache_paths = forget_local.evict_local_caches(settings, student_id)
     report.removed["local_paths"] = len(report.cache_paths)
     # log records first: the worker's records are found by the Prefect run ids deleted next
+    s3_paths = forget_local.s3_paths(settings, student_id, STUDENT_PREFIXES)
     report.removed["log_records"] = forget_local.delete_log_records(settings, student_id,
-                                                                    runs.flow_runs | runs.task_runs)
+                                                                    runs.flow_runs | runs.task_runs, s3_paths)
     if db is not None:
         try:
             rows = forget_prefect.forget(db, student_id, settings.s3_bucket)
@@ -211,7 +212,9 @@ def scan_student(settings: Settings, student_id: str) -> dict[str, list[str]]:
                        ("prefect_artifacts", runs.artifacts)):
         for i in sorted(ids):
             hit(store, i)
-    for path, lines in forget_local.log_records(settings, student_id, runs.flow_runs | runs.task_runs).items():
+    s3_paths = forget_local.s3_paths(settings, student_id, STUDENT_PREFIXES)
+    for path, lines in forget_local.log_records(settings, student_id, runs.flow_runs | runs.task_runs,
+                                                s3_paths).items():
         hit("log_records", f"{path}: lines {', '.join(map(str, lines))}")
     return found
 

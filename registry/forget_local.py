@@ -3,9 +3,10 @@
 - ``<data_dir>/adapter-cache/<id>/`` (the endpoint's disk cache) and ``<data_dir>/work/<id>/`` (clone
   scratch) are removed whole.
 - In the log files under ``<data_dir>/logs`` a line is a record about the student when it is a JSON
-  object whose ``student`` field is the id (``brain/logs.py``), or whose ``flow_run_id`` /
-  ``task_run_id`` is one of the student's Prefect runs (the worker's records). Those lines are
-  removed; every other line, JSON or plain text, stays byte for byte. No line is edited.
+  object whose ``student`` field is the id (``brain/logs.py``), whose ``flow_run_id`` / ``task_run_id``
+  is one of the student's Prefect runs (the worker's records), or whose ``object`` is a path under one
+  of the student's S3 prefixes, ``<bucket>/baselines/<id>/``... (the S3 store's records). Those lines
+  are removed; every other line, JSON or plain text, stays byte for byte. No line is edited.
 
 Run as: part of ``registry.forget.forget_student``; ``python -m registry.forget_local STUDENT`` lists
 the student's log records and cache paths (read only).
@@ -44,8 +45,10 @@ def evict_local_caches(settings: Settings, student_id: str) -> list[str]:
     return removed
 
 
-def is_student_record(line: bytes, student_id: str, runs: frozenset[str] = frozenset()) -> bool:
-    """True when a log line is a JSON record of the student (its own field, or one of its Prefect runs)."""
+def is_student_record(line: bytes, student_id: str, runs: frozenset[str] = frozenset(),
+                      s3_prefixes: tuple[str, ...] = ()) -> bool:
+    """True when a log line is a JSON record of the student: its own field, one of its Prefect runs, or
+    an S3 object path under one of its prefixes (``<bucket>/adapters/<id>/``, with the trailing slash)."""
     text = line.strip()
     if not text.startswith(b"{"):
         return False
@@ -57,34 +60,43 @@ def is_student_record(line: bytes, student_id: str, runs: frozenset[str] = froze
         return False
     if not isinstance(record, dict):
         return False
+    obj = record.get("object")
     return (record.get(STUDENT_FIELD) == student_id
-            or record.get("flow_run_id") in runs or record.get("task_run_id") in runs)
+            or record.get("flow_run_id") in runs or record.get("task_run_id") in runs
+            or (isinstance(obj, str) and (obj.rstrip("/") + "/").startswith(s3_prefixes)))
 
 
 def log_files(settings: Settings) -> list[Path]:
     return sorted(p for p in settings.logs_dir.rglob("*") if p.is_file()) if settings.logs_dir.is_dir() else []
 
 
-def log_records(settings: Settings, student_id: str, runs: Iterable[str] = ()) -> dict[str, list[int]]:
+def s3_paths(settings: Settings, student_id: str, prefixes: Iterable[str]) -> tuple[str, ...]:
+    """The student's S3 prefixes as the S3 store's records name them: ``<bucket>/<prefix>``."""
+    return tuple(f"{settings.s3_bucket}/{p.format(sid=student_id)}" for p in prefixes)
+
+
+def log_records(settings: Settings, student_id: str, runs: Iterable[str] = (),
+                s3_prefixes: tuple[str, ...] = ()) -> dict[str, list[int]]:
     """{log file: [line numbers]} of the student's records."""
     runs = frozenset(runs)
     found = {}
     for path in log_files(settings):
         with open(path, "rb") as fh:
-            lines = [n for n, line in enumerate(fh, 1) if is_student_record(line, student_id, runs)]
+            lines = [n for n, line in enumerate(fh, 1) if is_student_record(line, student_id, runs, s3_prefixes)]
         if lines:
             found[str(path)] = lines
     return found
 
 
-def delete_log_records(settings: Settings, student_id: str, runs: Iterable[str] = ()) -> int:
+def delete_log_records(settings: Settings, student_id: str, runs: Iterable[str] = (),
+                       s3_prefixes: tuple[str, ...] = ()) -> int:
     """Remove the student's records from the log files; returns how many lines went."""
     runs = frozenset(runs)
     total = 0
-    for name in log_records(settings, student_id, runs):
+    for name in log_records(settings, student_id, runs, s3_prefixes):
         path = Path(name)
         lines = path.read_bytes().splitlines(keepends=True)
-        kept = [line for line in lines if not is_student_record(line, student_id, runs)]
+        kept = [line for line in lines if not is_student_record(line, student_id, runs, s3_prefixes)]
         if len(kept) != len(lines):
             # writers append (O_APPEND), so rewriting in place keeps their later lines
             with open(path, "r+b") as fh:
