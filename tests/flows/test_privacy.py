@@ -175,6 +175,8 @@ def test_forget_student_flow_leaves_nothing_but_the_tombstone(prefect_stack, ros
     assert report["remaining"] == {} and report["removed"]["mlflow_model_versions"] >= 1
     assert any(p.endswith("adapter-cache/t-pii") for p in report["cache_paths"])
     assert forget.scan_student(settings, "t-pii") == {}  # S3, MLflow, local files, Prefect's database
+    # not even as text: no S3 object, log line, database page (Prefect's, MLflow's) or file name names it
+    assert forget.find_mentions(settings, "t-pii") == {}
     assert adapters.resolve(settings, "t-pii") is None  # the endpoint serves the base model
     [stone] = audit.read_tombstones(settings, "t-pii")
     assert stone["actor"] == "parent:42 (ticket 1001)" and stone["removed"]["s3_objects"]["baselines"] >= 1
