@@ -161,6 +161,7 @@ def bench_admission(settings_factory) -> dict:
             tokens, start = service.engine.tokens_out, time.perf_counter()
             results = asyncio.run(_level(f"http://127.0.0.1:{port}", clients))
             levels.append(_summary(clients, results, service.admission.stats()))
+            levels[-1]["load_avg_1min"] = round(os.getloadavg()[0], 1)  # other processes on this machine
             levels[-1]["engine_tokens_per_s"] = round((service.engine.tokens_out - tokens)
                                                       / (time.perf_counter() - start), 1)
             print(f"admission {levels[-1]}", file=sys.stderr)
@@ -184,8 +185,8 @@ def markdown(result: dict) -> str:
         "tries again. Wait = admission to a row (server side).", "",
         "| clients | capacity | attempts | served | refused at once (429/503) | rejection rate | ended by wait / "
         "deadline | all ended in time | wait p50 / p95 ms | latency p50 / p95 ms | first token p50 / p95 ms | "
-        "refusal p95 ms | longest stream silence s | engine tok/s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "refusal p95 ms | longest stream silence s | engine tok/s | load avg |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for lv in result["levels"]:
         lines.append(
@@ -194,5 +195,5 @@ def markdown(result: dict) -> str:
             f"{lv['ended_deadline']} | {'yes' if lv['all_ended'] else 'NO (' + str(lv['not_ended']) + ')'} | "
             f"{lv['wait_ms_p50']} / {lv['wait_ms_p95']} | {lv['latency_ms_p50']} / {lv['latency_ms_p95']} | "
             f"{lv['first_token_ms_p50']} / {lv['first_token_ms_p95']} | {lv['refusal_ms_p95']} | "
-            f"{lv['longest_stream_silence_s']} | {lv['engine_tokens_per_s']} |")
+            f"{lv['longest_stream_silence_s']} | {lv['engine_tokens_per_s']} | {lv['load_avg_1min']} |")
     return "\n".join(lines) + "\n"
