@@ -115,7 +115,8 @@ def forget_student(settings: Settings, student_id: str, actor: str, reason: str 
                 report.warnings.append("Prefect sqlite VACUUM did not complete (database busy); run it again later")
         except sqlite3.Error as exc:
             report.warnings.append(f"{db}: deleting the student's Prefect runs failed ({exc}); run the forget again")
-    removed = {**report.removed, **(held_elsewhere or {}), **({"reason": reason} if reason else {})}
+    report.removed.update(held_elsewhere or {})
+    removed = {**report.removed, **({"reason": reason} if reason else {})}
     report.tombstone = audit.write_tombstone(settings, student_id, actor, removed)
     log.info("forgot student=%s by %s: %s", ref[:12], actor, report.removed)
     if scan:

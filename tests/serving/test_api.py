@@ -21,14 +21,16 @@ def api(mlflow_server, tiny, tmp_path_factory, model_cache):
     _publish(mlflow_server, "api-1", _train(tiny, tmp, 11, "Count the groups of three."), "a")
     settings = make_settings(tmp, model_cache=model_cache, s3_endpoint_url=mlflow_server.s3_endpoint_url,
                              s3_bucket=mlflow_server.s3_bucket, mlflow_tracking_uri=mlflow_server.mlflow_tracking_uri,
-                             max_new_tokens=64, mlflow_backend_store_uri=backend_store_uri(mlflow_server))
+                             max_new_tokens=64, mlflow_backend_store_uri=backend_store_uri(mlflow_server),
+                             api_keys=["aivo-operator-test-key"])
     tenants = Tenants.for_settings(settings)
     tenants.add_tenant("north", "North District")
     tenants.add_tenant("south", "South District")
     tenants.add_students("north", [StudentProfile(student_id="api-1", grade=4, accommodations=["adhd"]),
                                    StudentProfile(student_id="api-2", grade=7)])
     tenants.add_students("south", [StudentProfile(student_id="api-9", grade=2)])
-    keys = {"north": tenants.create_key("north"), "south": tenants.create_key("south")}
+    keys = {"north": tenants.create_key("north"), "south": tenants.create_key("south"),
+            "operator": "aivo-operator-test-key"}
     stack.up(settings, only=["endpoint"], echo=lambda _m: None)
     yield settings, keys
     stack.stop_service(settings, "endpoint")
@@ -193,3 +195,33 @@ def test_forget_removes_the_student_everywhere(api, tiny, tmp_path):
     assert adapters.list_versions(settings, "api-3") == []
     assert scan_student(settings, "api-3") == {}
     assert _post(settings, "/v1/generate", keys["north"], _gen("api-3", grade=5)).status_code == 403  # off roster
+
+
+def test_forget_of_an_unknown_student_is_404_and_changes_nothing(api):
+    from registry import audit, storage
+
+    settings, keys = api
+    objects = storage.list_keys(settings, "")
+    for sid in ("0", "1", "api-never"):  # nothing stored anywhere: a hostile client learns nothing, breaks nothing
+        r = _post(settings, f"/v1/students/{sid}/forget", keys["operator"], {})
+        assert r.status_code == 404, r.text
+        err = r.json()["error"]
+        assert {"message", "type"} <= set(err) and f"unknown student '{sid}'" in err["message"]
+        assert "nothing was changed" in err["message"] and audit.read_tombstones(settings, sid) == []
+    assert storage.list_keys(settings, "") == objects
+    for bad in ("-x", "a" * 65, "stu%201", "st%2Fu"):  # the path takes only what STUDENT_ID_PATTERN allows
+        r = _post(settings, f"/v1/students/{bad}/forget", keys["operator"], {})
+        assert r.status_code in (404, 422) and "error" in r.json(), (bad, r.text)
+        assert r.status_code == 422 or bad == "st%2Fu", (bad, r.text)  # an encoded '/' matches no route
+
+
+def test_forget_of_a_rostered_student_without_data_removes_the_roster_entry(api):
+    from registry import audit
+
+    settings, keys = api
+    Tenants.for_settings(settings).add_students("north", [StudentProfile(student_id="api-7", grade=3)])
+    r = _post(settings, "/v1/students/api-7/forget", keys["north"], {})
+    assert r.status_code == 200 and r.json()["report"]["removed"]["roster_entries"] == 1, r.text
+    [stone] = audit.read_tombstones(settings, "api-7")
+    assert stone["removed"]["roster_entries"] == 1
+    assert _post(settings, "/v1/students/api-7/forget", keys["north"], {}).status_code == 403  # off the roster
