@@ -169,7 +169,9 @@ def services(settings: Settings) -> list[Service]:
                      "--type", "process", "--name", "aivo-local-worker"],
             # JSON records (flow_run_id in each): forget drops a student's runs' records (docs/privacy.md)
             env={**settings.to_env(), **prefect_env, **s3_env(settings), "AIVO_REPO_DIR": str(REPO_DIR),
-                 "PREFECT_LOGGING_HANDLERS_CONSOLE_FORMATTER": "json"},
+                 "PREFECT_LOGGING_HANDLERS_CONSOLE_FORMATTER": "json",
+                 # the MLflow client prints run URLs and model names (student-<id>) as plain text: not here
+                 "MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT": "true", "MLFLOW_LOGGING_LEVEL": "WARNING"},
             host=None, port=None, port_setting=None,
             healthy=_worker_ok(settings), url=None, timeout=90, depends_on=["prefect"],
             after_start=lambda: register_deployments(settings),
