@@ -10,7 +10,7 @@ import re
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 STUDENT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 StudentId = Annotated[
@@ -29,6 +29,16 @@ def check_student_id(student_id: str) -> str:
     if not isinstance(student_id, str) or not re.fullmatch(STUDENT_ID_PATTERN, student_id):
         raise ValueError(f"not a student id: {student_id!r} (letters, digits, '_', '.', '-'; at most 64 characters)")
     return student_id
+
+
+def _integral(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# A JSON integer, as JSON Schema's "integer" says: 8 or 8.0 (the same JSON number), never 8.5, "8" or true
+# (with strict=True on the field).
+JsonInt = Annotated[int, BeforeValidator(_integral)]
+OptionalJsonInt = Annotated[int | None, BeforeValidator(_integral)]  # (so the schema keeps minimum/maximum)
 
 
 def parse_grade(value: Any) -> int:
@@ -66,11 +76,17 @@ def _any(words) -> str:
     return "(?:" + "|".join(_ci(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
 
 
+# The characters str.strip() (and Python's \s) treat as blank, spelled out: JSON Schema tools disagree about
+# \s (ECMA-262 and Rust leave out \x1c-\x1f), so the schema's patterns use this class, never \s.
+BLANK = r"\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK = f"[^{BLANK}]"  # a pattern (a search): at least one character that is not blank
+_WS = f"[{BLANK}]*"
+
 # What the lenient request fields accept, said in the JSON schema (OpenAPI) exactly: every input the
 # schema allows is accepted and every other is a 422 naming the field.
-GRADE_TEXT_PATTERN = (r"^\s*(?:" + _any(["k", "kg", "kindergarten", "grade k"]) + "|(?:" + _ci("grade")
-                      + r"\s*)?(?:0?[0-9]|1[0-2])" + _any(["st", "nd", "rd", "th"]) + r"?(?:\s*" + _ci("grade")
-                      + r")?)\s*$")
+GRADE_TEXT_PATTERN = (rf"^{_WS}(?:" + _any(["k", "kg", "kindergarten", "grade k"]) + "|(?:" + _ci("grade")
+                      + rf"{_WS})?(?:0?[0-9]|1[0-2])" + _any(["st", "nd", "rd", "th"]) + rf"?(?:{_WS}" + _ci("grade")
+                      + rf")?){_WS}$")
 GRADE_JSON = {"anyOf": [{"type": "integer", "minimum": 0, "maximum": 12},
                         {"type": "string", "pattern": GRADE_TEXT_PATTERN}]}
 READING_LEVEL_JSON = {"anyOf": [*GRADE_JSON["anyOf"], {"type": "null"}]}
@@ -113,15 +129,15 @@ _STYLE_ALIASES = {"reading": "reading_writing", "reading/writing": "reading_writ
 _ACC_WORDS = _any(["adhd", "dyslexia", "autism", "dyscalculia", "english_learner", "english-learner",
                     "english learner", "add", "asd", "autistic", "ell", "esl", "el", "none"])
 ACCOMMODATIONS_JSON = {"anyOf": [
-    {"type": "array", "items": {"type": "string", "pattern": rf"^\s*{_ACC_WORDS}?\s*$"}},
-    {"type": "string", "pattern": rf"^\s*{_ACC_WORDS}?\s*(?:[,;]\s*{_ACC_WORDS}?\s*)*$",
+    {"type": "array", "items": {"type": "string", "pattern": rf"^{_WS}{_ACC_WORDS}?{_WS}$"}},
+    {"type": "string", "pattern": rf"^{_WS}{_ACC_WORDS}?{_WS}(?:[,;]{_WS}{_ACC_WORDS}?{_WS})*$",
      "description": "comma- or semicolon-separated"},
     {"type": "null"}],
     "description": "adhd, dyslexia, autism, english_learner, dyscalculia (any case; aliases: add, asd, autistic, "
                    "ell, esl, el, english-learner, english learner; 'none' and blanks are skipped)"}
-LEARNING_STYLE_JSON = {"type": "string", "pattern": r"^\s*" + _any(
+LEARNING_STYLE_JSON = {"type": "string", "pattern": rf"^{_WS}" + _any(
     ["visual", "auditory", "reading_writing", "kinesthetic", "mixed", "reading", "reading/writing",
-     "reading-writing", "hands-on"]) + r"\s*$", "description": "visual, auditory, reading_writing, kinesthetic "
+     "reading-writing", "hands-on"]) + rf"{_WS}$", "description": "visual, auditory, reading_writing, kinesthetic "
     "or mixed (any case; aliases: reading, reading/writing, reading-writing, hands-on)"}
 Grade = Annotated[int, WithJsonSchema(GRADE_JSON, mode="validation")]
 ReadingLevel = Annotated[int | None, WithJsonSchema(READING_LEVEL_JSON, mode="validation")]
@@ -269,12 +285,12 @@ class GenerationRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     prompt: str = Field(min_length=1, description="The student's or app's question (not blank).",
-                        json_schema_extra={"pattern": r"\S"})
+                        json_schema_extra={"pattern": NOT_BLANK})
     context: GenerationContext
     mode: Mode = Mode.explain
     # Strict: a JSON integer / number, never a string or a boolean coerced; finite only (the engine's
     # own check, serving/sampling.py, accepts at least these ranges).
-    max_tokens: int = Field(256, ge=1, le=4096, strict=True)
+    max_tokens: JsonInt = Field(256, ge=1, le=4096, strict=True)
     temperature: float = Field(0.7, ge=0.0, le=2.0, strict=True, allow_inf_nan=False,
                                description="0 = greedy (deterministic); a JSON number, not a string")
 

@@ -32,7 +32,16 @@ import litserve as ls
 from fastapi import HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from brain.schemas import STUDENT_ID_PATTERN, Baseline, GenerationContext, Mode, StudentId
+from brain.schemas import (
+    NOT_BLANK,
+    STUDENT_ID_PATTERN,
+    Baseline,
+    GenerationContext,
+    JsonInt,
+    Mode,
+    OptionalJsonInt,
+    StudentId,
+)
 from brain.settings import Settings, get_settings
 from serving.admission import DEADLINE_HEADER, Admission, Ticket, submit
 from serving.auth import AuthError, Principal, Tenants, authenticate, client_ip
@@ -47,7 +56,7 @@ BRAIN_MODEL_ID = "aivo-brain"
 # 'aivo-brain' or 'student-<id>' (the schema says so; the chat route answers 404 for a model that does not
 # exist and 422 naming `model` for 'student-' followed by something that is not a student id).
 MODEL_PATTERN = rf"^({BRAIN_MODEL_ID}|student-{STUDENT_ID_PATTERN[1:-1]})$"
-_TEXT = r"\S"  # JSON Schema's pattern is a search: at least one character that is not blank
+_TEXT = NOT_BLANK  # JSON Schema's pattern is a search: at least one character that is not blank
 
 
 class ContentPart(BaseModel):
@@ -101,13 +110,13 @@ class ChatCompletionRequest(BaseModel):
         "the student of model/user")
     # Per-request parameters: strict JSON types (no "0.5" or true coerced), finite, in the ranges the
     # engine executes (serving/sampling.py check_request); a bad value is a 422 naming the field.
-    max_tokens: int | None = Field(None, ge=1, le=4096, strict=True)
-    max_completion_tokens: int | None = Field(None, ge=1, le=4096, strict=True)
+    max_tokens: OptionalJsonInt = Field(None, ge=1, le=4096, strict=True)
+    max_completion_tokens: OptionalJsonInt = Field(None, ge=1, le=4096, strict=True)
     temperature: float = Field(0.7, ge=0.0, le=2.0, strict=True, allow_inf_nan=False)
     top_p: float = Field(0.95, gt=0.0, le=1.0, strict=True, allow_inf_nan=False,
                          description="nucleus mass; the most likely token is always kept")
-    n: int = Field(1, ge=1, le=1, strict=True, description="only 1 is supported")
-    seed: int | None = Field(None, ge=0, le=2**64 - 1, strict=True,
+    n: JsonInt = Field(1, ge=1, le=1, strict=True, description="only 1 is supported")
+    seed: OptionalJsonInt = Field(None, ge=0, le=2**64 - 1, strict=True,
                              description="an unsigned 64-bit integer: the same seed gives the same sample")
     stream: bool = Field(False, strict=True)
     stream_options: StreamOptions | None = None
@@ -265,7 +274,7 @@ class Service:
                                                         return_dict=True)["input_ids"]
 
 
-def _usage(done) -> dict:
+def usage_of(done) -> dict:
     return {"prompt_tokens": done.prompt_tokens, "completion_tokens": done.completion_tokens,
             "total_tokens": done.prompt_tokens + done.completion_tokens}
 

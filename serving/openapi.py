@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import copy
 
-from brain.schemas import STUDENT_ID_PATTERN
+from brain.schemas import NOT_BLANK, STUDENT_ID_PATTERN
 from brain.settings import Settings
 from serving.errors import UUID_PATTERN
 
@@ -80,7 +80,8 @@ def complete(schema: dict, settings: Settings, auth: bool = True) -> dict:
     if auth:
         schema["components"] = schema.get("components") or {}
         schema["components"]["securitySchemes"] = {"bearer": {
-            "type": "http", "scheme": "bearer", "description": "A tenant's key (aivo_<id>_<secret>) or an operator key"}}
+            "type": "http", "scheme": "bearer",
+            "description": "A tenant's key (aivo_<id>_<secret>) or an operator key"}}
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components["Error"] = ERROR_SCHEMA
     for name in ("HTTPValidationError", "ValidationError"):
@@ -104,7 +105,7 @@ def complete(schema: dict, settings: Settings, auth: bool = True) -> dict:
             ok = responses.setdefault("200", {"description": "Successful Response"})
             if (path, method) in PLAIN:
                 ok["content"] = {"text/plain": {"schema": {"type": "string"}}}
-                responses["503"] = {"description": "Not ready", "content": {"text/plain": {"schema": {"type": "string"}}}}
+                responses["503"] = {"description": "Not ready", "content": ok["content"]}
             elif (path, method) in STREAMS:
                 ok.setdefault("content", {"application/json": {"schema": {}}})
                 ok["content"]["text/event-stream"] = {"schema": {}, "description": "server-sent events"}
@@ -123,9 +124,10 @@ def _assess_body(schema: dict, components: dict) -> None:
     body = AssessRequest.model_json_schema(ref_template="#/components/schemas/{model}")
     for name, sub in body.pop("$defs", {}).items():
         components.setdefault(name, sub)
-    body["anyOf"] = [{"required": ["reference_answer"], "properties": {"reference_answer": {"type": "string",
-                                                                                           "pattern": r"\S"}}},
-                     {"required": ["rubric"], "properties": {"rubric": {"type": "string", "pattern": r"\S"}}}]
+    text = {"type": "string", "pattern": NOT_BLANK}
+    body["anyOf"] = [{"required": ["reference_answer"], "properties": {"reference_answer": text}},
+                     {"required": ["rubric"], "properties": {"rubric": text}}]
+    body["properties"]["question"]["pattern"] = NOT_BLANK
     components["AssessRequest"] = body
     op["requestBody"] = {"required": True, "content": {"application/json": {
         "schema": {"$ref": "#/components/schemas/AssessRequest"}}}}

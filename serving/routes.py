@@ -26,8 +26,8 @@ from serving.app import (
     ChatCompletionRequest,
     CloneStartRequest,
     Service,
-    _usage,
     run_to_end,
+    usage_of,
 )
 from serving.admission import generate_blocking, run_guarded, sse_guarded, submit
 from serving.engine import EngineRequest
@@ -207,13 +207,13 @@ async def stream_events(service: Service, request: Request, job: Job, route: str
             elif kind == "end":
                 done = value
                 if done.finish_reason == "error":
-                    yield "end", {"finish_reason": "error", "error": done.error, "usage": _usage(done)}
+                    yield "end", {"finish_reason": "error", "error": done.error, "usage": usage_of(done)}
                     return
                 verdict = guard.finish()
                 pending += guard.ready()
                 if not verdict.allowed:
                     yield "replace", verdict.message
-                    yield "end", {"finish_reason": "content_filter", "usage": _usage(done),
+                    yield "end", {"finish_reason": "content_filter", "usage": usage_of(done),
                                   "safety": {"input": _safety(verdict_in), "output": _safety(verdict)}}
                     return
                 problems = None
@@ -222,7 +222,7 @@ async def stream_events(service: Service, request: Request, job: Job, route: str
                     if problems and fixed.startswith(sent):
                         pending = fixed[len(sent):]
                     yield "text", pending
-                yield "end", {"finish_reason": done.finish_reason, "usage": _usage(done), "mode_problems": problems,
+                yield "end", {"finish_reason": done.finish_reason, "usage": usage_of(done), "mode_problems": problems,
                               "ttft_ms": round(done.ttft_s * 1000, 1) if done.ttft_s else None,
                               "safety": {"input": _safety(verdict_in), "output": _safety(verdict)}}
                 return
@@ -275,7 +275,7 @@ def register(server, service: Service) -> None:
             "response": out["text"], "student_id": job.student_id, "mode": job.mode.value,
             **_served(service, out["choice"]), "profile_source": job.profile_source,
             "finish_reason": out["finish_reason"],
-            "usage": _usage(done) if done else {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+            "usage": usage_of(done) if done else {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
             "safety": out["safety"], "mode_check": out["mode_problems"],
             "latency_ms": round((time.perf_counter() - start) * 1000, 1),
         }
@@ -345,7 +345,7 @@ def register(server, service: Service) -> None:
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": out["text"]},
                              "finish_reason": "length" if out["finish_reason"] == "length" else
                              ("content_filter" if out["finish_reason"] == "content_filter" else "stop")}],
-                "usage": _usage(done) if done else {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+                "usage": usage_of(done) if done else {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
                 "aivo": {**served, "student_id": job.student_id, "profile_source": job.profile_source,
                          "safety": out["safety"], "mode_check": out["mode_problems"]},
             }

@@ -5,12 +5,15 @@ mode unless a test writes the tenants file. The odd ids are the ones a schemathe
 """
 
 import json
+import re
 import uuid
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from brain.schemas import StudentProfile
+from brain.schemas import ACCOMMODATIONS_JSON, GRADE_TEXT_PATTERN, LEARNING_STYLE_JSON, NOT_BLANK, StudentProfile
 from registry.adapters import AdapterVersion
 from serving import routes
 from serving.adapters import Choice
@@ -245,3 +248,46 @@ def test_open_mode_generate_uses_the_requests_context(app):
     r = client.post("/v1/generate", json={"prompt": "hi", "context": {"student_id": "clone-1", "grade": 6},
                                           "max_tokens": 2})
     assert r.status_code == 200 and r.json()["profile_source"] == "request"
+
+
+# -- the schema says exactly what the lenient profile fields accept ---------------------------------
+
+def _accepts(**fields) -> bool:
+    from pydantic import ValidationError
+
+    from brain.schemas import GenerationContext
+
+    try:
+        GenerationContext.model_validate({"student_id": "s1", "grade": 3, **fields})
+    except ValidationError:
+        return False
+    return True
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.from_regex(GRADE_TEXT_PATTERN), st.text(alphabet="kKgGrRaAdDeEtThH0123456789 \t\x1c\u3000",
+                                                                 max_size=14), st.text(max_size=8)))
+def test_the_grade_pattern_is_what_the_parser_accepts(text):
+    assert _accepts(grade=text) == bool(re.search(GRADE_TEXT_PATTERN, text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.from_regex(ACCOMMODATIONS_JSON["anyOf"][1]["pattern"]),
+                 st.text(alphabet="adhlsyxeniEL-_ ,;\x1c\u2003", max_size=20)))
+def test_the_accommodations_pattern_is_what_the_model_accepts(text):
+    assert _accepts(accommodations=text) == bool(re.search(ACCOMMODATIONS_JSON["anyOf"][1]["pattern"], text))
+    item = ACCOMMODATIONS_JSON["anyOf"][0]["items"]["pattern"]
+    if "," not in text and ";" not in text:
+        assert _accepts(accommodations=[text]) == bool(re.search(item, text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.from_regex(LEARNING_STYLE_JSON["pattern"]), st.text(alphabet="readingwtsual/-_ \x85", max_size=16)))
+def test_the_learning_style_pattern_is_what_the_model_accepts(text):
+    assert _accepts(learning_style=text) == bool(re.search(LEARNING_STYLE_JSON["pattern"], text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=" \t\n\x0b\x1c\x1f\x85\xa0\u2028\u3000\ufeffa", max_size=6))
+def test_not_blank_is_what_strip_says(text):
+    assert bool(re.search(NOT_BLANK, text)) == bool(text.strip())
