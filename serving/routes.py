@@ -13,7 +13,6 @@ import logging
 import time
 import uuid
 
-import httpx
 import torch
 from fastapi import HTTPException, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -30,6 +29,7 @@ from serving.app import (
     usage_of,
 )
 from serving.admission import generate_blocking, run_guarded, sse_guarded, submit
+from serving.clones import clone_status_of, start_clone
 from serving.engine import EngineRequest
 from serving.errors import FieldError, RunId, check_student_id
 from serving.profiles import HEADER as PROFILE_HEADER
@@ -464,7 +464,7 @@ def register(server, service: Service) -> None:
             await asyncio.to_thread(require_all, settings, sid)  # collect + personalise, before anything is stored
         except ConsentMissing as exc:
             raise HTTPException(403, str(exc)) from None
-        run = await asyncio.to_thread(_prefect_start_clone, settings, baseline, body.require_review,
+        run = await asyncio.to_thread(start_clone, settings, baseline, body.require_review,
                                       principal.actor)
         return {"run_id": run["id"], "student_id": sid, "state": run.get("state_type"),
                 "status_url": f"/v1/clone/{run['id']}/status"}
@@ -476,7 +476,7 @@ def register(server, service: Service) -> None:
         def may_see(student_id: str | None) -> bool:  # another tenant's run and no run look the same: 404
             return principal.all_students or (student_id is not None and student_id in principal.roster)
 
-        return await asyncio.to_thread(_prefect_clone_status, settings, run_id, may_see)
+        return await asyncio.to_thread(clone_status_of, settings, run_id, may_see)
 
     # -- deletion ----------------------------------------------------------------------------
     from fastapi import Path as PathParam
@@ -538,78 +538,3 @@ async def _json_body(request: Request):
         return await request.json()
     except Exception as exc:  # noqa: BLE001
         raise HTTPException(422, f"malformed JSON body: {exc}") from None
-
-
-# -- Prefect REST (serving never imports prefect or flows/) -------------------------------------
-
-CLONE_DEPLOYMENT = "clone-student/clone-student"
-
-
-def _prefect(settings, method: str, path: str, **kw) -> httpx.Response:
-    try:
-        r = httpx.request(method, settings.prefect_api_url.rstrip("/") + path, timeout=15, **kw)
-    except httpx.HTTPError as exc:
-        raise HTTPException(503, f"Prefect API unreachable at {settings.prefect_api_url}: {exc}") from None
-    if r.status_code == 404:
-        raise HTTPException(404, f"Prefect: not found ({path})")
-    if r.status_code >= 400:
-        raise HTTPException(502, f"Prefect API error {r.status_code}: {r.text[:200]}")
-    return r
-
-
-def _prefect_start_clone(settings, baseline, require_review: bool, actor: str = "api") -> dict:
-    from brain.pii import load_roster, scrub_baseline
-    from registry import audit, storage
-
-    # PII is scrubbed first; the baseline goes to S3 (content-addressed, under the student's prefix that
-    # deletion covers) and the run gets its URI, never the data itself (Prefect stores parameters).
-    baseline, _ = scrub_baseline(baseline, load_roster(settings.pii_roster_file))
-    body = storage.canonical_json(baseline.model_dump(mode="json"))
-    key = f"baselines/{baseline.student.student_id}/incoming-{storage.sha256_bytes(body)}.json"
-    storage.s3_client(settings).put_object(Bucket=settings.s3_bucket, Key=key, Body=body,
-                                           ContentType="application/json")
-    dep = _prefect(settings, "GET", f"/deployments/name/{CLONE_DEPLOYMENT}").json()
-    run = _prefect(settings, "POST", f"/deployments/{dep['id']}/create_flow_run", json={
-        "parameters": {"baseline_path": f"s3://{settings.s3_bucket}/{key}", "require_review": require_review},
-        "tags": ["clone", "api", f"student:{baseline.student.student_id}"],
-    }).json()
-    audit.record(settings, actor, "clone.start", baseline.student.student_id, obj=f"flow_run:{run['id']}")
-    return {"id": run["id"], "state_type": (run.get("state") or {}).get("type")}
-
-
-def _prefect_clone_status(settings, run_id: str, may_see=lambda student_id: True) -> dict:
-    missing = FieldError("run_id", f"no clone run {run_id} (or not one of your students')", 404)
-    try:
-        run = _prefect(settings, "GET", f"/flow_runs/{run_id}").json()
-    except HTTPException as exc:
-        if exc.status_code == 404:
-            raise missing from None
-        raise
-    student = next((t.split(":", 1)[1] for t in run.get("tags", []) if t.startswith("student:")), None)
-    if not may_see(student):
-        raise missing
-    state = run.get("state") or {}
-    out = {"run_id": run_id, "student_id": student, "state": state.get("type"), "state_name": state.get("name"),
-           "stage": None, "percent": 0.0, "mlflow_version": None}
-    arts = _prefect(settings, "POST", "/artifacts/filter", json={
-        "artifacts": {"flow_run_id": {"any_": [run_id]}}, "sort": "CREATED_DESC", "limit": 20}).json()
-    for art in arts:
-        if art.get("type") == "progress":
-            out["percent"] = float(art.get("data") or 0)
-            out["stage"] = (art.get("description") or "").rpartition(": ")[2] or None
-            break
-    if state.get("type") == "COMPLETED":
-        out["percent"] = 100.0
-        for art in arts:
-            if art.get("type") == "markdown" and art.get("key", "").endswith("-report"):
-                out["report_key"] = art["key"]
-        try:
-            from registry.adapters import list_versions
-
-            if student:
-                versions = list_versions(settings, student)
-                if versions:
-                    out["mlflow_version"] = max(versions, key=lambda v: int(v.version)).version
-        except Exception:  # noqa: BLE001
-            log.exception("reading MLflow versions for run %s failed", run_id)
-    return out
