@@ -44,6 +44,7 @@ from prefect.artifacts import create_markdown_artifact, create_progress_artifact
 from prefect.cache_policies import NO_CACHE
 
 from brain.schemas import Baseline
+from brain.logs import student_field
 from brain.settings import Settings, get_settings
 from flows.ingest import admit_baseline, parse_baseline, read_baseline_source, scrub
 from flows.stages import (
@@ -176,10 +177,12 @@ def sweep_student(settings: Settings, student_id: str) -> list[str]:
         with retry.patience(0):
             removed = sweep.sweep_incomplete(settings, f"adapters/{student_id}/")
     except Exception:  # noqa: BLE001
-        log.warning("sweeping the incomplete uploads of student %s failed", student_id, exc_info=True)
+        log.warning("sweeping the incomplete uploads of student %s failed", student_id, exc_info=True,
+                    extra=student_field(student_id))
         return []
     if removed:
-        log.warning("student %s: removed %d incomplete adapter upload(s): %s", student_id, len(removed), removed)
+        log.warning("student %s: removed %d incomplete adapter upload(s): %s", student_id, len(removed), removed,
+                    extra=student_field(student_id))
     return removed
 
 

@@ -33,6 +33,7 @@ from mlflow.entities import RunStatus
 from mlflow.exceptions import MlflowException
 
 from brain.settings import Settings
+from brain.logs import student_field
 from registry import retry, storage
 
 log = logging.getLogger(__name__)
@@ -122,7 +123,8 @@ def resolve(settings: Settings, student_id: str, alias: str = CHAMPION) -> Adapt
         raise
     version = _version(student_id, mv)
     if storage.read_manifest(settings, version.prefix) is None:
-        log.error("student %s version %s: adapter upload incomplete, not served", student_id, version.version)
+        log.error("student %s version %s: adapter upload incomplete, not served", student_id, version.version,
+                  extra=student_field(student_id))
         return None
     return version
 

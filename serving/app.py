@@ -219,6 +219,19 @@ class Service:
         except Exception as exc:  # noqa: BLE001 - reported by /health
             log.exception("loading the brain failed")
             self.error = f"{type(exc).__name__}: {exc}"
+        # A replica started outside `aivo up` (a container) also removes adapter uploads a crash left without a
+        # manifest (older than adapter_orphan_grace_s); in the background, and never fatal.
+        threading.Thread(target=self._sweep, name="aivo-sweep", daemon=True).start()
+
+    def _sweep(self) -> None:
+        try:
+            from registry import sweep
+
+            removed = sweep.sweep_all(self.settings)
+            if removed:
+                log.warning("removed %d incomplete adapter upload(s) at start", len(removed))  # no ids: not a student record
+        except Exception:  # noqa: BLE001 - S3 may be down at start; the next start or clone sweeps
+            log.warning("sweeping incomplete adapter uploads at start failed", exc_info=True)
 
     @property
     def ready(self) -> bool:

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 import torch
 from transformers import DynamicCache
 
+from brain.logs import student_field
 from brain.models import LoadedModel
 from serving import sampling
 from serving.adapters import AdapterResolver, Choice
@@ -198,7 +199,7 @@ class Engine:
                     self.cold_loads.append(time.perf_counter() - start)
                     del self.cold_loads[:-1000]
         except Exception as exc:  # noqa: BLE001 - a broken adapter fails this request only
-            log.exception("preparing a request for student %s failed", req.student_id)
+            log.exception("preparing a request for student %s failed", req.student_id, extra=student_field(req.student_id))
             self._end(stream, self._failed(stream, f"{type(exc).__name__}: {exc}"))
             return
         with self._wake:
@@ -274,7 +275,7 @@ class Engine:
         size = self.bank.bytes_per_slot(weights)
         slot, evicted = t.allocate(size)
         for key in evicted:
-            log.info("adapter cache: evicted %s v%s", *key)
+            log.info("adapter cache: evicted %s v%s", *key, extra=student_field(key[0]))
         if slot is None:
             return -1  # every slot is in use by a running row: wait
         self.bank.write(slot, weights)
@@ -419,7 +420,8 @@ class Engine:
                 reason = self._advance(row, i, greedy[i] if finite[i] else None, now)
             except Exception as exc:  # noqa: BLE001 - this row alone
                 if isinstance(exc, NonFiniteLogits):
-                    log.warning("request of student %s ended: %s", row.stream.request.student_id, exc)
+                    sid = row.stream.request.student_id
+                    log.warning("request of student %s ended: %s", sid, exc, extra=student_field(sid))
                 else:
                     log.exception("sampling a request's next token failed")
                 reason, error = "error", f"{type(exc).__name__}: {exc}"

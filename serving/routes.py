@@ -500,6 +500,7 @@ def register(server, service: Service) -> None:
                                      "(never known, or already forgotten); nothing was changed") from None
         if service.engine is not None:
             service.engine.forget_student(student_id)
+        service.profiles.forget(student_id)
         service.tenants.remove_student(student_id)
         return {"student_id": student_id, "forgotten": True,
                 "report": report if isinstance(report, dict) else getattr(report, "to_dict", lambda: {})()}
