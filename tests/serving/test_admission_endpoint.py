@@ -23,6 +23,7 @@ from tests.conftest import make_settings
 
 PROXY, CLIENT, OTHER = "127.0.0.2", "127.0.0.1", "127.0.0.3"
 LONG = 1400  # tokens: several seconds of the tiny model on 2 cores, so a row stays busy
+DEADLINE = 0.2  # s: far below LONG tokens even on a quiet fast machine (0.8 s was reached there once: a 200)
 _ips = (f"198.51.100.{i % 250}" if i < 250 else f"203.0.113.{i % 250}" for i in itertools.count(1))
 
 
@@ -178,10 +179,10 @@ def test_a_request_past_its_deadline_ends_with_an_error(ep):
     async def run():
         async with _client(settings) as c:
             plain = await c.post("/v1/generate", json=_gen("north", LONG),
-                                 headers=_headers(keys, "north", deadline=0.8))
+                                 headers=_headers(keys, "north", deadline=DEADLINE))
             t = time.perf_counter()
             async with c.stream("POST", "/v1/chat/completions", json=_chat("south", LONG),
-                                headers=_headers(keys, "south", deadline=0.8)) as r:
+                                headers=_headers(keys, "south", deadline=DEADLINE)) as r:
                 lines = await _lines(r, 10)
             return plain, lines, time.perf_counter() - t
 
