@@ -165,8 +165,10 @@ def test_retrying_proxy_wraps_methods_and_passes_attributes_through(monkeypatch)
     assert client.flaky.calls == 3
 
 
-def test_patient_reads_the_budget_from_settings(tmp_path):
+def test_patient_reads_the_budget_from_settings(tmp_path, monkeypatch):
     from brain.settings import Settings
+
+    monkeypatch.delenv("AIVO_REGISTRY_RETRY_BUDGET_S", raising=False)  # flow tests export their settings
 
     @retry.patient
     def stage(settings):
