@@ -347,7 +347,9 @@ def build_server(settings: Settings | None = None, service: Service | None = Non
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from brain import logs
+
+    logs.setup()  # JSON lines, also in a container: forget finds a student's records by their field
     import os
 
     # A registry lookup sits on a student's first request: fail fast (and serve the base) rather than retry.
