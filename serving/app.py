@@ -230,8 +230,8 @@ class Service:
             removed = sweep.sweep_all(self.settings)
             if removed:
                 log.warning("removed %d incomplete adapter upload(s) at start", len(removed))  # no ids: not a student record
-        except Exception:  # noqa: BLE001 - S3 may be down at start; the next start or clone sweeps
-            log.warning("sweeping incomplete adapter uploads at start failed", exc_info=True)
+        except Exception as exc:  # noqa: BLE001 - S3 may be down at start; the next start or clone sweeps
+            log.warning("sweeping incomplete adapter uploads at start failed: %s: %s", type(exc).__name__, exc)
 
     @property
     def ready(self) -> bool:
