@@ -18,12 +18,19 @@ import sys
 from datetime import datetime, timezone
 
 STUDENT_FIELD = "student"
+OBJECT_FIELD = "object"  # an S3 object or prefix, ``<bucket>/<key>``: the rclone store's own records use it
 _PLAIN = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
 
 
 def student_field(student_id: str) -> dict[str, str]:
     """``extra=`` for a record about one student: forget finds the record by this field."""
     return {STUDENT_FIELD: student_id}
+
+
+def object_field(bucket: str, key: str) -> dict[str, str]:
+    """``extra=`` for a record about an S3 object or prefix: forget finds it when the key is under one of
+    the student's prefixes (``adapters/<id>/`` ...)."""
+    return {OBJECT_FIELD: f"{bucket}/{key}"}
 
 
 class JsonFormatter(logging.Formatter):

@@ -20,7 +20,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from brain.logs import STUDENT_FIELD
+from brain.logs import OBJECT_FIELD, STUDENT_FIELD
 from brain.schemas import check_student_id
 from brain.settings import Settings
 
@@ -60,7 +60,7 @@ def is_student_record(line: bytes, student_id: str, runs: frozenset[str] = froze
         return False
     if not isinstance(record, dict):
         return False
-    obj = record.get("object")
+    obj = record.get(OBJECT_FIELD)
     return (record.get(STUDENT_FIELD) == student_id
             or record.get("flow_run_id") in runs or record.get("task_run_id") in runs
             or (isinstance(obj, str) and (obj.rstrip("/") + "/").startswith(s3_prefixes)))
@@ -93,16 +93,26 @@ def delete_log_records(settings: Settings, student_id: str, runs: Iterable[str] 
     """Remove the student's records from the log files; returns how many lines went."""
     runs = frozenset(runs)
     total = 0
-    for name in log_records(settings, student_id, runs, s3_prefixes):
-        path = Path(name)
-        lines = path.read_bytes().splitlines(keepends=True)
+
+    def keep(data: bytes) -> tuple[bytes, int]:
+        lines = data.splitlines(keepends=True)
         kept = [line for line in lines if not is_student_record(line, student_id, runs, s3_prefixes)]
-        if len(kept) != len(lines):
-            # writers append (O_APPEND), so rewriting in place keeps their later lines
-            with open(path, "r+b") as fh:
-                fh.write(b"".join(kept))
+        return b"".join(kept), len(lines) - len(kept)
+
+    for name in log_records(settings, student_id, runs, s3_prefixes):
+        # Writers append (O_APPEND). Read, then read again what they appended meanwhile, until nothing new
+        # came; only then rewrite in place: a line written in the microseconds before the truncate is the
+        # only one that can be lost (the local stack's writers hold no lock we could take).
+        with open(name, "r+b") as fh:
+            kept, removed = keep(fh.read())
+            while more := fh.read():
+                kept_more, removed_more = keep(more)
+                kept, removed = kept + kept_more, removed + removed_more
+            if removed:
+                fh.seek(0)
+                fh.write(kept)
                 fh.truncate()
-            total += len(lines) - len(kept)
+        total += removed
     return total
 
 

@@ -37,6 +37,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
+from brain.logs import object_field
+
 log = logging.getLogger(__name__)
 
 FIRST_DELAY_S = 0.5
@@ -163,8 +165,12 @@ def patient(fn: Callable[..., T]) -> Callable[..., T]:
 
 
 def call(fn: Callable[..., T], *args, what: str = "", idempotent: bool = True, budget: float | None = None,
-         sleep: Callable[[float], None] = time.sleep, **kwargs) -> T:
+         sleep: Callable[[float], None] = time.sleep, log_extra: dict | None = None, **kwargs) -> T:
     """``fn(*args, **kwargs)``, retried on transient errors with exponential back-off within the budget.
+
+    The retry log names the error's text only with ``log_extra`` (e.g. ``brain.logs.object_field``): S3
+    and MLflow errors quote keys and model names that hold a student's id, and forget deletes a record by
+    its fields, never by its text. Without it the record names the error's type only.
 
     Inside another ``call`` (a retried operation made of retried calls) it runs once: the outer
     call owns the budget, so budgets never multiply.
@@ -185,12 +191,12 @@ def call(fn: Callable[..., T], *args, what: str = "", idempotent: bool = True, b
                 if left <= 0 or not is_transient(exc) or not (idempotent or never_reached_server(exc)):
                     if attempt > 1:
                         log.error("%s failed after %d tries: %s", what or getattr(fn, "__name__", "call"),
-                                  attempt, exc)
+                                  attempt, _short(exc) if log_extra else type(exc).__name__, extra=log_extra)
                     raise
                 wait = min(delay, left)
                 log.warning("%s: transient error (%s: %s); try %d again in %.1fs (%.0fs of retry budget left)",
-                            what or getattr(fn, "__name__", "call"), type(exc).__name__, _short(exc),
-                            attempt + 1, wait, left)
+                            what or getattr(fn, "__name__", "call"), type(exc).__name__,
+                            _short(exc) if log_extra else "-", attempt + 1, wait, left, extra=log_extra)
                 sleep(wait)
                 delay = min(delay * 2, MAX_DELAY_S)
     finally:
@@ -216,7 +222,11 @@ class Retrying:
 
         @functools.wraps(value)
         def method(*args, **kwargs):
-            return call(value, *args, what=f"{self.name}.{attr}", idempotent=attr not in self.creates, **kwargs)
+            # S3 calls name their object: the record carries it as a field (forget finds it by that field)
+            key = kwargs.get("Key", kwargs.get("Prefix"))
+            extra = object_field(kwargs["Bucket"], key) if "Bucket" in kwargs and key is not None else None
+            return call(value, *args, what=f"{self.name}.{attr}", idempotent=attr not in self.creates,
+                        log_extra=extra, **kwargs)
 
         return method
 

@@ -19,6 +19,7 @@ import json
 import logging
 from pathlib import Path
 
+from brain.logs import object_field
 from brain.settings import Settings
 from registry import retry
 
@@ -94,7 +95,7 @@ def get_bytes(settings: Settings, key: str, bucket: str | None = None) -> bytes:
     def read() -> bytes:
         return client.get_object(Bucket=bucket or settings.s3_bucket, Key=key)["Body"].read()
 
-    return retry.call(read, what=f"s3 get {key}")
+    return retry.call(read, what="s3.get_object", log_extra=object_field(bucket or settings.s3_bucket, key))
 
 
 def get_json(settings: Settings, uri: str):
@@ -135,11 +136,12 @@ def discard_partial(settings: Settings, prefix: str, keys: list[str]) -> bool:
             if read_manifest(settings, prefix) is not None:
                 return False
             delete_keys(settings, keys)
-        log.info("failed upload under %s: its %d staged file(s) removed", prefix, len(keys))
+        log.info("failed upload under %s: its %d staged file(s) removed", prefix, len(keys),
+                 extra=object_field(settings.s3_bucket, prefix + "/"))
         return True
     except Exception as exc:  # noqa: BLE001 - never hide the upload's own error
         log.warning("failed upload under %s: staged files not removed (%s); the sweeper removes them once "
-                    "older than the grace period", prefix, exc)
+                    "older than the grace period", prefix, exc, extra=object_field(settings.s3_bucket, prefix + "/"))
         return False
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta, timezone
 
+from brain.logs import object_field
 from brain.settings import Settings
 from registry import storage
 
@@ -67,7 +68,7 @@ def sweep_incomplete(settings: Settings, prefix: str = "adapters/", grace_s: flo
             continue
         storage.delete_keys(settings, [o["Key"] for o in objects])
         log.warning("removed incomplete adapter upload s3://%s/%s/ (%d objects, no manifest)",
-                    settings.s3_bucket, directory, len(objects))
+                    settings.s3_bucket, directory, len(objects), extra=object_field(settings.s3_bucket, directory + "/"))
         removed.append(directory)
     return removed
 

@@ -101,6 +101,7 @@ class Engine:
         self._pos: torch.Tensor | None = None
         self._last: torch.Tensor | None = None  # logits of each row's last position
         self._forget: list[str] = []
+        self._forget_pinned: set[str] = set()  # forgotten students whose slot a running row still held
         self._live: set[Stream] = set()  # submitted, end event not sent yet (guarded by _wake)
         self._running = False
         self._closed = False  # the scheduler thread has exited: pending and new requests end at once
@@ -220,7 +221,8 @@ class Engine:
                     with self._wake:
                         if not self._rows and not self._ready and not self._forget:
                             self._wake.wait(timeout=0.5)
-                            continue
+                            if not self._ready and not self._forget and not self._forget_pinned:
+                                continue
                     self._apply_forget()
                     self._admit()
                     if self._rows:
@@ -255,12 +257,18 @@ class Engine:
     def _apply_forget(self) -> None:
         with self._wake:
             students, self._forget[:] = list(self._forget), []
+        students += [s for s in self._forget_pinned if s not in students]
+        self._forget_pinned.clear()
+        pinned = set()
         for student in students:
             for key in [k for k in self.slot_table.by_key if k[0] == student]:
                 slot = self.slot_table.by_key[key]
-                if not self.slot_table.pins.get(slot):
+                if self.slot_table.pins.get(slot):
+                    pinned.add(student)  # a row still runs on it: cleared after that row ends
+                else:
                     self.slot_table.drop(key)
                     self.bank.clear(slot)
+        self._forget_pinned |= pinned  # tried again at every turn of the loop (not a reason to wake it)
 
     def _slot_for(self, choice: Choice, weights: AdapterWeights | None) -> int | None:
         if choice.key is None:

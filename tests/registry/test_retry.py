@@ -184,3 +184,29 @@ def test_a_404_raised_while_handling_an_outage_is_still_a_404():
     missing = _client_error(404, "NoSuchKey")
     missing.__context__ = ConnectionClosedError(endpoint_url="http://127.0.0.1:9100/aivo")
     assert not retry.is_transient(missing)
+
+
+def test_retry_records_about_a_students_object_carry_it_as_a_field_and_others_hide_the_error_text(monkeypatch, caplog):
+    """Forget deletes log records by their fields, never by text: a retried S3 call's records carry the
+    object (so `adapters/<id>/` finds them); a call that names no object logs the error's type only
+    (MLflow errors quote `student-<id>` model names)."""
+    from registry.forget_local import is_student_record
+    from brain.logs import JsonFormatter
+
+    class Client:
+        def __init__(self):
+            self.flaky = Flaky(1, EndpointConnectionError(endpoint_url="http://127.0.0.1:9/aivo/adapters/stu-1/k/w"))
+
+        def get_object(self, Bucket, Key):
+            self.flaky()
+            return Key
+
+    monkeypatch.setattr(retry, "FIRST_DELAY_S", 0.01)
+    with caplog.at_level("WARNING", logger="registry.retry"), retry.patience(5):
+        assert retry.Retrying(Client(), "s3").get_object(Bucket="aivo", Key="adapters/stu-1/k/w") == "adapters/stu-1/k/w"
+        flaky = Flaky(1, ConnectionRefusedError(111, "student-stu-1 refused"))
+        retry.call(flaky, what="mlflow.get_model_version_by_alias")
+    s3_record, mlflow_record = (JsonFormatter().format(r).encode() for r in caplog.records)
+    assert is_student_record(s3_record, "stu-1", s3_prefixes=("aivo/adapters/stu-1/",))
+    assert not is_student_record(s3_record, "stu-10", s3_prefixes=("aivo/adapters/stu-10/",))
+    assert b"stu-1" not in mlflow_record and b"ConnectionRefusedError" in mlflow_record

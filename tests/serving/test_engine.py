@@ -3,6 +3,7 @@
 import copy
 import dataclasses
 import threading
+import time
 
 import pytest
 import torch
@@ -191,3 +192,23 @@ def test_native_and_pytorch_decode_steps_answer_alike(tiny, engine, adapters):
         plain.stop()
     got = [st.result(60)[1].text for st in [engine.submit(_req(tiny, p, s, max_tokens=24)) for p, s in cases]]
     assert got == want
+
+
+def test_forget_while_the_students_row_runs_clears_its_slot_once_the_row_ends(tiny, engine):
+    """A deletion request for a student whose adapter a running row still uses: the row finishes, then the
+    adapter's slot is dropped and zeroed (not left in memory until an LRU eviction)."""
+    engine.resolver.paths["s9"] = engine.resolver.paths["s2"]
+    stream = engine.submit(_req(tiny, PROMPTS[0], "s9", max_tokens=64, ignore_eos=True))
+    for kind, *_ in stream.events(timeout=60):
+        if kind == "text":
+            break  # the row runs on s9's slot
+    slot = engine.slot_table.by_key[("s9", "1")]
+    engine.forget_student("s9")
+    _, done = stream.result(timeout=60)
+    assert done.finish_reason == "length"  # the running row was not cut short
+    deadline = time.time() + 10
+    while ("s9", "1") in engine.slot_table.by_key and time.time() < deadline:
+        time.sleep(0.05)
+    assert ("s9", "1") not in engine.slot_table.by_key
+    assert all(float(layer.At[slot].abs().sum()) == 0 and float(layer.Bt[slot].abs().sum()) == 0
+               for layer in engine.bank.layers.values())
