@@ -129,7 +129,7 @@ class Admission:
             self._reap(now)
             for t in [t for t, at in self._seen.items() if now - at > PRESENCE_S and not self._held[t]]:
                 del self._seen[t]
-            others = any(t != tenant for t in self._seen) or any(t != tenant for t in +self._held)
+            others = any(t != tenant for t in self._seen)  # a tenant holding a place is always in _seen
             self._seen[tenant] = now
             held = self._held[tenant]
             if held >= self.share_limit and others:

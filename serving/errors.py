@@ -141,10 +141,8 @@ def install(app, max_body_bytes: int) -> None:
 
 def dependency_down(exc: BaseException) -> bool:
     """An S3 / MLflow outage (a 503 to retry), as opposed to a bug (a 500)."""
-    try:
-        from registry.retry import is_transient
-    except ImportError:  # pragma: no cover
-        return isinstance(exc, (ConnectionError, TimeoutError))
+    from registry.retry import is_transient  # here: registry imports mlflow and boto3, which this module needs not
+
     return is_transient(exc)
 
 
