@@ -31,7 +31,6 @@ Run as:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -46,7 +45,7 @@ from typing import Literal
 
 from brain.safety.classifier import get_classifier
 from brain.safety.rules import CATEGORIES, match_rules, normalize
-from brain.settings import Settings, get_settings
+from brain.settings import Settings, get_settings, student_hash
 
 log = logging.getLogger(__name__)
 
@@ -436,12 +435,6 @@ class SafetyEvent:
         return data
 
 
-def student_hash(student_id: str, settings: Settings | None = None) -> str:
-    """sha256(audit_salt:student_id): the same hash as the audit log's (registry/audit.py)."""
-    salt = (settings or get_settings()).audit_salt.get_secret_value()
-    return hashlib.sha256(f"{salt}:{student_id}".encode()).hexdigest()
-
-
 def safety_event(
     verdict: Verdict,
     *,
@@ -454,7 +447,7 @@ def safety_event(
     return SafetyEvent(
         event_id=uuid.uuid4().hex,
         time=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        student_hash=student_hash(student_id, settings) if student_id is not None else None,
+        student_hash=student_hash(settings or get_settings(), student_id) if student_id is not None else None,
         categories=verdict.categories,
         llama_guard=verdict.llama_guard,
         action=verdict.action,

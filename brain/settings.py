@@ -10,6 +10,7 @@ here, so one value decides both where a server starts and where clients look.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -272,6 +273,13 @@ def host_port(url: str, default_port: int) -> tuple[str, int]:
     """(host, port) of a URL, for the local stack to bind."""
     parts = urlparse(url)
     return parts.hostname or "127.0.0.1", parts.port or default_port
+
+
+def student_hash(settings: Settings, student_id: str) -> str:
+    """sha256(audit_salt:student_id): how the audit log, tombstones and safety events name a student.
+    Stable for a deployment, meaningless without the salt. The project's one definition."""
+    salt = settings.audit_salt.get_secret_value()
+    return hashlib.sha256(f"{salt}:{student_id}".encode()).hexdigest()
 
 
 @lru_cache(maxsize=1)

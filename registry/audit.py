@@ -18,7 +18,6 @@ Run as: ``python -m registry.audit [STUDENT_ID]`` (prints the events, newest las
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -27,7 +26,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
-from brain.settings import Settings, get_settings
+from brain.settings import Settings, get_settings, student_hash
 from registry import storage
 
 log = logging.getLogger("aivo.audit")
@@ -35,12 +34,6 @@ log = logging.getLogger("aivo.audit")
 EVENTS = "audit/events/"
 TOMBSTONES = "audit/tombstones/"
 SYSTEM = "system"  # the hash slot of an event about no particular student
-
-
-def student_hash(settings: Settings, student_id: str) -> str:
-    """sha256(salt:student_id): stable for a deployment, meaningless without the salt."""
-    salt = settings.audit_salt.get_secret_value()
-    return hashlib.sha256(f"{salt}:{student_id}".encode()).hexdigest()
 
 
 def utcnow() -> datetime:

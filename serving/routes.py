@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from brain.models import EMBEDDED, MANIFEST, TINY, resolve_device
 from brain.prompts import build_messages
 from brain.schemas import GenerationRequest, Mode, StudentProfile
+from brain.settings import get_settings, student_hash
 from serving.app import (
     BRAIN_MODEL_ID,
     ChatCompletionRequest,
@@ -38,11 +39,10 @@ from serving.profiles import ProfileResolver, chat_student, context_of
 log = logging.getLogger("aivo.serving")
 
 
-def student_hash(student_id: str | None) -> str:
-    """The salted hash the audit log and safety events use (logs hold no student ids)."""
-    from brain.moderation import student_hash as salted
-
-    return salted(student_id)[:16] if student_id else "-"
+def student_ref(student_id: str | None) -> str:
+    """The first 16 hex of the student's salted hash (brain.settings.student_hash), for log lines that
+    hold no student ids."""
+    return student_hash(get_settings(), student_id)[:16] if student_id else "-"
 
 
 # -- safety glue -----------------------------------------------------------------------
@@ -66,7 +66,7 @@ def _safety(verdict) -> dict | None:
 def guard_input(service: Service, text: str, student_id: str | None, route: str):
     verdict = moderate(text, "input", student_id, route)
     if not verdict.allowed:
-        log.warning("input blocked: route=%s student=%s categories=%s", route, student_hash(student_id),
+        log.warning("input blocked: route=%s student=%s categories=%s", route, student_ref(student_id),
                     ",".join(verdict.categories))
     return verdict
 
@@ -148,7 +148,7 @@ async def generate_once(service: Service, request: Request, job: Job, route: str
     problems = None
     if not verdict_out.allowed:
         text, finish = verdict_out.message, "content_filter"
-        log.warning("output blocked: student=%s categories=%s", student_hash(job.student_id),
+        log.warning("output blocked: student=%s categories=%s", student_ref(job.student_id),
                     ",".join(verdict_out.categories))
     else:
         text, problems = mode_check(job.mode, job.user_text, text, job.profile)
