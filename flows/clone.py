@@ -57,7 +57,7 @@ from flows.stages import (
     publish_stage,
     train_stage,
 )
-from registry import adapters, audit, consent, forget, retry, sweep
+from registry import adapters, audit, clone_runs, consent, forget, retry, sweep
 from registry.retry import is_transient, patient
 
 log = logging.getLogger(__name__)
@@ -82,19 +82,15 @@ class CloneProgress:
     def __init__(self, student_id: str):
         self.student_id = student_id
         self.artifact_id = create_progress_artifact(
-            progress=0.0, key=f"clone-{_key(student_id)}", description=f"Clone of student {student_id}: starting"
+            progress=0.0, key=clone_runs.progress_key(student_id),
+            description=clone_runs.progress_description(student_id, "starting")
         )
 
     def __call__(self, percent: float, stage: str) -> None:
         update_progress_artifact(self.artifact_id, progress=round(min(100.0, percent), 1),
-                                 description=f"Clone of student {self.student_id}: {stage}")
+                                 description=clone_runs.progress_description(self.student_id, stage))
         for listener in PROGRESS_LISTENERS:
             listener(self.student_id, percent, stage)
-
-
-def _key(student_id: str) -> str:
-    """Prefect artifact keys allow lowercase letters, digits and dashes only."""
-    return "".join(c if c.isalnum() else "-" for c in student_id.lower())
 
 
 @task(name="load-base-model", cache_policy=NO_CACHE)
@@ -260,7 +256,7 @@ def run_clone(settings: Settings, baseline: Baseline, baseline_uri: str, recipe:
                        base=base_info, timings=timings)
 
 
-@flow(name="clone-student")
+@flow(name=clone_runs.CLONE_FLOW)
 def clone_student(
     baseline_path: str = "samples/baselines/stu-0001.json",
     rank: int = 8,
@@ -287,8 +283,8 @@ def clone_student(
     baseline = parse_baseline(raw)  # fails here, before any write, when the baseline is bad
     baseline, baseline_uri = ingest(settings, baseline)  # consent, PII scrub, store: never retried
     result = run_clone(settings, baseline, baseline_uri, recipe)
-    create_markdown_artifact(_report_markdown(result, settings), key=f"clone-{_key(result.student_id)}-report",
-                             description=f"Clone report of student {result.student_id}")
+    create_markdown_artifact(_report_markdown(result, settings), key=clone_runs.report_key(result.student_id),
+                             description=clone_runs.report_description(result.student_id))
     get_run_logger().info("student %s -> %s v%s %s", result.student_id,
                           adapters.model_name(result.student_id), result.version, result.aliases)
     return result.to_dict()

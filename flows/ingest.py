@@ -30,10 +30,10 @@ from pydantic import ValidationError
 from brain import pii
 from brain.schemas import Baseline
 from brain.settings import Settings, get_settings
-from registry import audit, consent, storage
+from registry import audit, clone_runs, consent, storage
 
 MAX_BASELINE_BYTES = 1_000_000  # ~500 items of generous size; anything larger is not a baseline
-ONE_STUDENT_FLOWS = ("clone-student", "ingest-baseline")  # runs about one student, tagged with it
+ONE_STUDENT_FLOWS = (clone_runs.CLONE_FLOW, clone_runs.INGEST_FLOW)  # runs about one student, tagged with it
 
 
 class BaselineRejected(ValueError):
@@ -122,7 +122,7 @@ def store_baseline(settings: Settings, baseline: Baseline) -> str:
     return admit_baseline(settings, baseline)[1]
 
 
-@flow(name="ingest-baseline")
+@flow(name=clone_runs.INGEST_FLOW)
 def ingest_baseline(baseline: dict | None = None, baseline_path: str | None = None) -> str:
     """Validate a baseline (a path / s3:// URI, or inline JSON), check consent, scrub PII, store it; returns its URI."""
     settings = get_settings()

@@ -32,18 +32,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from registry import clone_runs
+
 # parameter paths that carry a student id (flows/forget.py, flows/ingest.py); and parameters that
 # carry a baseline URI (flows/clone.py, flows/ingest.py), the student's when under baselines/<id>/
 STUDENT_PARAMETERS = (("student_id",), ("baseline", "student", "student_id"))
 BASELINE_URI_PARAMETERS = ("baseline_path", "baseline")
-CLONE_FLOW = "clone-student"
-
-
-def artifact_key(student_id: str) -> str:
-    """The student's part of a clone artifact key (flows/clone.py: lowercase letters, digits, '-')."""
-    return "".join(c if c.isalnum() else "-" for c in student_id.lower())
-
-
 @dataclass
 class PrefectRows:
     """The student's rows in Prefect's database, by table."""
@@ -91,9 +85,8 @@ def names_student(tags, parameters, student_id: str, bucket: str) -> bool:
 
 
 def _clone_artifact(key, description, student_id: str) -> bool:
-    k = artifact_key(student_id)
-    return (key == f"clone-{k}" and (description or "").startswith(f"Clone of student {student_id}: ")
-            or key == f"clone-{k}-report" and description == f"Clone report of student {student_id}")
+    return (key == clone_runs.progress_key(student_id) and clone_runs.is_progress_of(description, student_id)
+            or key == clone_runs.report_key(student_id) and description == clone_runs.report_description(student_id))
 
 
 def _in(column: str, ids: set[str]) -> tuple[str, list[str]]:
@@ -106,11 +99,10 @@ def find(conn: sqlite3.Connection, student_id: str, bucket: str) -> PrefectRows:
     for run_id, tags, params in conn.execute("SELECT id, tags, parameters FROM flow_run"):
         if names_student(_json(tags), _json(params), student_id, bucket):
             rows.flow_runs.add(run_id)
-    clone_flows = {r[0] for r in conn.execute("SELECT id FROM flow WHERE name = ?", (CLONE_FLOW,))}
-    k = artifact_key(student_id)
+    clone_flows = {r[0] for r in conn.execute("SELECT id FROM flow WHERE name = ?", (clone_runs.CLONE_FLOW,))}
     for art_id, key, desc, run_id, task_id in conn.execute(
             "SELECT id, key, description, flow_run_id, task_run_id FROM artifact WHERE key IN (?, ?)",
-            (f"clone-{k}", f"clone-{k}-report")):
+            (clone_runs.progress_key(student_id), clone_runs.report_key(student_id))):
         if not _clone_artifact(key, desc, student_id):
             continue
         rows.artifacts.add(art_id)

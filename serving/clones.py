@@ -11,11 +11,10 @@ import logging
 import httpx
 from fastapi import HTTPException
 
+from registry import clone_runs
 from serving.errors import FieldError
 
 log = logging.getLogger("aivo.serving")
-
-CLONE_DEPLOYMENT = "clone-student/clone-student"
 
 
 def prefect_request(settings, method: str, path: str, **kw) -> httpx.Response:
@@ -41,7 +40,7 @@ def start_clone(settings, baseline, require_review: bool, actor: str = "api") ->
     key = f"baselines/{baseline.student.student_id}/incoming-{storage.sha256_bytes(body)}.json"
     storage.s3_client(settings).put_object(Bucket=settings.s3_bucket, Key=key, Body=body,
                                            ContentType="application/json")
-    dep = prefect_request(settings, "GET", f"/deployments/name/{CLONE_DEPLOYMENT}").json()
+    dep = prefect_request(settings, "GET", f"/deployments/name/{clone_runs.CLONE_DEPLOYMENT}").json()
     run = prefect_request(settings, "POST", f"/deployments/{dep['id']}/create_flow_run", json={
         "parameters": {"baseline_path": f"s3://{settings.s3_bucket}/{key}", "require_review": require_review},
         "tags": ["clone", "api", f"student:{baseline.student.student_id}"],
@@ -69,7 +68,7 @@ def clone_status_of(settings, run_id: str, may_see=lambda student_id: True) -> d
     for art in arts:
         if art.get("type") == "progress":
             out["percent"] = float(art.get("data") or 0)
-            out["stage"] = (art.get("description") or "").rpartition(": ")[2] or None
+            out["stage"] = clone_runs.stage_of(art.get("description"))
             break
     if state.get("type") == "COMPLETED":
         out["percent"] = 100.0
