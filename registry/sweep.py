@@ -36,10 +36,15 @@ def _directory(key: str) -> str | None:
     return None
 
 
+def grace_period(settings: Settings, grace_s: float | None = None) -> timedelta:
+    """How old a manifest-less upload must be before it counts as dead (``adapter_orphan_grace_s``)."""
+    return timedelta(seconds=settings.adapter_orphan_grace_s if grace_s is None else grace_s)
+
+
 def incomplete_uploads(settings: Settings, prefix: str = "adapters/", grace_s: float | None = None,
                        now: datetime | None = None) -> list[str]:
     """Directories under ``prefix`` with no manifest whose newest object is older than the grace period."""
-    grace = timedelta(seconds=settings.adapter_orphan_grace_s if grace_s is None else grace_s)
+    grace = grace_period(settings, grace_s)
     now = now or datetime.now(timezone.utc)
     newest: dict[str, datetime] = {}
     complete: set[str] = set()
@@ -57,7 +62,7 @@ def incomplete_uploads(settings: Settings, prefix: str = "adapters/", grace_s: f
 
 def sweep_incomplete(settings: Settings, prefix: str = "adapters/", grace_s: float | None = None) -> list[str]:
     """Remove the incomplete uploads under ``prefix`` (see ``incomplete_uploads``); return the directories."""
-    grace = timedelta(seconds=settings.adapter_orphan_grace_s if grace_s is None else grace_s)
+    grace = grace_period(settings, grace_s)
     removed = []
     for directory in incomplete_uploads(settings, prefix, grace_s):
         # Looked at again just before deleting: completed or written to since the listing -> kept.
