@@ -24,10 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
 
 import sympy as sp
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from sympy.parsing.sympy_parser import (
     convert_xor,
     implicit_multiplication_application,
@@ -36,7 +34,8 @@ from sympy.parsing.sympy_parser import (
     standard_transformations,
 )
 
-from brain.schemas import GenerationContext, grade_label, parse_grade
+from brain.schemas import grade_label, parse_grade
+from serving.schemas import AssessRequest, AssessResult
 
 GenerateFn = Callable[[list[dict[str, str]], int], str]
 
@@ -45,52 +44,6 @@ MAX_EXPONENT = 1000  # |exponent| bound, nested exponents multiplied (9^9^9 is r
 MAX_DEGREE = 20  # ... and of a power of an expression with variables ((x+1)^1000 takes seconds to simplify)
 OPEN_CORRECT_AT = 0.6  # open answers: score at or above this is "correct"
 GRADER_MAX_TOKENS = 96
-
-
-# -- request / result ---------------------------------------------------------------------
-
-class AssessRequest(BaseModel):
-    """Body of ``POST /v1/assess``: one student answer to grade."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    question: str = Field(min_length=1, max_length=4000, description="The question the student answered.")
-    student_answer: str = Field(max_length=2000, description="The student's answer; blank scores 0.")
-    rubric: str | None = Field(None, max_length=4000, description="What a good open answer contains.")
-    reference_answer: str | None = Field(
-        None, max_length=2000, validate_default=True,
-        description="The correct answer. Required unless a rubric is given.",
-    )
-    context: GenerationContext
-
-    @field_validator("question")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("question must not be empty")
-        return value
-
-    # Declared after `rubric` so that the rubric is known here; the error names this field.
-    @field_validator("reference_answer")
-    @classmethod
-    def _reference_or_rubric(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is not None and not value.strip():
-            value = None
-        if value is None and "rubric" in info.data and not (info.data["rubric"] or "").strip():
-            raise ValueError("give reference_answer or rubric")
-        return value
-
-
-class AssessResult(BaseModel):
-    score: float = Field(ge=0.0, le=1.0, description="0..1; partial credit for lists, units, near decimals.")
-    correct: bool
-    feedback: str = Field(description="For the student, at their reading level.")
-    method: Literal["exact", "model", "overlap"] = Field(
-        description="'exact': sympy; 'model': the model's verdict; 'overlap': words shared with the "
-        "reference (the model's verdict could not be read)."
-    )
-    expected: str | None = Field(None, description="The reference answer, shown after grading.")
-    note: str = Field("", description="How the grade was reached, for teachers and logs.")
 
 
 # -- safe parsing -------------------------------------------------------------------------

@@ -6,7 +6,6 @@ import pytest
 from pydantic import ValidationError
 
 from serving.assess import (
-    AssessRequest,
     NotCheckable,
     assess,
     check_exact,
@@ -14,6 +13,7 @@ from serving.assess import (
     parse_math,
     parse_verdict,
 )
+from serving.schemas import AssessRequest
 
 CTX = {"student_id": "stu-1", "grade": 4}
 
