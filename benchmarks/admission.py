@@ -28,7 +28,7 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks.serving import PROMPTS
+from benchmarks.workload import PROMPTS
 
 LEVELS = (8, 32, 64)
 WINDOW_S = 20.0

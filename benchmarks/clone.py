@@ -53,11 +53,11 @@ def _gains(rows: list[dict]) -> dict:
 
 
 def bench_clone(make_settings: Callable[[Path], Settings], samples: Path, results_file: Path) -> dict:
-    from aivo import stack
+    from registry import servers
 
     data_dir = Path(tempfile.mkdtemp(prefix="aivo-bench-"))
     settings = make_settings(data_dir)
-    stack.up(settings, only=["s3", "mlflow", "prefect"], echo=lambda m: print(m, file=sys.stderr))
+    servers.up(settings, only=["s3", "mlflow", "prefect"], echo=lambda m: print(m, file=sys.stderr))
     try:
         os.environ.update(settings.to_env())
         os.environ["PREFECT_API_URL"] = settings.prefect_api_url
@@ -99,7 +99,7 @@ def bench_clone(make_settings: Callable[[Path], Settings], samples: Path, result
         rows = clone_cohort(baselines_dir=str(cohort_dir))
         cohort_seconds = time.perf_counter() - t
     finally:
-        stack.down(settings, echo=lambda m: None)
+        servers.down(settings, echo=lambda m: None)
         shutil.rmtree(data_dir, ignore_errors=True)
 
     cloned = [r for r in rows if r["status"] in ("cloned", "reused")]

@@ -33,8 +33,8 @@ from pathlib import Path
 
 import torch
 
-from benchmarks.serving import (TOKENS, _ids, _pct, _random_adapter_dir, _Resolver, _run, _throughput,
-                                peft_sequential_tokens_per_s)
+from benchmarks.workload import (TOKENS, ResidentResolver, pct, peft_sequential_tokens_per_s, prompt_ids,
+                                 random_adapter_dir, run_requests, throughput)
 
 
 def _sync(device: torch.device) -> None:
@@ -86,37 +86,37 @@ def bench(shape_of: Path) -> dict:
                  "model": base.name, "params": base.num_parameters, "tokens_per_request": TOKENS,
                  "torch": torch.__version__, "when": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     adir = Path(tempfile.mkdtemp(prefix="aivo-device-bench-"))
-    dirs = [_random_adapter_dir(base.model, adir / f"a{i}", i) for i in range(8)]
+    dirs = [random_adapter_dir(base.model, adir / f"a{i}", i) for i in range(8)]
     eight = {f"s{i}": read_adapter(d) for i, d in enumerate(dirs)}
     many = {f"m{i}": eight[f"s{i % 8}"] for i in range(64)}
     many.update(eight)
 
-    engine = Engine(dataclasses.replace(base, model=copy.deepcopy(base.model)), _Resolver(many), max_batch=64,
+    engine = Engine(dataclasses.replace(base, model=copy.deepcopy(base.model)), ResidentResolver(many), max_batch=64,
                     slots=80, cache_bytes=2**30).start()
-    _run(engine, list(eight))
-    different = _throughput(engine, list(eight))
-    same = _throughput(engine, ["s0"] * 8)
+    run_requests(engine, list(eight))
+    different = throughput(engine, list(eight))
+    same = throughput(engine, ["s0"] * 8)
     one_at_a_time_t = time.perf_counter()
     n = 0
     for s in eight:
-        _, k, _ = _run(engine, [s])
+        _, k, _ = run_requests(engine, [s])
         n += k
     engine_sequential = n / (time.perf_counter() - one_at_a_time_t)
     scale = {}
     for width in (8, 32, 64):
         students = [f"m{i}" for i in range(width)]
-        _run(engine, students, tokens=8)
-        scale[width] = round(_throughput(engine, students, rounds=2), 1)
+        run_requests(engine, students, tokens=8)
+        scale[width] = round(throughput(engine, students, rounds=2), 1)
     # (e) batch-1 decode and (f) TTFT
     rates = []
     for _ in range(3):
-        st = engine.submit(EngineRequest(_ids(base.tokenizer, 0), 64, 0.0, student_id="s0", ignore_eos=True))
+        st = engine.submit(EngineRequest(prompt_ids(base.tokenizer, 0), 64, 0.0, student_id="s0", ignore_eos=True))
         times = [time.perf_counter() for kind, _ in st.events(600) if kind == "text"]
         if len(times) > 10:
             rates.append((len(times) - 1) / (times[-1] - times[0]))
     ttft = []
     for _ in range(5):
-        _, _, results = _run(engine, list(eight), tokens=16)
+        _, _, results = run_requests(engine, list(eight), tokens=16)
         ttft += [f.ttft_s for _, f in results]
     stats = engine.stats()
     engine.stop()
@@ -136,7 +136,7 @@ def bench(shape_of: Path) -> dict:
         "e": {"decode_tokens_per_s_batch1": round(decode, 1), "bandwidth_GB_s": round(bw, 1),
               "weight_bytes": weight_bytes, "bound_tokens_per_s": round(bound, 1),
               "fraction_of_bound": round(decode / bound, 4), "target": ">= 0.6"},
-        "f": {"ttft_ms_p50": round(_pct(ttft, 0.5) * 1000, 1), "ttft_ms_p95": round(_pct(ttft, 0.95) * 1000, 1),
+        "f": {"ttft_ms_p50": round(pct(ttft, 0.5) * 1000, 1), "ttft_ms_p95": round(pct(ttft, 0.95) * 1000, 1),
               "concurrent": 8, "samples": len(ttft)},
         "throughput_tokens_per_s_by_concurrency": scale,
         "engine": {k: stats[k] for k in ("steps", "packed_linear_layers", "hits", "misses")},

@@ -26,111 +26,8 @@ from pathlib import Path
 
 import torch
 
-from brain.prompts import build_messages
-from brain.schemas import StudentProfile
-
-TOKENS = 128  # a homework-help answer is a paragraph; 32-token rows would mostly measure prompt prefill
-PROMPTS = ["What is 3/4 of 12?", "Why do leaves change color in the fall?", "How do I find the main idea of a story?",
-           "Explain what a prime number is.", "What is the difference between weather and climate?",
-           "How do I add fractions with different denominators?", "What does a verb do in a sentence?",
-           "Why does the moon have phases?"]
-
-
-def _pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    k = min(len(values) - 1, max(0, round(q * (len(values) - 1))))
-    return values[k]
-
-
-def _random_adapter_dir(model, path: Path, seed: int, rank: int = 8) -> Path:
-    """A PEFT-format rank-8 q/v adapter (what the pipeline saves), random weights."""
-    import json
-
-    from safetensors.torch import save_file
-
-    g = torch.Generator().manual_seed(seed)
-    tensors = {}
-    for name, mod in model.named_modules():
-        if name.endswith(("q_proj", "v_proj")) and isinstance(mod, torch.nn.Linear):
-            tensors[f"base_model.model.{name}.lora_A.weight"] = (torch.randn(rank, mod.in_features, generator=g)
-                                                                 * 0.02).half()
-            tensors[f"base_model.model.{name}.lora_B.weight"] = (torch.randn(mod.out_features, rank, generator=g)
-                                                                 * 0.02).half()
-    path.mkdir(parents=True, exist_ok=True)
-    save_file(tensors, str(path / "adapter_model.safetensors"))
-    (path / "adapter_config.json").write_text(json.dumps({
-        "peft_type": "LORA", "r": rank, "lora_alpha": 16, "target_modules": ["q_proj", "v_proj"],
-        "lora_dropout": 0.0, "bias": "none", "task_type": "CAUSAL_LM", "base_model_name_or_path": "bench"}))
-    return path
-
-
-class _Resolver:
-    """Student -> resident adapter weights (the registry lookup is off the generation path; see (d))."""
-
-    def __init__(self, weights: dict):
-        self.w = weights
-
-    def choose(self, student_id):
-        from serving.adapters import Choice
-
-        return Choice((student_id, "1"), "1", f"student-{student_id} v1")
-
-    def weights(self, choice):
-        return self.w[choice.key[0]]
-
-    def forget(self, student_id):
-        return []
-
-
-def _ids(tok, i: int) -> list[int]:
-    profile = StudentProfile(student_id=f"b{i}", grade=3 + i % 6)
-    return tok.apply_chat_template(build_messages(profile, PROMPTS[i % len(PROMPTS)]), add_generation_prompt=True,
-                                   return_dict=True)["input_ids"]
-
-
-def _run(engine, students: list[str | None], tokens: int = TOKENS):
-    """Submit one request per student at once; (wall seconds, generated tokens, results)."""
-    from serving.engine import EngineRequest
-
-    start = time.perf_counter()
-    streams = [engine.submit(EngineRequest(_ids(engine.tok, i), tokens, 0.0, student_id=s, ignore_eos=True))
-               for i, s in enumerate(students)]
-    results = [st.result(600) for st in streams]
-    wall = time.perf_counter() - start
-    return wall, sum(f.completion_tokens for _, f in results), results
-
-
-def _throughput(engine, students, rounds: int = 3) -> float:
-    best = 0.0
-    for _ in range(rounds):
-        wall, n, _ = _run(engine, students)
-        best = max(best, n / wall)
-    return best
-
-
-def peft_sequential_tokens_per_s(base, dirs: list[Path], warm_up: bool = False) -> float:
-    """(b)'s baseline: the 8 requests one at a time, PEFT swapping adapters (``set_adapter`` + ``generate``)."""
-    from peft import PeftModel
-
-    peft = PeftModel.from_pretrained(copy.deepcopy(base.model), str(dirs[0]), adapter_name="s0").eval()
-    for i, d in enumerate(dirs[1:], 1):
-        peft.load_adapter(str(d), adapter_name=f"s{i}")
-    tok = base.tokenizer
-
-    def generate(i: int, tokens: int) -> int:
-        peft.set_adapter(f"s{i}")
-        ids = torch.tensor([_ids(tok, i)], device=base.device)
-        gen = peft.generate(input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=tokens,
-                            min_new_tokens=tokens, do_sample=False, pad_token_id=tok.pad_token_id)
-        return gen.shape[1] - ids.shape[1]
-
-    if warm_up:
-        generate(0, 8)
-    start = time.perf_counter()
-    n = sum(generate(i, TOKENS) for i in range(len(dirs)))
-    if base.device.type == "cuda":
-        torch.cuda.synchronize()
-    return n / (time.perf_counter() - start)
+from benchmarks.workload import (TOKENS, ResidentResolver, pct, peft_sequential_tokens_per_s, prompt_ids,
+                                 random_adapter_dir, run_requests, throughput)
 
 
 def _bandwidth_gbs(reps: int = 5) -> tuple[float, float]:
@@ -177,9 +74,8 @@ def _matvec_only_seconds(model) -> dict[str, float]:
 
 
 def bench_serving(settings_factory) -> dict:
-    from aivo import stack
     from brain.models import load_base_model
-    from registry import storage
+    from registry import servers, storage
     from serving.adapters import AdapterResolver, Choice
     from serving.engine import Engine, EngineRequest
     from serving.lora_bank import read_adapter
@@ -192,17 +88,17 @@ def bench_serving(settings_factory) -> dict:
     out: dict = {"model": settings.base_model, "device": base.device.type, "threads": torch.get_num_threads(),
                  "tokens_per_request": TOKENS}
     adir = data_dir / "adapters"
-    dirs = [_random_adapter_dir(base.model, adir / f"a{i}", i) for i in range(8)]
+    dirs = [random_adapter_dir(base.model, adir / f"a{i}", i) for i in range(8)]
     eight = {f"s{i}": read_adapter(d) for i, d in enumerate(dirs)}
 
     # (a) and (b) -----------------------------------------------------------------
-    engine = Engine(dataclasses.replace(base, model=copy.deepcopy(base.model)), _Resolver(eight), max_batch=32,
+    engine = Engine(dataclasses.replace(base, model=copy.deepcopy(base.model)), ResidentResolver(eight), max_batch=32,
                     slots=16).start()
-    _run(engine, list(eight))  # warm: every adapter resident
+    run_requests(engine, list(eight))  # warm: every adapter resident
     different = same = 0.0
     for _ in range(3):  # interleaved, best of 3 each: a burst of noise on this shared machine hits both
-        different = max(different, _throughput(engine, list(eight), rounds=1))
-        same = max(same, _throughput(engine, ["s0"] * 8, rounds=1))
+        different = max(different, throughput(engine, list(eight), rounds=1))
+        same = max(same, throughput(engine, ["s0"] * 8, rounds=1))
     engine.stop()
     out["a"] = {"tokens_per_s_8_adapters": round(different, 1), "tokens_per_s_1_adapter": round(same, 1),
                 "ratio": round(different / same, 3), "target": ">= 0.9", "peft_mixed_batch_reference": 0.74}
@@ -216,7 +112,7 @@ def bench_serving(settings_factory) -> dict:
 
     # (c) 1,000 resident adapters, 32 active vs 8 adapters --------------------------------------
     many = {f"m{i}": eight[f"s{i % 8}"] for i in range(1000)}  # 1,000 distinct slots (weights shared on the CPU side)
-    big = Engine(dataclasses.replace(base, model=copy.deepcopy(base.model)), _Resolver(many), max_batch=32,
+    big = Engine(dataclasses.replace(base, model=copy.deepcopy(base.model)), ResidentResolver(many), max_batch=32,
                  slots=1001, cache_bytes=8 * 2**30).start()
     from serving.adapters import Choice as _Choice
 
@@ -225,16 +121,16 @@ def bench_serving(settings_factory) -> dict:
         big._slot_for(_Choice((f"m{i}", "1"), "1", "bench"), many[f"m{i}"])
     fill = time.perf_counter() - t
     active = [f"m{(37 * j) % 1000}" for j in range(32)]
-    _run(big, active)
+    run_requests(big, active)
     resident = big.stats()["adapters_loaded"]
-    small = Engine(dataclasses.replace(base, model=copy.deepcopy(base.model)), _Resolver(eight), max_batch=32,
+    small = Engine(dataclasses.replace(base, model=copy.deepcopy(base.model)), ResidentResolver(eight), max_batch=32,
                    slots=9).start()
     students8 = [f"s{j % 8}" for j in range(32)]
-    _run(small, students8)
+    run_requests(small, students8)
     tp_1000 = tp_8 = 0.0
     for _ in range(3):  # interleaved, best of 3 each (both engines idle while the other runs)
-        tp_1000 = max(tp_1000, _throughput(big, active, rounds=1))
-        tp_8 = max(tp_8, _throughput(small, students8, rounds=1))
+        tp_1000 = max(tp_1000, throughput(big, active, rounds=1))
+        tp_8 = max(tp_8, throughput(small, students8, rounds=1))
     big.stop()
     small.stop()
     out["c"] = {"resident_adapters": resident, "tokens_per_s_1000_adapters_32_active": round(tp_1000, 1),
@@ -244,12 +140,12 @@ def bench_serving(settings_factory) -> dict:
     print(f"(c) {out['c']}", file=sys.stderr)
 
     # (d) cold load from the S3 store, warm switch ------------------------------------------------
-    stack.up(settings, only=["s3"], echo=lambda m: print(m, file=sys.stderr))
+    servers.up(settings, only=["s3"], echo=lambda m: print(m, file=sys.stderr))
     try:
         choices = []
         for i in range(40):
             prefix = f"adapters/cold-{i}/v1"
-            storage.upload_dir(settings, _random_adapter_dir(base.model, adir / f"cold{i}", 100 + i), prefix)
+            storage.upload_dir(settings, random_adapter_dir(base.model, adir / f"cold{i}", 100 + i), prefix)
             choices.append(Choice((f"cold-{i}", "1"), "1", "bench", prefix))
         resolver = AdapterResolver(settings, "0")
         cold_engine = Engine(dataclasses.replace(base, model=copy.deepcopy(base.model)), None, slots=64)
@@ -268,10 +164,10 @@ def bench_serving(settings_factory) -> dict:
             warm.append(time.perf_counter() - t)
         size = sum(p.stat().st_size for p in (adir / "cold0").iterdir())
     finally:
-        stack.stop_service(settings, "s3")
-    out["d"] = {"cold_load_ms_p50": round(_pct(cold, 0.5) * 1000, 1), "cold_load_ms_p95": round(_pct(cold, 0.95) * 1000, 1),
-                "cold_target_ms": 100, "warm_switch_ms_p50": round(_pct(warm, 0.5) * 1000, 4),
-                "warm_switch_ms_p95": round(_pct(warm, 0.95) * 1000, 4), "warm_target_ms": 1,
+        servers.stop_service(settings, "s3")
+    out["d"] = {"cold_load_ms_p50": round(pct(cold, 0.5) * 1000, 1), "cold_load_ms_p95": round(pct(cold, 0.95) * 1000, 1),
+                "cold_target_ms": 100, "warm_switch_ms_p50": round(pct(warm, 0.5) * 1000, 4),
+                "warm_switch_ms_p95": round(pct(warm, 0.95) * 1000, 4), "warm_target_ms": 1,
                 "adapter_bytes": size, "samples": len(cold)}
     print(f"(d) {out['d']}", file=sys.stderr)
 
@@ -280,15 +176,16 @@ def bench_serving(settings_factory) -> dict:
     # native step, reads it again, decodes with the PyTorch step (the same engine and cache, ``engine.fast``
     # switched while idle) and reads it a third time; each decode's fraction is taken against the higher
     # of the readings just before and just after it.
-    engine = Engine(dataclasses.replace(base, model=copy.deepcopy(base.model)), _Resolver(eight), slots=16).start()
+    engine = Engine(dataclasses.replace(base, model=copy.deepcopy(base.model)), ResidentResolver(eight),
+                    slots=16).start()
     native = engine.fast
     weight_bytes = sum(p.numel() * p.element_size() for p in base.model.parameters())
 
     def decode_rate() -> float:
-        _run(engine, ["s0"], tokens=8)
+        run_requests(engine, ["s0"], tokens=8)
         best = 0.0
         for _ in range(2):
-            st = engine.submit(EngineRequest(_ids(tok, 0), 64, 0.0, student_id="s0", ignore_eos=True))
+            st = engine.submit(EngineRequest(prompt_ids(tok, 0), 64, 0.0, student_id="s0", ignore_eos=True))
             times = [time.perf_counter() for kind, _ in st.events(600) if kind == "text"]
             if len(times) > 10:
                 best = max(best, (len(times) - 1) / (times[-1] - times[0]))
@@ -310,32 +207,32 @@ def bench_serving(settings_factory) -> dict:
     # (f) time to first token, 8 concurrent students ---------------------------------------------------
     ttft = []
     for _ in range(5):
-        _, _, results = _run(engine, list(eight), tokens=16)
+        _, _, results = run_requests(engine, list(eight), tokens=16)
         ttft += [f.ttft_s for _, f in results]
     engine.stop()
     kernels = _matvec_only_seconds(base.model)
     fractions = [r[2] * weight_bytes / (r[0] * 1e9) for r in rounds]
     fractions_torch = [r[3] * weight_bytes / (r[4] * 1e9) for r in rounds]
-    bw = _pct([r[0] for r in rounds], 0.5)
+    bw = pct([r[0] for r in rounds], 0.5)
     bound = bw * 1e9 / weight_bytes
     out["e"] = {"decode_path": engine.decode_path,
-                "decode_tokens_per_s_batch1": round(_pct([r[2] for r in rounds], 0.5), 1),
+                "decode_tokens_per_s_batch1": round(pct([r[2] for r in rounds], 0.5), 1),
                 "bandwidth_GB_s": round(bw, 1),
                 "bandwidth_GB_s_range": [round(min(r[0] for r in rounds), 1), round(max(r[0] for r in rounds), 1)],
-                "copy_bandwidth_GB_s": round(_pct([r[1] for r in rounds], 0.5), 1),
+                "copy_bandwidth_GB_s": round(pct([r[1] for r in rounds], 0.5), 1),
                 "weight_bytes": weight_bytes, "bound_tokens_per_s": round(bound, 1),
-                "fraction_of_bound": round(_pct(fractions, 0.5), 3), "target": ">= 0.6",
+                "fraction_of_bound": round(pct(fractions, 0.5), 3), "target": ">= 0.6",
                 "fraction_per_round": [round(f, 3) for f in fractions], "rounds": len(rounds),
                 # the same engine with the PyTorch decode step (the path before the native step; still the
                 # path on GPUs and for other architectures)
-                "pytorch_step_tokens_per_s_batch1": round(_pct([r[3] for r in rounds], 0.5), 1),
-                "pytorch_step_fraction_of_bound": round(_pct(fractions_torch, 0.5), 3),
-                "native_vs_pytorch": round(_pct([r[2] / r[3] for r in rounds], 0.5), 2),
+                "pytorch_step_tokens_per_s_batch1": round(pct([r[3] for r in rounds], 0.5), 1),
+                "pytorch_step_fraction_of_bound": round(pct(fractions_torch, 0.5), 3),
+                "native_vs_pytorch": round(pct([r[2] / r[3] for r in rounds], 0.5), 2),
                 # every Linear of the model once on one token, nothing else: what the PyTorch matrix-vector
                 # kernels alone allow (no attention, norms, sampling or Python), as a fraction of the bound
                 "matvec_only_ms": {k: round(v * 1000, 1) for k, v in kernels.items()},
                 "matvec_only_fraction_of_bound": {k: round(1 / v / bound, 3) for k, v in kernels.items()}}
-    out["f"] = {"ttft_ms_p50": round(_pct(ttft, 0.5) * 1000, 1), "ttft_ms_p95": round(_pct(ttft, 0.95) * 1000, 1),
+    out["f"] = {"ttft_ms_p50": round(pct(ttft, 0.5) * 1000, 1), "ttft_ms_p95": round(pct(ttft, 0.95) * 1000, 1),
                 "concurrent": 8, "samples": len(ttft), "reference_gpu_p50_ms": 200}
     print(f"(e) {out['e']}\n(f) {out['f']}", file=sys.stderr)
     return out
