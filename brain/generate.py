@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import torch
 
 from brain.models import LoadedModel
+from brain.prompts import chat_ids
 
 
 @dataclass
@@ -15,14 +16,6 @@ class Generation:
     prompt_tokens: int
     completion_tokens: int
     finish_reason: str  # "stop" (the model ended) or "length" (max_new_tokens reached)
-
-
-def encode_chat(loaded: LoadedModel, messages: list[dict[str, str]]) -> torch.Tensor:
-    """Token ids of the chat, ending with the assistant turn's opening (the tokenizer's template)."""
-    ids = loaded.tokenizer.apply_chat_template(
-        messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
-    )["input_ids"]
-    return ids.to(loaded.device)
 
 
 @torch.inference_mode()
@@ -34,7 +27,7 @@ def generate(
     seed: int | None = None,
 ) -> Generation:
     """Generate the assistant's answer. temperature 0 = greedy (deterministic)."""
-    input_ids = encode_chat(loaded, messages)
+    input_ids = torch.tensor([chat_ids(loaded.tokenizer, messages)], device=loaded.device)
     tok = loaded.tokenizer
     kwargs: dict = {"max_new_tokens": max_new_tokens, "pad_token_id": tok.pad_token_id}
     if temperature > 0:

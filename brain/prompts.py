@@ -4,6 +4,10 @@ The rules are written for the model, in plain words, and each accommodation
 adds its own: the same text is used by the endpoint and (later) as the
 teacher prompt of context distillation, so a clone learns what the endpoint
 asks for.
+
+``chat_text`` / ``chat_ids`` are the one encoding of a chat that training
+(distillation prompts, loss masks) and serving (the endpoint, benchmarks)
+share: a clone is trained on exactly the token ids the endpoint feeds it.
 """
 
 from __future__ import annotations
@@ -105,3 +109,20 @@ def build_messages(profile: StudentProfile, prompt: str, mode: Mode = Mode.expla
         {"role": "system", "content": build_system_prompt(profile, mode)},
         {"role": "user", "content": prompt},
     ]
+
+
+def chat_text(tokenizer, messages: list[dict[str, str]], *, add_generation_prompt: bool = True) -> str:
+    """The chat rendered by the tokenizer's chat template.
+
+    ``add_generation_prompt=True`` ends it with the assistant turn's opening
+    (a prompt to answer); False renders the messages as they are (a
+    conversation that already ends in the assistant's answer).
+    """
+    return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=add_generation_prompt)
+
+
+def chat_ids(tokenizer, messages: list[dict[str, str]], *, add_generation_prompt: bool = True) -> list[int]:
+    """Token ids of ``chat_text``: the template's special tokens as themselves, no BOS/EOS added
+    (what ``apply_chat_template(..., tokenize=True)`` gives)."""
+    text = chat_text(tokenizer, messages, add_generation_prompt=add_generation_prompt)
+    return tokenizer(text, add_special_tokens=False)["input_ids"]

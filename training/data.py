@@ -32,7 +32,7 @@ import torch
 from datasets import Dataset
 
 from brain.models import LoadedModel, cpu_bf16_enabled
-from brain.prompts import build_messages, build_system_prompt
+from brain.prompts import build_messages, build_system_prompt, chat_ids, chat_text
 from brain.schemas import Baseline, BaselineItem, Mode, StudentProfile
 from training.shared_prefix import greedy_generate
 
@@ -202,8 +202,8 @@ def generate_answers(
     (``teacher_model``; pass a PeftModel to answer with an adapter).
     """
     tok = loaded.tokenizer
-    texts = [tok.apply_chat_template(c, tokenize=False, add_generation_prompt=True) for c in conversations]
-    prompts = [tok(text, add_special_tokens=False)["input_ids"] for text in texts]
+    texts = [chat_text(tok, c) for c in conversations]
+    prompts = [chat_ids(tok, c) for c in conversations]
     order = sorted(range(len(prompts)), key=lambda i: len(prompts[i]))
     answers: list[tuple[str, bool, str]] = [("", False, "")] * len(prompts)
     for start in range(0, len(order), batch_size):

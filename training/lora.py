@@ -50,6 +50,7 @@ from peft.tuners.tuners_utils import BaseTunerLayer
 from safetensors.torch import save_file
 
 from brain.models import LoadedModel, cpu_bf16_enabled
+from brain.prompts import chat_ids, chat_text
 from training.shared_prefix import summed_nll
 
 ADAPTER_CONFIG = "adapter_config.json"
@@ -101,18 +102,18 @@ class TrainedAdapter:
 def encode_example(tokenizer, messages: list[dict[str, str]], max_length: int = 384) -> tuple[list[int], list[int]]:
     """(input_ids, labels) of a conversation ending in an assistant turn; labels -100 except on that turn.
 
-    The prompt is tokenized exactly as the endpoint does (chat template with
-    add_generation_prompt=True); the rest of the rendered conversation (the
-    assistant text and its end-of-turn token) follows it. Tokens after the
-    last end-of-turn token (the template's trailing newline) are dropped.
+    The prompt is tokenized exactly as the endpoint does (``brain.prompts.chat_ids``);
+    the rest of the rendered conversation (the assistant text and its
+    end-of-turn token) follows it. Tokens after the last end-of-turn token
+    (the template's trailing newline) are dropped.
     """
     if messages[-1]["role"] != "assistant":
         raise ValueError("the last message must be the assistant's answer")
-    prompt_text = tokenizer.apply_chat_template(messages[:-1], tokenize=False, add_generation_prompt=True)
-    full_text = tokenizer.apply_chat_template(messages, tokenize=False)
+    prompt_text = chat_text(tokenizer, messages[:-1])
+    full_text = chat_text(tokenizer, messages, add_generation_prompt=False)
     if not full_text.startswith(prompt_text):
         raise ValueError("chat template renders the prompt differently inside the full conversation")
-    prompt = tokenizer(prompt_text, add_special_tokens=False)["input_ids"]
+    prompt = chat_ids(tokenizer, messages[:-1])
     answer = tokenizer(full_text[len(prompt_text) :], add_special_tokens=False)["input_ids"]
     eos = tokenizer.eos_token_id
     if eos in answer:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from brain.prompts import ACCOMMODATION_RULES, build_messages, build_system_prompt
+from brain.prompts import ACCOMMODATION_RULES, build_messages, build_system_prompt, chat_ids, chat_text
 from brain.schemas import Accommodation, Mode, StudentProfile
 
 
@@ -63,3 +63,16 @@ def test_messages_render_with_the_tokenizer_chat_template(tiny):
     rendered = tiny.tokenizer.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
     assert rendered.startswith("<|im_start|>system\n")
     assert "What is 3 x 4?" in rendered and rendered.rstrip().endswith("<|im_start|>assistant")
+
+
+def test_chat_encoding_is_the_tokenizer_template(tiny):
+    """The one encoding training and serving share gives what the tokenizer's own template gives."""
+    tok = tiny.tokenizer
+    msgs = build_messages(profile(accommodations=["dyslexia"]), "Why is the sky blue?", Mode.explain)
+    answered = [*msgs, {"role": "assistant", "content": "Light scatters in the air."}]
+    assert chat_text(tok, msgs) == tok.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
+    assert chat_text(tok, answered, add_generation_prompt=False) == tok.apply_chat_template(answered, tokenize=False)
+    assert chat_ids(tok, msgs) == tok.apply_chat_template(msgs, add_generation_prompt=True, return_dict=True)["input_ids"]
+    assert chat_ids(tok, answered, add_generation_prompt=False) == tok.apply_chat_template(
+        answered, return_dict=True)["input_ids"]
+    assert tok.decode(chat_ids(tok, msgs)) == chat_text(tok, msgs)

@@ -9,7 +9,7 @@ import pytest
 import torch
 from peft import PeftModel
 
-from brain.generate import encode_chat
+from brain.prompts import chat_ids
 from brain.schemas import Baseline
 from training import data, lora
 from training.evaluate import evaluate_clone
@@ -24,7 +24,8 @@ def test_clone_of_a_real_baseline_beats_the_base_and_leaves_it_untouched(embedde
     # Three skills, 12 items (9 train, 3 held out), short answers: about 30 s on 2 CPU cores.
     skills = {"fraction equivalence", "adding fractions", "area and perimeter"}
     baseline = full.model_copy(update={"items": [i for i in full.items if i.skill in skills]})
-    probe = encode_chat(loaded, data.student_messages(baseline.student, baseline.items[0]))
+    probe = torch.tensor([chat_ids(loaded.tokenizer, data.student_messages(baseline.student, baseline.items[0]))],
+                         device=loaded.device)
     with torch.inference_mode():
         before = loaded.model(input_ids=probe).logits
 

@@ -11,7 +11,7 @@ from peft.tuners.tuners_utils import BaseTunerLayer
 from safetensors import safe_open
 from safetensors.torch import load_file
 
-from brain.generate import encode_chat
+from brain.prompts import chat_ids
 from tests.training.conftest import make_baseline
 from training import data, lora
 from training.shared_prefix import greedy_generate, summed_nll
@@ -31,6 +31,11 @@ def cloned():
     return rows(train), rows(heldout)
 
 
+def _prompt(base, messages) -> torch.Tensor:
+    """The endpoint's prompt ids as a batch of one on the model's device."""
+    return torch.tensor([chat_ids(base.tokenizer, messages)], device=base.device)
+
+
 def _logits(model, ids):
     with torch.inference_mode():
         return model(input_ids=ids).logits
@@ -44,7 +49,7 @@ def _pristine(base):
 def test_labels_cover_only_the_assistant_turn(base, cloned):
     messages = cloned[0][0]
     ids, labels = lora.encode_example(base.tokenizer, messages)
-    prompt = encode_chat(base, messages[:-1])[0].tolist()  # what the endpoint feeds the model
+    prompt = chat_ids(base.tokenizer, messages[:-1])  # what the endpoint feeds the model
     assert ids[: len(prompt)] == prompt
     assert all(y == -100 for y in labels[: len(prompt)])
     answer = [y for y in labels if y != -100]
@@ -67,7 +72,7 @@ def test_shared_prefix_forward_equals_a_plain_forward(base, cloned):
     rel = 1e-5 if base.dtype == torch.float32 else 2e-2  # bf16 on a GPU: another summation order, coarser rounding
     assert count == n and float(nll.detach()) == pytest.approx(total, rel=rel)
 
-    prompts = [encode_chat(base, m[:-1])[0].tolist() for m in cloned[0][:3]]
+    prompts = [chat_ids(base.tokenizer, m[:-1]) for m in cloned[0][:3]]
     batched = greedy_generate(base.model, prompts, 6, base.tokenizer.eos_token_id,
                               base.tokenizer.pad_token_id, base.device)
     for p, (new, _) in zip(prompts, batched):
@@ -114,7 +119,7 @@ def test_same_seed_gives_identical_weights(base, cloned):
 
 
 def test_release_gives_back_a_bit_identical_base(base, cloned):
-    ids = encode_chat(base, cloned[1][0][:-1])
+    ids = _prompt(base, cloned[1][0][:-1])
     flags = {n: p.requires_grad for n, p in base.model.named_parameters()}
     before = _logits(base.model, ids)
     trained = lora.train_adapter(base, cloned[0], FAST)
@@ -129,7 +134,7 @@ def test_release_gives_back_a_bit_identical_base(base, cloned):
 
 
 def test_a_failed_training_leaves_no_adapter_behind(base, cloned):
-    ids = encode_chat(base, cloned[1][0][:-1])
+    ids = _prompt(base, cloned[1][0][:-1])
     before = _logits(base.model, ids)
 
     def interrupt(step, total, loss):
@@ -143,7 +148,7 @@ def test_a_failed_training_leaves_no_adapter_behind(base, cloned):
 
 
 def test_saved_adapter_reloads_with_the_same_logits(base, cloned, tmp_path):
-    ids = encode_chat(base, cloned[1][0][:-1])
+    ids = _prompt(base, cloned[1][0][:-1])
     trained = lora.train_adapter(base, cloned[0], FAST)
     live = _logits(trained.model, ids)
     paths = lora.save_adapter(trained, tmp_path / "adapter")
