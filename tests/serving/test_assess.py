@@ -5,14 +5,9 @@ import time
 import pytest
 from pydantic import ValidationError
 
-from serving.assess import (
-    NotCheckable,
-    assess,
-    check_exact,
-    grade_open,
-    parse_math,
-    parse_verdict,
-)
+from brain.mathcheck import NotCheckable, parse_math
+from brain.mathcompare import check_exact
+from serving.assess import assess, grade_open, parse_verdict
 from serving.schemas import AssessRequest
 
 CTX = {"student_id": "stu-1", "grade": 4}

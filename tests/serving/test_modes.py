@@ -4,7 +4,9 @@ explanations fit the student's reading level."""
 import pytest
 
 from brain.schemas import GenerationContext, Mode, StudentProfile
-from serving.modes import check_output, find_standard, readability_grade, solve_problem
+from serving.modes import check_output
+from serving.text_checks import find_standard, readability_grade
+from serving.tutor_problem import solve_problem
 
 P4 = StudentProfile(student_id="stu-1", grade=4)
 
