@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from brain.schemas import ACCOMMODATIONS_JSON, GRADE_TEXT_PATTERN, LEARNING_STYLE_JSON, NOT_BLANK, StudentProfile
 from registry.adapters import AdapterVersion
-from serving import routes
+from serving import routes_chat
 from serving.adapters import Choice
 from serving.app import Service, build_server
 from serving.auth import Tenants
@@ -147,7 +147,7 @@ def test_errors_of_every_kind_have_the_shape(app):
 
 def test_unexpected_errors_are_a_json_500_without_internals(app, monkeypatch):
     client, service = app
-    monkeypatch.setattr(routes, "build_messages", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(routes_chat, "build_messages", lambda *a, **k: 1 / 0)
     err = _error(client.post("/v1/generate", json={"prompt": "hi", "context": CTX}), 500)
     assert err == {"message": "internal server error", "type": "server_error", "param": None}
 
