@@ -25,6 +25,10 @@ with an error event while the other rows go on, token for token as without it.
 A failure of a whole decode step ends every running row with an error and the
 loop keeps serving. Every submitted stream gets exactly one end event, also when
 the engine stops or its thread dies.
+
+This module is the loop and its bookkeeping; the batch's rows and tensors are
+serving/batch.py, adapters and bank slots serving/adapter_slots.py, requests
+and streams serving/streams.py, sampling serving/sampling.py.
 """
 
 from __future__ import annotations
@@ -35,37 +39,23 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 
 import torch
-from transformers import DynamicCache
 
 from brain.logs import student_field
 from brain.models import LoadedModel
 from serving import sampling
+from serving.adapter_slots import AdapterSlots
 from serving.adapters import AdapterResolver, Choice
+from serving.batch import Batch, Row, prefill
 from serving.fastdecode import FastDecoder
 from serving.kernels import fuse_norms, pack_linears, release_openmp_pool
 from serving.lora_bank import AdapterWeights, LoraBank, SlotTable, UnsupportedAdapter
-from serving.sampling import NonFiniteLogits
 from serving.streams import EngineRequest, Finished, Stream
 
 __all__ = ["Engine", "EngineRequest", "Finished", "Stream"]  # the request types live in serving/streams.py
 
 log = logging.getLogger("aivo.serving.engine")
-
-
-@dataclass
-class _Row:
-    stream: Stream
-    choice: Choice
-    slot: int
-    generator: torch.Generator | None
-    ids: list[int] = field(default_factory=list)
-    text: str = ""
-    first_token_at: float | None = None
-    next_token: int = -1  # sampled, not yet fed to the model
-    done: bool = False  # ended (its slot unpinned, its stream's end event sent)
 
 
 _WAIT = object()  # _admit_one: every bank slot is pinned by a running row
@@ -89,19 +79,15 @@ class Engine:
         self.fast = FastDecoder.build(self.model, self.bank) if native_decode else None
         self.decode_path = "native" if self.fast is not None else "pytorch"
         self.slot_table = SlotTable(slots, cache_bytes)
+        self.slots = AdapterSlots(self.bank, self.slot_table)  # serving/adapter_slots.py
         self.stop_ids = {i for i in (self.tok.eos_token_id, self.tok.convert_tokens_to_ids("<|im_end|>"),
                                      self.tok.convert_tokens_to_ids("<|endoftext|>")) if isinstance(i, int)
                          and i >= 0 and i != self.tok.unk_token_id}
         self._loader = ThreadPoolExecutor(max_workers=loader_threads, thread_name_prefix="aivo-adapter")
         self._ready: deque[tuple[Stream, Choice, AdapterWeights | None]] = deque()
         self._wake = threading.Condition()
-        self._rows: list[_Row] = []
-        self._cache: DynamicCache | None = None
-        self._mask: torch.Tensor | None = None
-        self._pos: torch.Tensor | None = None
-        self._last: torch.Tensor | None = None  # logits of each row's last position
+        self.batch = Batch(self.device)  # the running rows and their tensors (serving/batch.py)
         self._forget: list[str] = []
-        self._forget_pinned: set[str] = set()  # forgotten students whose slot a running row still held
         self._live: set[Stream] = set()  # submitted, end event not sent yet (guarded by _wake)
         self._running = False
         self._closed = False  # the scheduler thread has exited: pending and new requests end at once
@@ -111,7 +97,6 @@ class Engine:
         self.tokens_out = 0
         self.row_errors = 0  # requests that ended with an error
         self.step_failures = 0  # decode steps (or merges) that failed for every running row
-        self.cold_loads: list[float] = []  # seconds to fetch + read an adapter (S3 or disk)
 
     # -- public -------------------------------------------------------------------
     def start(self) -> "Engine":
@@ -165,40 +150,19 @@ class Engine:
             self._wake.notify_all()
 
     def stats(self) -> dict:
-        t = self.slot_table
-        total = t.hits + t.misses
-        loads = sorted(self.cold_loads)
         return {
-            "running": len(self._rows), "waiting": len(self._ready), "max_batch": self.max_batch,
+            "running": len(self.batch.rows), "waiting": len(self._ready), "max_batch": self.max_batch,
             "alive": bool(self._thread is not None and self._thread.is_alive() and not self._closed),
             "row_errors": self.row_errors, "step_failures": self.step_failures, "steps": self.steps,
             "tokens_generated": self.tokens_out, "packed_linear_layers": self.packed_layers,
-            "decode": self.decode_path,
-            "adapters_loaded": len(t.by_key), "adapter_slots": t.count - 1, "cache_bytes": t.used_bytes(),
-            "cache_max_bytes": t.max_bytes, "hits": t.hits, "misses": t.misses, "evictions": t.evictions,
-            "hit_rate": round(t.hits / total, 3) if total else None,
-            "cold_load_p50_ms": round(loads[len(loads) // 2] * 1000, 1) if loads else None,
+            "decode": self.decode_path, **self.slots.stats(),
         }
 
     # -- loader threads --------------------------------------------------------------
     def _prepare(self, stream: Stream) -> None:
         req = stream.request
         try:
-            if self.resolver is None or req.student_id is None or not req.use_adapter:
-                choice = Choice(None, None, "base model: requested without a student adapter"
-                                if req.student_id is None or not req.use_adapter else "base model: no registry")
-                weights = None
-            else:
-                choice = self.resolver.choose(req.student_id)
-                weights = None
-                if choice.key is not None and self.slot_table.by_key.get(choice.key) is None:
-                    start = time.perf_counter()
-                    try:
-                        weights = self.resolver.weights(choice)
-                    except UnsupportedAdapter as exc:
-                        choice = Choice(None, None, f"base model: adapter v{choice.version} cannot be served ({exc})")
-                    self.cold_loads.append(time.perf_counter() - start)
-                    del self.cold_loads[:-1000]
+            choice, weights = self.slots.choose(self.resolver, req)
         except Exception as exc:  # noqa: BLE001 - a broken adapter fails this request only
             log.exception("preparing a request for student %s failed", req.student_id, extra=student_field(req.student_id))
             self._end(stream, self._failed(stream, f"{type(exc).__name__}: {exc}"))
@@ -219,16 +183,16 @@ class Engine:
             while self._running:
                 try:
                     with self._wake:
-                        if not self._rows and not self._ready and not self._forget:
+                        if not self.batch.rows and not self._ready and not self._forget:
                             self._wake.wait(timeout=0.5)
-                            if not self._ready and not self._forget and not self._forget_pinned:
+                            if not self._ready and not self._forget and not self.slots.pending_forget:
                                 continue
                     self._apply_forget()
                     self._admit()
-                    if self._rows:
+                    if self.batch.rows:
                         self._step()
                 except Exception as exc:  # noqa: BLE001 - a whole step failed: end its rows, keep serving
-                    log.exception("engine step failed: ending its %d rows", len(self._rows))
+                    log.exception("engine step failed: ending its %d rows", len(self.batch.rows))
                     self.step_failures += 1
                     self._end_running(f"{type(exc).__name__}: {exc}")
         except BaseException as exc:  # noqa: BLE001 - logged loudly; nothing above this thread could act on it
@@ -239,9 +203,7 @@ class Engine:
 
     def _end_running(self, error: str) -> None:
         """End every running row with ``error`` and forget the batch (its KV cache may be half-updated)."""
-        rows = self._rows
-        self._rows, self._cache, self._mask, self._pos, self._last = [], None, None, None, None
-        for row in rows:
+        for row in self.batch.clear():
             self._finish(row, "error", error)
 
     def _close(self, reason: str) -> None:
@@ -257,45 +219,15 @@ class Engine:
     def _apply_forget(self) -> None:
         with self._wake:
             students, self._forget[:] = list(self._forget), []
-        students += [s for s in self._forget_pinned if s not in students]
-        self._forget_pinned.clear()
-        pinned = set()
-        for student in students:
-            for key in [k for k in self.slot_table.by_key if k[0] == student]:
-                slot = self.slot_table.by_key[key]
-                if self.slot_table.pins.get(slot):
-                    pinned.add(student)  # a row still runs on it: cleared after that row ends
-                else:
-                    self.slot_table.drop(key)
-                    self.bank.clear(slot)
-        self._forget_pinned |= pinned  # tried again at every turn of the loop (not a reason to wake it)
+        self.slots.forget(students)
 
     def _slot_for(self, choice: Choice, weights: AdapterWeights | None) -> int | None:
-        if choice.key is None:
-            return 0
-        t = self.slot_table
-        slot = t.lookup(choice.key)
-        if slot is not None:
-            t.hits += 1
-            return slot
-        if weights is None:  # was in the bank when prepared, evicted since: load again
-            return None
-        size = self.bank.bytes_per_slot(weights)
-        slot, evicted = t.allocate(size)
-        for key in evicted:
-            log.info("adapter cache: evicted %s v%s", *key, extra=student_field(key[0]))
-        if slot is None:
-            return -1  # every slot is in use by a running row: wait
-        self.bank.write(slot, weights)
-        t.by_key[choice.key] = slot
-        t.bytes[slot] = size
-        t.misses += 1
-        return slot
+        return self.slots.slot_for(choice, weights)  # (benchmarks/serving.py fills the bank with it)
 
     def _admit(self) -> None:
-        newcomers: list[_Row] = []
+        newcomers: list[Row] = []
         waiting: list = []
-        while len(self._rows) + len(newcomers) < self.max_batch:
+        while len(self.batch.rows) + len(newcomers) < self.max_batch:
             with self._wake:
                 if not self._ready:
                     break
@@ -334,12 +266,12 @@ class Engine:
             return _WAIT
         req = stream.request
         gen = sampling.make_generator(req.seed, self.device) if req.temperature > 0 else None
-        self.slot_table.pins[slot] = self.slot_table.pins.get(slot, 0) + 1
+        self.slots.pin(slot)
         stream.choice = choice
         stream.put(("start", choice))
-        return _Row(stream, choice, slot, gen)
+        return Row(stream, choice, slot, gen)
 
-    def _join(self, rows: list[_Row]) -> None:
+    def _join(self, rows: list[Row]) -> None:
         """Prefill the newcomers together and add them to the batch. When that prefill fails, each is
         prefilled alone, so only a row whose own prefill fails ends (with the error)."""
         try:
@@ -358,129 +290,37 @@ class Engine:
                 except Exception as exc1:  # noqa: BLE001
                     log.exception("prefill failed")
                     self._finish(row, "error", f"prefill failed: {type(exc1).__name__}: {exc1}")
-        start = len(self._rows)
+        start = len(self.batch.rows)
         try:
             for part, out in parts:
-                self._merge(part, *out)
+                self.batch.merge(part, *out)
         except Exception:  # the batch's state is broken: _loop ends the running rows, these end here
             for row in rows:
-                if not any(row is r for r in self._rows):
+                if not any(row is r for r in self.batch.rows):
                     self._finish(row, "error", "the batch could not be extended")
             raise
-        self._emit(list(range(start, len(self._rows))))
+        self._emit(list(range(start, len(self.batch.rows))))
 
-    def _prefill(self, rows: list[_Row]) -> tuple:
-        """Run the rows' prompts (left-padded, each with its slot): (cache, mask, last positions, logits).
-        Touches no state of the running batch."""
-        prompts = [r.stream.request.prompt_ids for r in rows]
-        width = max(len(p) for p in prompts)
-        pad = self.tok.pad_token_id if self.tok.pad_token_id is not None else 0
-        ids = torch.full((len(rows), width), pad, dtype=torch.long)
-        mask = torch.zeros((len(rows), width), dtype=torch.long)
-        for i, p in enumerate(prompts):
-            ids[i, width - len(p):] = torch.tensor(p)
-            mask[i, width - len(p):] = 1
-        ids, mask = ids.to(self.device), mask.to(self.device)
-        pos = (mask.cumsum(-1) - 1).clamp(min=0)
-        cache = DynamicCache(config=self.model.config)
-        self.bank.set_rows([r.slot for r in rows], self.device)
-        out = self.model(input_ids=ids, attention_mask=mask, position_ids=pos, past_key_values=cache,
-                         use_cache=True, logits_to_keep=1)
-        return cache, mask, pos[:, -1], out.logits[:, -1].float()
-
-    def _merge(self, rows, cache: DynamicCache, mask: torch.Tensor, pos: torch.Tensor, logits: torch.Tensor):
-        if not self._rows:
-            self._rows, self._cache, self._mask, self._pos, self._last = list(rows), cache, mask, pos, logits
-            return
-        old_len, new_len = self._mask.shape[1], mask.shape[1]
-        width = max(old_len, new_len)
-
-        def left_pad(t: torch.Tensor, n: int, dim: int) -> torch.Tensor:
-            if n == 0:
-                return t
-            shape = list(t.shape)
-            shape[dim] = n
-            return torch.cat([t.new_zeros(shape), t], dim=dim)
-
-        for old, new in zip(self._cache.layers, cache.layers):
-            old.keys = torch.cat([left_pad(old.keys, width - old_len, 2), left_pad(new.keys, width - new_len, 2)])
-            old.values = torch.cat([left_pad(old.values, width - old_len, 2),
-                                    left_pad(new.values, width - new_len, 2)])
-        self._mask = torch.cat([left_pad(self._mask, width - old_len, 1), left_pad(mask, width - new_len, 1)])
-        self._pos = torch.cat([self._pos, pos])
-        self._last = torch.cat([self._last, logits])
-        self._rows.extend(rows)
+    def _prefill(self, rows: list[Row]) -> tuple:
+        return prefill(self.model, rows, self.tok.pad_token_id, self.bank, self.device)
 
     def _emit(self, indices: list[int] | None = None) -> None:
-        """Sample the next token of each row (all rows, or ``indices``) and hand out new text. A row that
-        fails here (non-finite logits, its sampler, ...) ends with the error; the others go on."""
-        if indices is None:
-            indices = list(range(len(self._rows)))
-        logits = self._last
-        greedy = logits.argmax(-1).tolist()
-        finite = torch.isfinite(logits).all(-1).tolist()
-        done: list[int] = []
-        now = time.perf_counter()
-        for i in indices:
-            row = self._rows[i]
-            error = None
-            try:
-                reason = self._advance(row, i, greedy[i] if finite[i] else None, now)
-            except Exception as exc:  # noqa: BLE001 - this row alone
-                if isinstance(exc, NonFiniteLogits):
-                    sid = row.stream.request.student_id
-                    log.warning("request of student %s ended: %s", sid, exc, extra=student_field(sid))
-                else:
-                    log.exception("sampling a request's next token failed")
-                reason, error = "error", f"{type(exc).__name__}: {exc}"
-            if reason is not None:
-                done.append(i)
-                self._finish(row, reason, error)
-        if done:
-            self._drop(done)
+        """Each row's next token and new text (serving/batch.py); rows that ended leave the batch."""
+        ended, tokens = self.batch.emit(self.tok, self.stop_ids, indices)
+        self.tokens_out += tokens
+        for i, reason, error in ended:
+            self._finish(self.batch.rows[i], reason, error)
+        if ended:
+            self.batch.drop([i for i, _, _ in ended])
 
-    def _advance(self, row: _Row, i: int, greedy: int | None, now: float) -> str | None:
-        """One token for row i (``greedy``: its argmax, None when its logits are not finite); the finish
-        reason when the row is done."""
-        req = row.stream.request
-        if row.stream.cancelled.is_set():
-            return "cancelled"
-        if greedy is None:
-            raise NonFiniteLogits("the model's logits for this request are not finite (NaN or inf)")
-        if req.temperature > 0:
-            token = sampling.sample(self._last[i], req.temperature, req.top_p, row.generator)
-        else:
-            token = greedy
-        row.next_token = token
-        if token in self.stop_ids and not req.ignore_eos:
-            return "stop"
-        row.ids.append(token)
-        self.tokens_out += 1
-        if row.first_token_at is None:
-            row.first_token_at = now
-        text = self.tok.decode(row.ids, skip_special_tokens=True)
-        if not text.endswith("\ufffd"):
-            delta = text[len(row.text):] if text.startswith(row.text) else text
-            if delta:
-                row.stream.put(("text", delta))
-            row.text = text
-        return "length" if len(row.ids) >= req.max_tokens else None
-
-    def _finish(self, row: _Row, reason: str, error: str | None = None) -> None:
+    def _finish(self, row: Row, reason: str, error: str | None = None) -> None:
         """End a row (once): unpin its slot, flush its last text, send its end event."""
         if row.done:
             return
         row.done = True
-        if row.slot and self.slot_table.pins.get(row.slot):
-            self.slot_table.pins[row.slot] -= 1
+        self.slots.unpin(row.slot)
         req = row.stream.request
-        text = row.text
-        try:
-            text = self.tok.decode(row.ids, skip_special_tokens=True)
-            if text != row.text and text.startswith(row.text) and text[len(row.text):]:
-                row.stream.put(("text", text[len(row.text):]))
-        except Exception:  # noqa: BLE001 - the end event goes out whatever happens
-            log.exception("decoding a finished answer failed")
+        text = row.flush(self.tok)
         ttft = row.first_token_at - row.stream.submitted if row.first_token_at else None
         self._end(row.stream, Finished(reason, len(req.prompt_ids), len(row.ids), text.strip(), ttft,
                                        time.perf_counter() - row.stream.submitted, error))
@@ -501,33 +341,8 @@ class Engine:
                 self.row_errors += 1
         stream.put(("end", finished))
 
-    def _drop(self, indices: list[int]) -> None:
-        keep = [i for i in range(len(self._rows)) if i not in set(indices)]
-        if not keep:
-            self._rows, self._cache, self._mask, self._pos, self._last = [], None, None, None, None
-            return
-        index = torch.tensor(keep, device=self.device)
-        self._rows = [self._rows[i] for i in keep]
-        mask = self._mask.index_select(0, index)
-        start = int((mask.sum(0) > 0).nonzero()[0])  # columns that only dropped rows used
-        self._mask = mask[:, start:]
-        for layer in self._cache.layers:
-            layer.keys = layer.keys.index_select(0, index)[:, :, start:]
-            layer.values = layer.values.index_select(0, index)[:, :, start:]
-        self._pos = self._pos.index_select(0, index)
-        self._last = self._last.index_select(0, index)
-
     def _step(self) -> None:
         """One decode step for every running row (their last sampled token in, next logits out)."""
-        tokens = torch.tensor([r.next_token for r in self._rows], device=self.device)[:, None]
-        self._mask = torch.cat([self._mask, self._mask.new_ones((len(self._rows), 1))], dim=1)
-        self._pos = self._pos + 1
-        self.bank.set_rows([r.slot for r in self._rows], self.device)
-        if self.fast is not None:
-            self._last = self.fast.step(tokens[:, 0], self._pos, self._mask, self._cache, self.bank.rows.slots)
-        else:
-            out = self.model(input_ids=tokens, attention_mask=self._mask, position_ids=self._pos[:, None],
-                             past_key_values=self._cache, use_cache=True)
-            self._last = out.logits[:, -1].float()
+        self.batch.decode(self.model, self.fast, self.bank)
         self.steps += 1
         self._emit()
