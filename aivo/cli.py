@@ -12,6 +12,7 @@ import sys
 import typer
 
 from brain.settings import Settings, get_settings
+from training.recipe import LoraRecipe
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="AIVO Brain: local stack, base model and endpoint.")
@@ -81,8 +82,8 @@ def _prefect_env(settings: Settings) -> None:
 @app.command()
 def clone(
     baseline: str = typer.Argument(..., help="Baseline JSON file (or s3:// URI)."),
-    epochs: int = typer.Option(3, help="Training epochs."),
-    rank: int = typer.Option(8, help="LoRA rank."),
+    epochs: int = typer.Option(LoraRecipe.epochs, help="Training epochs."),
+    rank: int = typer.Option(LoraRecipe.rank, help="LoRA rank."),
     require_review: bool = typer.Option(False, help="Register as `candidate`; a reviewer moves `champion`."),
 ) -> None:
     """Clone one student (runs the clone-student flow here, with a progress bar)."""
@@ -92,6 +93,9 @@ def clone(
 
     from flows import clone as clone_flow
     from flows.ingest import BaselineRejected
+    from flows.stages import CloneRecipe
+
+    recipe = CloneRecipe(lora=LoraRecipe(epochs=epochs, rank=rank))
 
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                   TimeElapsedColumn()) as bar:
@@ -99,8 +103,7 @@ def clone(
         clone_flow.PROGRESS_LISTENERS.append(lambda sid, pct, stage: bar.update(job, completed=pct,
                                                                                description=f"{sid}: {stage}"))
         try:
-            result = clone_flow.clone_student(baseline_path=baseline, epochs=epochs, rank=rank,
-                                              require_review=require_review)
+            result = clone_flow.clone_student(baseline_path=baseline, recipe=recipe, require_review=require_review)
         except BaselineRejected as exc:
             typer.secho(f"error: {exc}", fg="red", err=True)
             raise typer.Exit(2) from None

@@ -139,8 +139,9 @@ def ingest(settings: Settings, baseline: Baseline) -> tuple[Baseline, str]:
 @task(name="register", cache_policy=NO_CACHE)  # publish_stage retries each S3/MLflow call itself
 @patient
 def register(settings: Settings, baseline: Baseline, baseline_uri: str, recipe: CloneRecipe, clone_key: str,
-             adapter_dir: str, eval_report: dict) -> dict:
-    return publish_stage(settings, baseline, baseline_uri, recipe, clone_key, Path(adapter_dir), eval_report).to_dict()
+             adapter_dir: str, eval_report: dict, require_review: bool) -> dict:
+    return publish_stage(settings, baseline, baseline_uri, recipe, clone_key, Path(adapter_dir), eval_report,
+                         require_review).to_dict()
 
 
 def _report_markdown(result: CloneResult, settings: Settings) -> str:
@@ -184,8 +185,10 @@ def sweep_student(settings: Settings, student_id: str) -> list[str]:
 
 @patient
 def run_clone(settings: Settings, baseline: Baseline, baseline_uri: str, recipe: CloneRecipe,
-              progress: CloneProgress | None = None, as_tasks: bool = True) -> CloneResult:
-    """The stages of one clone: as Prefect tasks (clone_student), or as plain calls inside one task (a cohort)."""
+              progress: CloneProgress | None = None, as_tasks: bool = True,
+              require_review: bool = False) -> CloneResult:
+    """The stages of one clone: as Prefect tasks (clone_student), or as plain calls inside one task (a cohort).
+    require_review: a passing adapter becomes `candidate` instead of `champion`."""
     sweep_student(settings, baseline.student.student_id)
     progress = progress or CloneProgress(baseline.student.student_id)
     if as_tasks:
@@ -243,7 +246,7 @@ def run_clone(settings: Settings, baseline: Baseline, baseline_uri: str, recipe:
         t_eval = time.perf_counter() - t
         progress(90, "adapter saved; registering in MLflow")
         checkpoint("register", 90)
-        published = register_(settings, baseline, baseline_uri, recipe, key, adapter_dir, eval_report)
+        published = register_(settings, baseline, baseline_uri, recipe, key, adapter_dir, eval_report, require_review)
         checkpoint("serving (after register)", 95)
         progress(100, f"registered version {published['version']}"
                       + (f" as {published['aliases'][0]}" if published["aliases"] else " (gate failed: no alias)"))
@@ -259,30 +262,21 @@ def run_clone(settings: Settings, baseline: Baseline, baseline_uri: str, recipe:
 @flow(name=clone_runs.CLONE_FLOW)
 def clone_student(
     baseline_path: str = "samples/baselines/stu-0001.json",
-    rank: int = 8,
-    alpha: int = 16,
-    epochs: int = 3,
-    learning_rate: float = CloneRecipe.learning_rate,
-    heldout_fraction: float = 0.25,
-    seed: int = 0,
+    recipe: CloneRecipe = CloneRecipe(),
     require_review: bool = False,
-    max_gain: float = 0.95,
-    max_grade_increase: float = 2.0,
 ) -> dict:
     """Clone one student from a baseline file (path in the repo, or an s3:// URI).
 
+    recipe: what the clone learns (recipe.lora: rank, alpha, epochs, learning rate, ...; the held-out
+    share, the answers' length) and the gate it must pass (recipe.gate: the adapter's held-out loss
+    <= max_gain x the base's, its sampled answers at most max_grade_increase grades above the base's).
     require_review: register the passing adapter as `candidate`; a reviewer moves `champion` in MLflow.
-    max_gain, max_grade_increase: the gate; the adapter's held-out loss must be <= max_gain x the base's,
-    and its sampled answers may read at most max_grade_increase grades above the base's (Flesch-Kincaid).
     """
     settings = get_settings()
-    recipe = CloneRecipe(rank=rank, alpha=alpha, epochs=epochs, learning_rate=learning_rate,
-                         heldout_fraction=heldout_fraction, seed=seed, require_review=require_review,
-                         max_gain=max_gain, max_grade_increase=max_grade_increase)
     raw = read_baseline_source(baseline_path, settings)
     baseline = parse_baseline(raw)  # fails here, before any write, when the baseline is bad
     baseline, baseline_uri = ingest(settings, baseline)  # consent, PII scrub, store: never retried
-    result = run_clone(settings, baseline, baseline_uri, recipe)
+    result = run_clone(settings, baseline, baseline_uri, recipe, require_review=require_review)
     create_markdown_artifact(_report_markdown(result, settings), key=clone_runs.report_key(result.student_id),
                              description=clone_runs.report_description(result.student_id))
     get_run_logger().info("student %s -> %s v%s %s", result.student_id,

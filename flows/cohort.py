@@ -32,7 +32,7 @@ MAX_PARALLEL = 8
 @task(name="clone-one-student", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[3, 10],
       retry_condition_fn=retry_if_transient)
 @patient  # reading and storing the baseline wait out an S3 outage like the stages do
-def clone_one(settings: Settings, path: str, recipe: CloneRecipe, pool: ReplicaPool) -> dict:
+def clone_one(settings: Settings, path: str, recipe: CloneRecipe, require_review: bool, pool: ReplicaPool) -> dict:
     start = time.perf_counter()
     try:
         baseline = parse_baseline(read_baseline_source(path, settings))
@@ -42,7 +42,7 @@ def clone_one(settings: Settings, path: str, recipe: CloneRecipe, pool: ReplicaP
     with pool.lease():
         start = time.perf_counter()  # the clone's own time, not the wait for a free replica
         result = run_clone(settings, baseline, uri, recipe, CloneProgress(baseline.student.student_id),
-                           as_tasks=False)
+                           as_tasks=False, require_review=require_review)
     ev = result.eval or {}
     return {
         "file": Path(path).name, "student_id": result.student_id, "status": "reused" if result.reused else "cloned",
@@ -57,25 +57,22 @@ def clone_one(settings: Settings, path: str, recipe: CloneRecipe, pool: ReplicaP
 def clone_cohort(
     baselines_dir: str = "samples/baselines",
     parallelism: int = 1,
-    rank: int = 8,
-    alpha: int = 16,
-    epochs: int = 3,
-    learning_rate: float = CloneRecipe.learning_rate,
-    seed: int = 0,
+    recipe: CloneRecipe = CloneRecipe(),
     require_review: bool = False,
 ) -> list[dict]:
-    """Clone every *.json baseline in a directory. parallelism: concurrent clones (each holds a copy of the base)."""
+    """Clone every *.json baseline in a directory. parallelism: concurrent clones (each holds a copy of the base).
+
+    recipe and require_review: as in clone-student, the same for every student.
+    """
     if not 1 <= parallelism <= MAX_PARALLEL:
         raise ValueError(f"parallelism must be 1-{MAX_PARALLEL}, got {parallelism}")
     settings = get_settings()
     files = sorted(str(p) for p in Path(baselines_dir).glob("*.json"))
     if not files:
         raise ValueError(f"no *.json baselines in {baselines_dir}")
-    recipe = CloneRecipe(rank=rank, alpha=alpha, epochs=epochs, learning_rate=learning_rate, seed=seed,
-                         require_review=require_review)
     start = time.perf_counter()
     pool = ReplicaPool(settings, min(parallelism, len(files)))  # loads the base model once
-    futures = [clone_one.submit(settings, f, recipe, pool) for f in files]
+    futures = [clone_one.submit(settings, f, recipe, require_review, pool) for f in files]
     rows = []
     for path, fut in zip(files, futures):
         try:

@@ -18,10 +18,12 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from dataclasses import asdict, field
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from brain.models import shared_base_model
 from brain.settings import Settings, get_settings
@@ -34,26 +36,38 @@ from registry.retry import patient
 from training import evaluate as tevaluate
 from training import lora as tlora
 from training.curriculum_set import curriculum_sha256, load_curriculum, split_curriculum
+from training.recipe import RECIPE_CONFIG, LoraRecipe
 
 EXPERIMENT = "aivo-brain-curriculum"
 
 
+@pydantic_dataclass(frozen=True, config=RECIPE_CONFIG)
+class CurriculumRecipe:
+    """What the brain's curriculum retraining learns: the Prefect form of retrain-curriculum."""
+
+    lora: LoraRecipe = field(default_factory=lambda: LoraRecipe(epochs=1, learning_rate=5e-4))
+    """The LoRA training recipe: one epoch, at a gentler learning rate than a clone's (every student shares it)."""
+    max_train_items: int = 0
+    """Curriculum items trained on: 0 = all; a smaller number for a quick run."""
+    heldout_fraction: float = 0.15
+    """Share of the curriculum held out to compare the new brain with the current one."""
+
+
 @task(name="train-curriculum", cache_policy=NO_CACHE)
-def train_curriculum(settings: Settings, epochs: int, learning_rate: float, rank: int, max_train_items: int,
-                     heldout_fraction: float, seed: int) -> dict:
+def train_curriculum(settings: Settings, curriculum: CurriculumRecipe) -> dict:
     items = load_curriculum()
-    train, heldout = split_curriculum(items, heldout_fraction)
-    if max_train_items:
-        train = train[:max_train_items]
+    train, heldout = split_curriculum(items, curriculum.heldout_fraction)
+    if curriculum.max_train_items:
+        train = train[:curriculum.max_train_items]
     heldout_msgs = [i.messages() for i in heldout]
 
     current_model, current = brain_model(settings)
     current_loss = tevaluate.eval_loss(current_model.model, current_model.tokenizer, heldout_msgs,
                                        current_model.device)
     base = shared_base_model(settings)
-    recipe = tlora.LoraRecipe(rank=rank, alpha=2 * rank, epochs=epochs, learning_rate=learning_rate, seed=seed)
-    key_material = {"curriculum": curriculum_sha256(items), "recipe": recipe.__dict__ | {"target_modules": list(
-        recipe.target_modules)}, "max_train_items": max_train_items, "base_weights": base.weights_sha256}
+    recipe = curriculum.lora
+    key_material = {"curriculum": curriculum_sha256(items), "recipe": asdict(recipe) | {"target_modules": list(
+        recipe.target_modules)}, "max_train_items": curriculum.max_train_items, "base_weights": base.weights_sha256}
     key = storage.sha256_bytes(storage.canonical_json(key_material))
     work = settings.data_dir / "work" / "curriculum" / key[:16]
     shutil.rmtree(work, ignore_errors=True)
@@ -113,23 +127,20 @@ def stale_students(settings: Settings, brain_version: str) -> list[adapters.Adap
 def retrain_curriculum(
     retrain: bool = True,
     reclone_stale: bool = True,
-    epochs: int = 1,
-    learning_rate: float = 5e-4,
-    rank: int = 8,
-    max_train_items: int = 0,
-    heldout_fraction: float = 0.15,
-    seed: int = 0,
+    recipe: CurriculumRecipe = CurriculumRecipe(),
     require_review: bool = False,
 ) -> dict:
     """Fine-tune the brain on the curriculum (retrain) and re-clone students built on an older brain (reclone_stale).
 
-    max_train_items: 0 = all training items; a smaller number for a quick run.
+    recipe: the curriculum LoRA recipe, the items trained on and the held-out share.
+    require_review: register a better brain as `candidate`; a reviewer moves `champion` in MLflow.
+    Re-clones keep each student's recorded recipe and review policy.
     """
     settings = get_settings()
     log = get_run_logger()
     summary: dict = {}
     if retrain:
-        trained = train_curriculum(settings, epochs, learning_rate, rank, max_train_items, heldout_fraction, seed)
+        trained = train_curriculum(settings, recipe)
         try:
             registered = register_brain(settings, trained, require_review)
         finally:
@@ -159,12 +170,11 @@ def retrain_curriculum(
                              "new_brain": brain.version, "alias": f"skipped: {exc}", "seconds": 0.0})
                 continue
             baseline = parse_baseline(read_baseline_source(old.tags["baseline_uri"], settings))
-            config = {**json.loads(old.tags.get("training_config", "{}")),
-                      **json.loads(old.tags.get("gate_policy", "{}"))}
-            recipe = CloneRecipe(**{k: (tuple(v) if k == "target_modules" else v) for k, v in config.items()
-                                    if k in CloneRecipe.__dataclass_fields__})
-            result = run_clone(settings, baseline, old.tags["baseline_uri"], recipe,
-                               CloneProgress(baseline.student.student_id))
+            gate_policy = json.loads(old.tags.get("gate_policy", "{}"))
+            clone_recipe = CloneRecipe.from_recorded(json.loads(old.tags.get("training_config", "{}")), gate_policy)
+            result = run_clone(settings, baseline, old.tags["baseline_uri"], clone_recipe,
+                               CloneProgress(baseline.student.student_id),
+                               require_review=bool(gate_policy.get("require_review", False)))
             rows.append({"student_id": old.student_id, "old_version": old.version,
                          "old_brain": old.tags.get("brain_version"), "new_version": result.version,
                          "new_brain": brain.version, "alias": ",".join(result.aliases) or "-",

@@ -16,8 +16,10 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from brain.models import LoadedModel, shared_base_model
 from brain.schemas import Baseline
@@ -28,41 +30,50 @@ from registry.retry import patient
 from training import data as tdata
 from training import evaluate as tevaluate
 from training import lora as tlora
+from training.evaluate import GatePolicy
+from training.recipe import RECIPE_CONFIG, LoraRecipe
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@pydantic_dataclass(frozen=True, config=RECIPE_CONFIG)
 class CloneRecipe:
-    """Everything that decides what a clone learns; the Prefect form maps onto it one to one."""
+    """Everything that decides what a clone learns and whether it passes: the Prefect form of a clone.
 
-    rank: int = 8  # LoRA rank
-    alpha: int = 16  # LoRA alpha (scale = alpha / rank)
-    dropout: float = 0.05  # LoRA dropout
-    target_modules: tuple[str, ...] = ("q_proj", "v_proj")  # layers that get adapters
-    epochs: int = 3  # passes over the training items (the reference document's 3)
-    learning_rate: float = tlora.LoraRecipe.learning_rate  # AdamW learning rate
-    batch_size: int = 8  # examples per optimizer step
-    heldout_fraction: float = 0.25  # share of each skill's items kept for evaluation
-    seed: int = 0  # split, init and data order
-    max_new_tokens: int = tdata.MAX_NEW_TOKENS  # length of teacher answers and eval samples
-    require_review: bool = False  # passing adapters become `candidate`, a reviewer moves `champion`
-    max_gain: float = 0.95  # gate: adapter eval loss must be <= max_gain * base eval loss
-    max_grade_increase: float = 2.0  # gate: adapter answers may read at most this many grades above the base's
+    The defaults live in the parts (``LoraRecipe``, ``GatePolicy``) and here, nowhere else.
+    """
 
-    def lora(self) -> tlora.LoraRecipe:
-        return tlora.LoraRecipe(rank=self.rank, alpha=self.alpha, dropout=self.dropout,
-                                target_modules=tuple(self.target_modules), epochs=self.epochs,
-                                learning_rate=self.learning_rate, batch_size=self.batch_size, seed=self.seed)
+    lora: LoraRecipe = field(default_factory=LoraRecipe)
+    """The LoRA training recipe (rank, alpha, epochs, learning rate, ...); its seed also draws the held-out split."""
+    heldout_fraction: float = 0.25
+    """Share of each skill's items kept for evaluation."""
+    max_new_tokens: int = tdata.MAX_NEW_TOKENS
+    """Length of the teacher's answers and of the evaluation samples."""
+    gate: GatePolicy = field(default_factory=GatePolicy)
+    """When the clone is good enough to register with an alias (held-out loss and readability vs the base)."""
 
     def training_config(self) -> dict:
-        """What changes the trained weights (require_review and the gate do not)."""
-        d = asdict(self)
-        for k in ("require_review", "max_gain", "max_grade_increase"):
-            d.pop(k)
-        d["target_modules"] = list(self.target_modules)
-        d["method"] = tdata.METHOD_VERSION
+        """What changes the trained weights (the gate does not), flat: the clone key's recipe and the MLflow params.
+
+        ``max_length`` is recorded only when it differs from its default: the flow could not set it
+        before the recipe was one object, and leaving it out keeps every earlier clone key valid.
+        """
+        d = asdict(self.lora)
+        if d["max_length"] == LoraRecipe.max_length:
+            del d["max_length"]
+        d.update(target_modules=list(self.lora.target_modules), heldout_fraction=self.heldout_fraction,
+                 max_new_tokens=self.max_new_tokens, method=tdata.METHOD_VERSION)
         return d
+
+    @classmethod
+    def from_recorded(cls, training_config: dict, gate_policy: dict) -> "CloneRecipe":
+        """The recipe of a registered clone, from its ``training_config`` and ``gate_policy`` tags
+        (fields the tags lack take today's defaults)."""
+        lora_fields = {f.name for f in fields(LoraRecipe)}
+        gate_fields = {f.name for f in fields(GatePolicy)}
+        own = {k: v for k, v in training_config.items() if k in ("heldout_fraction", "max_new_tokens")}
+        return cls(lora=LoraRecipe(**{k: v for k, v in training_config.items() if k in lora_fields}),
+                   gate=GatePolicy(**{k: v for k, v in gate_policy.items() if k in gate_fields}), **own)
 
 
 @dataclass
@@ -176,7 +187,7 @@ def clone_key_for(settings: Settings, baseline: Baseline, recipe: CloneRecipe) -
 def prepare_stage(settings: Settings, baseline: Baseline, recipe: CloneRecipe, work: Path) -> Path:
     """Split the baseline and distil personalised targets; write them to ``work/data.json``."""
     model, _ = brain_model(settings)
-    cloned = tdata.build_dataset(model, baseline, heldout_fraction=recipe.heldout_fraction, seed=recipe.seed,
+    cloned = tdata.build_dataset(model, baseline, heldout_fraction=recipe.heldout_fraction, seed=recipe.lora.seed,
                                  max_new_tokens=recipe.max_new_tokens)
     path = work / "data.json"
     path.write_text(json.dumps({
@@ -196,7 +207,7 @@ def train_stage(settings: Settings, data_path: Path, recipe: CloneRecipe, work: 
     """Train the LoRA adapter on the train split; write it to ``work/adapter`` and the curve to ``work/train.json``."""
     model, _ = brain_model(settings)
     data = _load_data(data_path)
-    trained = tlora.train_adapter(model, [row["messages"] for row in data["train"]], recipe.lora(), progress)
+    trained = tlora.train_adapter(model, [row["messages"] for row in data["train"]], recipe.lora, progress)
     try:
         adapter_dir = work / "adapter"
         tlora.save_adapter(trained, adapter_dir)
@@ -215,7 +226,7 @@ def load_trained(loaded: LoadedModel, adapter_dir: Path, recipe: CloneRecipe) ->
 
     flags = {n: p.requires_grad for n, p in loaded.model.named_parameters()}
     peft_model = PeftModel.from_pretrained(loaded.model, str(adapter_dir)).eval()
-    return tlora.TrainedAdapter(model=peft_model, config=peft_model.peft_config["default"], recipe=recipe.lora(),
+    return tlora.TrainedAdapter(model=peft_model, config=peft_model.peft_config["default"], recipe=recipe.lora,
                                 losses=[], seconds=0.0, trainable_params=0, examples=0, base_name=loaded.name,
                                 base_weights_sha256=loaded.weights_sha256, _requires_grad=flags)
 
@@ -231,9 +242,7 @@ def evaluate_stage(settings: Settings, data_path: Path, adapter_dir: Path, basel
     trained = load_trained(model, adapter_dir, recipe)
     try:
         report = tevaluate.evaluate_clone(model, trained, Dataset.from_list(data["heldout"]), baseline.student,
-                                          max_new_tokens=recipe.max_new_tokens,
-                                          policy=tevaluate.GatePolicy(max_gain=recipe.max_gain,
-                                                                    max_grade_increase=recipe.max_grade_increase))
+                                          max_new_tokens=recipe.max_new_tokens, policy=recipe.gate)
     finally:
         tlora.release(trained)
     out = report.to_dict()
@@ -243,7 +252,7 @@ def evaluate_stage(settings: Settings, data_path: Path, adapter_dir: Path, basel
 
 @patient
 def publish_stage(settings: Settings, baseline: Baseline, baseline_uri: str, recipe: CloneRecipe, clone_key: str,
-                  adapter_dir: Path, eval_report: dict) -> adapters.AdapterVersion:
+                  adapter_dir: Path, eval_report: dict, require_review: bool = False) -> adapters.AdapterVersion:
     """Upload the adapter to S3 and register it in MLflow with params, metrics, tags and the loss curve."""
     model, brain = brain_model(settings)
     train = json.loads((adapter_dir.parent / "train.json").read_text())
@@ -265,16 +274,14 @@ def publish_stage(settings: Settings, baseline: Baseline, baseline_uri: str, rec
         "grade": str(baseline.student.grade),
         "training_config": json.dumps(recipe.training_config(), sort_keys=True),
         "eval_summary": json.dumps(summary),
-        "gate_policy": json.dumps({"max_gain": recipe.max_gain, "max_grade_increase": recipe.max_grade_increase,
-                                   "require_review": recipe.require_review}),
+        "gate_policy": json.dumps({**asdict(recipe.gate), "require_review": require_review}),
         "method": tdata.METHOD_VERSION,
     }
     params = {**recipe.training_config(), "base_model": settings.base_model, "brain_version": brain.version,
-              "require_review": recipe.require_review, "max_gain": recipe.max_gain,
-              "max_grade_increase": recipe.max_grade_increase}
+              "require_review": require_review, **asdict(recipe.gate)}
     return adapters.publish(
         settings, baseline.student.student_id, adapter_dir, clone_key, params=params, metrics=metrics, tags=tags,
         loss_curve=train["loss_curve"], eval_report=eval_report, gate_passed=bool(eval_report.get("gate_passed")),
-        require_review=recipe.require_review,
+        require_review=require_review,
         description=f"LoRA clone of {baseline.student.student_id} from assessment {baseline.assessment_id}",
     )

@@ -41,16 +41,18 @@ from dataclasses import asdict, dataclass, field
 import textstat
 import torch
 from datasets import Dataset
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from brain.models import LoadedModel
 from brain.schemas import StudentProfile
 from brain import readability
 from training.data import MAX_NEW_TOKENS, generate_answers
 from training.lora import TrainedAdapter, encode_example
+from training.recipe import RECIPE_CONFIG
 from training.shared_prefix import summed_nll
 
 
-@dataclass
+@pydantic_dataclass(frozen=True, config=RECIPE_CONFIG)  # a part of the clone's recipe (flows/stages.py)
 class GatePolicy:
     """When a clone is good enough to register."""
 

@@ -28,6 +28,9 @@ Learning rate 2e-3 (held-out loss / base loss on the 20-item sample
 baseline, 3 epochs): 5e-4: 0.88, 1e-3: 0.76, 2e-3: 0.67, 3e-3: 0.70,
 5e-3: 0.73 (higher rates overfit the 15 train items).
 
+The recipe (``LoraRecipe``: rank, alpha, epochs, learning rate, ...) is
+declared in training/recipe.py.
+
 Run as: ``python -m training.lora BASELINE.json OUT_DIR`` (distils, trains,
 saves the adapter; AIVO_BASE_MODEL picks the base model).
 """
@@ -51,34 +54,11 @@ from safetensors.torch import save_file
 
 from brain.models import LoadedModel, cpu_bf16_enabled
 from brain.prompts import chat_ids, chat_text
+from training.recipe import LoraRecipe
 from training.shared_prefix import summed_nll
 
 ADAPTER_CONFIG = "adapter_config.json"
 ADAPTER_WEIGHTS = "adapter_model.safetensors"
-
-
-@dataclass
-class LoraRecipe:
-    """Everything that decides a clone's adapter besides its data."""
-
-    rank: int = 8
-    """LoRA rank r: the adapter's capacity (2 * r * d parameters per target matrix)."""
-    alpha: int = 16
-    """LoRA alpha; the update is scaled by alpha / rank."""
-    dropout: float = 0.05
-    """Dropout on the LoRA input during training."""
-    target_modules: tuple[str, ...] = ("q_proj", "v_proj")
-    """Names of the linear layers that get an adapter (attention query and value)."""
-    epochs: int = 3
-    """Passes over the train set; ~15 examples at batch 8 give 6 optimizer steps."""
-    learning_rate: float = 2e-3
-    """AdamW learning rate, constant. High because there are only a handful of steps."""
-    batch_size: int = 8
-    """Examples per optimizer step (loss = mean over the batch's assistant tokens)."""
-    max_length: int = 384
-    """Longest example in tokens; longer ones are cut at the end."""
-    seed: int = 0
-    """Seeds LoRA init, dropout and shuffling: same data + recipe -> same weights."""
 
 
 @dataclass
@@ -99,7 +79,8 @@ class TrainedAdapter:
     _requires_grad: dict[str, bool] = field(default_factory=dict, repr=False)  # base flags to restore
 
 
-def encode_example(tokenizer, messages: list[dict[str, str]], max_length: int = 384) -> tuple[list[int], list[int]]:
+def encode_example(tokenizer, messages: list[dict[str, str]],
+                   max_length: int = LoraRecipe.max_length) -> tuple[list[int], list[int]]:
     """(input_ids, labels) of a conversation ending in an assistant turn; labels -100 except on that turn.
 
     The prompt is tokenized exactly as the endpoint does (``brain.prompts.chat_ids``);

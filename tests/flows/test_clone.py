@@ -1,6 +1,7 @@
 """clone_student end to end on real Prefect, MLflow and S3 servers with the tiny model."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -9,14 +10,19 @@ from prefect.client.orchestration import get_client
 
 from flows import clone as clone_flow
 from flows.clone import clone_student
+from flows.stages import CloneRecipe
 from registry import adapters, storage
+from training.evaluate import GatePolicy
+from training.recipe import LoraRecipe
 
 SAMPLES = Path(__file__).parents[2] / "samples" / "baselines"
 # The tiny random model sits near the uniform loss (ln 49152 = 10.8): a higher learning rate moves it,
 # and its gate asks for any improvement rather than the default 5%.
 # Its sampled "answers" are random tokens, so readability says nothing about it: that gate is left open here
 # (tests/training covers the gate's logic).
-TINY = {"learning_rate": 0.02, "max_gain": 0.995, "max_grade_increase": 1000.0}
+TINY_RECIPE = CloneRecipe(lora=LoraRecipe(learning_rate=0.02),
+                          gate=GatePolicy(max_gain=0.995, max_grade_increase=1000.0))
+TINY = {"recipe": TINY_RECIPE}
 
 
 def grant_consent(*students: str) -> None:
@@ -95,7 +101,8 @@ def test_same_data_and_config_does_not_create_a_second_version(prefect_stack, tm
     again = clone_student(baseline_path=path, **TINY)
     assert again["reused"] and again["version"] == first["version"]
     assert [v.version for v in adapters.list_versions(prefect_stack, "t-idem")] == [first["version"]]
-    other = clone_student(baseline_path=path, epochs=2, **TINY)  # another recipe is another clone
+    two_epochs = replace(TINY_RECIPE, lora=replace(TINY_RECIPE.lora, epochs=2))
+    other = clone_student(baseline_path=path, recipe=two_epochs)  # another recipe is another clone
     assert other["version"] != first["version"] and not other["reused"]
 
 
@@ -109,8 +116,8 @@ def test_review_policy_registers_a_candidate_and_a_reviewer_promotes_it(prefect_
 
 
 def test_failed_gate_registers_no_alias(prefect_stack, tmp_path):
-    result = clone_student(baseline_path=_copy_sample(tmp_path, "stu-0001", "t-gate"), learning_rate=0.02,
-                           max_gain=0.5, max_grade_increase=1000.0)
+    strict = CloneRecipe(lora=LoraRecipe(learning_rate=0.02), gate=GatePolicy(max_gain=0.5, max_grade_increase=1000.0))
+    result = clone_student(baseline_path=_copy_sample(tmp_path, "stu-0001", "t-gate"), recipe=strict)
     assert result["aliases"] == [] and not result["eval"]["gate_passed"]
     assert any("eval loss" in r for r in result["eval"]["gate_reasons"])
     assert adapters.resolve(prefect_stack, "t-gate") is None

@@ -10,10 +10,12 @@ from mlflow import MlflowClient
 
 from brain import models
 from flows.cohort import clone_cohort
-from flows.curriculum import retrain_curriculum
+from flows.curriculum import CurriculumRecipe, retrain_curriculum
+from flows.stages import CloneRecipe
 from registry import adapters
 from registry.brain import BRAIN_MODEL, current_brain
-from tests.flows.test_clone import TINY, _artifacts, _copy_sample
+from tests.flows.test_clone import TINY, TINY_RECIPE, _artifacts, _copy_sample
+from training.recipe import LoraRecipe
 
 REPO = Path(__file__).parents[2]
 
@@ -30,7 +32,7 @@ def test_cohort_clones_everyone_loading_the_base_once_and_reports_bad_files(pref
     monkeypatch.setattr(models, "load_base_model", lambda *a, **k: loads.append(1) or real_load(*a, **k))
     models._SHARED.clear()
 
-    rows = clone_cohort(baselines_dir=str(cohort), parallelism=2, learning_rate=TINY["learning_rate"])
+    rows = clone_cohort(baselines_dir=str(cohort), parallelism=2, recipe=CloneRecipe(lora=TINY_RECIPE.lora))
     by_file = {r["file"]: r for r in rows}
     assert by_file["broken.json"]["status"] == "rejected" and "student: Field required" in by_file["broken.json"]["error"]
     for sid in ("c-1", "c-2", "c-3"):
@@ -43,7 +45,7 @@ def test_cohort_clones_everyone_loading_the_base_once_and_reports_bad_files(pref
     summary = anyio.run(_artifacts, "clone-cohort-summary")
     assert summary and summary[0].type == "table" and "c-2" in summary[0].data
 
-    again = clone_cohort(baselines_dir=str(cohort), parallelism=1, learning_rate=TINY["learning_rate"])
+    again = clone_cohort(baselines_dir=str(cohort), parallelism=1, recipe=CloneRecipe(lora=TINY_RECIPE.lora))
     assert {r["status"] for r in again if r["student_id"]} == {"reused"}
 
 
@@ -60,7 +62,8 @@ def test_curriculum_registers_a_brain_and_reclones_students_on_the_old_brain(pre
 
 
 def _retrain_and_check(settings, old):
-    summary = retrain_curriculum(max_train_items=48, learning_rate=0.02, epochs=1)
+    quick = CurriculumRecipe(lora=LoraRecipe(learning_rate=0.02, epochs=1), max_train_items=48)
+    summary = retrain_curriculum(recipe=quick)
     brain = summary["brain"]
     assert brain["gate_passed"] and brain["aliases"] == ["champion"], brain
     client = MlflowClient(settings.mlflow_tracking_uri)

@@ -44,9 +44,10 @@ def _api(settings, method, path, **kw):
 def test_deployments_are_registered_with_typed_parameters_and_a_weekly_schedule(worker_stack):
     deployments = {d["name"]: d for d in _api(worker_stack, "POST", "/deployments/filter", json={})}
     assert {"clone-student", "clone-cohort", "retrain-curriculum"} <= set(deployments)
-    schema = deployments["clone-student"]["parameter_openapi_schema"]["properties"]
-    assert schema["rank"]["type"] == "integer" and schema["require_review"]["type"] == "boolean"
-    assert schema["baseline_path"]["default"] == "samples/baselines/stu-0001.json"
+    schema = deployments["clone-student"]["parameter_openapi_schema"]
+    lora = schema["definitions"]["LoraRecipe"]["properties"]  # the form of parameter `recipe`, field `lora`
+    assert lora["rank"]["type"] == "integer" and schema["properties"]["require_review"]["type"] == "boolean"
+    assert schema["properties"]["baseline_path"]["default"] == "samples/baselines/stu-0001.json"
     schedules = deployments["retrain-curriculum"]["schedules"]
     assert schedules and schedules[0]["schedule"]["cron"] == "0 3 * * 0"
     assert deployments["clone-student"]["work_pool_name"] == worker_stack.prefect_work_pool
@@ -56,8 +57,8 @@ def test_a_run_started_like_the_ui_does_is_executed_by_the_worker(worker_stack):
     settings = worker_stack
     dep = next(d for d in _api(settings, "POST", "/deployments/filter", json={}) if d["name"] == "clone-student")
     run = _api(settings, "POST", f"/deployments/{dep['id']}/create_flow_run", json={"parameters": {
-        "baseline_path": "samples/baselines/stu-0006.json", "learning_rate": 0.02, "max_gain": 0.995,
-        "max_grade_increase": 1000.0}})
+        "baseline_path": "samples/baselines/stu-0006.json",
+        "recipe": {"lora": {"learning_rate": 0.02}, "gate": {"max_gain": 0.995, "max_grade_increase": 1000.0}}}})
     deadline = time.monotonic() + 300
     state = None
     while time.monotonic() < deadline:
