@@ -28,16 +28,13 @@ from registry.servers import (  # noqa: F401 - re-exported: the CLI, tests and f
     REPO_DIR,
     Service,
     StackError,
-    ensure_bucket,
     executable,
     http_ok,
-    port_in_use,
     prefect_env,
     s3_env,
     start_service,
     stop_process,
     stop_service,
-    wait_healthy,
 )
 from registry.storage import s3_client  # noqa: F401 - re-exported
 
