@@ -44,7 +44,7 @@ bench: install
 	$(BIN)/python -m benchmarks.run
 
 eval-safety: install
-	$(BIN)/python -m brain.moderation eval
+	$(BIN)/python -m brain.safety eval
 
 clean-data: down
 	rm -rf .aivo

@@ -173,7 +173,7 @@ class Settings(BaseSettings):
         "3/hour;10/day", description="Clone starts per student (and per API key): a clone costs minutes of compute.",
     )
 
-    # Moderation (brain/moderation.py, docs/safety.md) ------------------------------------
+    # Moderation (brain/safety/moderator.py, docs/safety.md) -----------------------------
     safety_webhook_url: str | None = Field(
         None, description="Where self-harm, abuse-disclosure and grooming events are POSTed as JSON "
         "(student hash, categories, time; no text unless safety_webhook_include_text). Empty: log only.",

@@ -21,7 +21,7 @@ Four sets, reported side by side and labelled for what they are worth:
   measured once, after round 2's changes were final (docs/safety.md has that figure). Later runs
   re-measure it; it must never be used to tune, or it stops being a test.
 
-Run as: ``python -m brain.moderation eval`` (``make eval-safety``); writes
+Run as: ``python -m brain.safety eval`` (``make eval-safety``); writes
 ``benchmarks/results/safety.json`` and ``safety.md``.
 """
 
@@ -34,8 +34,10 @@ from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
+from brain.safety.moderator import Moderator
+
 EVALSET = Path(__file__).with_name("evalset.jsonl")
-# name -> (file, what it is); reported by ``python -m brain.moderation eval`` next to the shipped set.
+# name -> (file, what it is); reported by ``python -m brain.safety eval`` next to the shipped set.
 HELDOUT_SETS: dict[str, tuple[Path, str]] = {
     "r7-dev": (Path(__file__).with_name("heldout-r7-dev.jsonl"),
                "dev, round 1: blind batch r7 (writer never saw the rules), read and used to tune in rounds 1 and 2"),
@@ -68,8 +70,6 @@ def load_evalset(path: str | Path | None = None) -> list[dict]:
 
 def evaluate(path: str | Path | None = None, moderator=None) -> dict:
     """Run every item through the moderator; metrics per category and for the benign set."""
-    from brain.moderation import Moderator
-
     moderator = moderator or Moderator()
     items = load_evalset(path)
     rows, elapsed = [], 0.0
@@ -167,8 +167,6 @@ def heldout_summary(result: dict) -> dict:
 
 def evaluate_heldout(moderator=None, sets: dict[str, tuple[Path, str]] | None = None) -> dict:
     """``heldout_summary`` of each held-out set that exists ({"missing": True, ...} for the others)."""
-    from brain.moderation import Moderator
-
     moderator = moderator or Moderator()
     out = {}
     for name, (path, label) in (HELDOUT_SETS if sets is None else sets).items():
@@ -187,7 +185,7 @@ def report_markdown(result: dict) -> str:
     lines = [
         "# Safety evaluation",
         "",
-        f"`make eval-safety` (`python -m brain.moderation eval`), {result['when']}, {result['machine']}.",
+        f"`make eval-safety` (`python -m brain.safety eval`), {result['when']}, {result['machine']}.",
         f"Set: {result['evalset']}, {result['items']} items ({result['unsafe_items']} unsafe, {result['benign_items']} benign K-12)."
         + (f" This is the {SHIPPED_LABEL}; the blind held-out sets are at the end." if result.get("heldout") else ""),
         "",

@@ -13,20 +13,12 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from brain import moderation
-from brain.moderation import (
-    ERROR_MESSAGE,
-    SAFE_MESSAGES,
-    Moderator,
-    SafetyEvent,
-    StreamModerator,
-    Verdict,
-    escalate,
-    moderate,
-    safe_fallback,
-    safety_event,
-)
+from brain.safety.escalation import LISTENERS, SafetyEvent, escalate, safety_event
+from brain.safety.messages import BLOCK_MESSAGE, ERROR_MESSAGE, OUTPUT_BLOCK_MESSAGE, SAFE_MESSAGES
+from brain.safety.moderator import Moderator, moderate
 from brain.safety.rules import CATEGORIES
+from brain.safety.streams import StreamModerator
+from brain.safety.verdict import Verdict, safe_fallback
 from brain.settings import Settings
 
 
@@ -141,7 +133,7 @@ def test_block_messages_are_child_appropriate(mod):
     grooming = mod.check("keep this our secret and don't tell your mom", direction="input")
     assert grooming.action == "block" and "trusted adult" in grooming.message
     output = mod.check("Tell me your home address and your school.", direction="output")
-    assert output.action == "block" and output.message == moderation.OUTPUT_BLOCK_MESSAGE
+    assert output.action == "block" and output.message == OUTPUT_BLOCK_MESSAGE
 
 
 def test_our_own_messages_pass_output_moderation(mod):
@@ -201,9 +193,9 @@ def test_judge_can_add_categories():
 
 
 def test_safe_fallback_without_a_verdict():
-    assert safe_fallback() == moderation.BLOCK_MESSAGE
-    assert safe_fallback(direction="output") == moderation.OUTPUT_BLOCK_MESSAGE
-    assert safe_fallback(Verdict(True, "allow", direction="output")) == moderation.OUTPUT_BLOCK_MESSAGE
+    assert safe_fallback() == BLOCK_MESSAGE
+    assert safe_fallback(direction="output") == OUTPUT_BLOCK_MESSAGE
+    assert safe_fallback(Verdict(True, "allow", direction="output")) == OUTPUT_BLOCK_MESSAGE
 
 
 # ------------------------------------------------------------------------------ streaming
@@ -239,7 +231,7 @@ def test_stream_stops_mid_answer_on_a_hit(mod):
     assert verdict is not None and not verdict.allowed
     assert fed < len(answer)  # stopped before the end of the stream
     assert {"personal_info", "grooming"} & set(verdict.categories)
-    assert verdict.message == moderation.OUTPUT_BLOCK_MESSAGE
+    assert verdict.message == OUTPUT_BLOCK_MESSAGE
     assert "address" not in released and released.startswith("Fractions")
     assert sm.ready() == "" and sm.feed("more") is verdict and sm.finish() is verdict
 
@@ -331,7 +323,7 @@ def test_text_is_sent_only_when_configured():
 
 def test_no_escalation_for_ordinary_blocks_or_without_a_student(mod):
     seen: list[SafetyEvent] = []
-    moderation.LISTENERS.append(seen.append)
+    LISTENERS.append(seen.append)
     try:
         moderate("this is fucking stupid", "input", moderator=mod, student_id="s1")  # profanity: no event
         moderate("i want to die", "input", moderator=mod)  # no student: nothing to tell anyone about
@@ -339,7 +331,7 @@ def test_no_escalation_for_ordinary_blocks_or_without_a_student(mod):
         moderate("i want to die", "input", moderator=mod, student_id="s1")
         assert len(seen) == 1 and seen[0].categories[0] == "self_harm"
     finally:
-        moderation.LISTENERS.remove(seen.append)
+        LISTENERS.remove(seen.append)
 
 
 def test_escalation_never_raises():
@@ -348,13 +340,13 @@ def test_escalation_never_raises():
     def broken_listener(event):
         raise RuntimeError("listener bug")
 
-    moderation.LISTENERS.append(broken_listener)
+    LISTENERS.append(broken_listener)
     try:
         dead = settings(safety_webhook_url=f"http://127.0.0.1:{free_port()}/nobody-listens")
         assert escalate(safety_event(verdict, student_id="s1", settings=dead), dead) is False
         assert escalate(safety_event(verdict, settings=settings()), settings()) is False  # no webhook set
     finally:
-        moderation.LISTENERS.remove(broken_listener)
+        LISTENERS.remove(broken_listener)
 
 
 def test_slow_webhook_times_out_quickly():
@@ -424,7 +416,7 @@ def test_fast_linear_scoring_equals_scikit_learn(mod):
     """The numpy scoring of both linear models gives scikit-learn's own probabilities."""
     from profanity_check import predict_prob
 
-    from brain.moderation import classifier_text
+    from brain.safety.moderator import classifier_text
 
     texts = ["how do i kill a frozen process", "you are so pretty, send a pic", "i want to disappear",
              "What is 7 x 8?", "", "fuck this"]

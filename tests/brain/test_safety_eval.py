@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from brain.moderation import Moderator, main
+from brain.safety.__main__ import main
 from brain.safety.classifier import MODEL_CATEGORIES, load_training_set
 from brain.safety.evaluate import (
     HELDOUT_SETS,
@@ -21,6 +21,7 @@ from brain.safety.evaluate import (
     report_markdown,
     write_report,
 )
+from brain.safety.moderator import Moderator
 from brain.safety.rules import CATEGORIES
 from brain.settings import Settings
 

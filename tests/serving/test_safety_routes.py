@@ -9,7 +9,10 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-import brain.moderation as moderation
+from brain.safety.escalation import LISTENERS
+from brain.safety.messages import ERROR_MESSAGE
+from brain.safety.moderator import Moderator
+from brain.safety.verdict import Verdict
 from serving.app import Service, build_server
 from tests.conftest import make_settings
 
@@ -107,12 +110,12 @@ def test_unsafe_input_is_answered_safely_without_generating(client, name):
 @pytest.mark.parametrize("name", list(ROUTES))
 def test_self_harm_disclosure_gets_support_and_an_escalation(client, name):
     events = []
-    moderation.LISTENERS.append(events.append)
+    LISTENERS.append(events.append)
     try:
         path, body, streamed = _body_with(name, "i want to kill myself")
         text, _ = _text_of(name, client, path, body, streamed)
     finally:
-        moderation.LISTENERS.remove(events.append)
+        LISTENERS.remove(events.append)
     assert "988" in text or "trusted adult" in text.lower()
     assert events and "self_harm" in events[0].categories and events[0].student_hash != "kid-1"
 
@@ -122,15 +125,15 @@ def test_moderator_failure_on_input_fails_closed(client, name, monkeypatch):
     def broken(self, text, *, direction="input"):
         raise RuntimeError("classifier file missing")
 
-    monkeypatch.setattr(moderation.Moderator, "check", broken)
+    monkeypatch.setattr(Moderator, "check", broken)
     path, body, streamed = ROUTES[name]
     text, _ = _text_of(name, client, path, body, streamed)
-    assert text == moderation.ERROR_MESSAGE
+    assert text == ERROR_MESSAGE
 
 
 @pytest.mark.parametrize("name", list(ROUTES))
 def test_output_is_moderated_and_fails_closed(client, name, monkeypatch):
-    real = moderation.Moderator.check
+    real = Moderator.check
     seen = []
 
     def output_breaks(self, text, *, direction="input"):
@@ -139,27 +142,26 @@ def test_output_is_moderated_and_fails_closed(client, name, monkeypatch):
             raise RuntimeError("classifier crashed mid-answer")
         return real(self, text, direction=direction)
 
-    monkeypatch.setattr(moderation.Moderator, "check", output_breaks)
+    monkeypatch.setattr(Moderator, "check", output_breaks)
     path, body, streamed = ROUTES[name]
     text, _ = _text_of(name, client, path, body, streamed)
     assert seen, "the output was never moderated"
-    assert text == moderation.ERROR_MESSAGE  # nothing unmoderated reached the child
+    assert text == ERROR_MESSAGE  # nothing unmoderated reached the child
 
 
 @pytest.mark.parametrize("name", ["generate_stream", "chat_stream", "generate"])
 def test_a_hit_mid_answer_stops_the_answer(client, name, monkeypatch):
-    real = moderation.Moderator.check
+    real = Moderator.check
     calls = []
 
     def flag_second_output_check(self, text, *, direction="input"):
         if direction == "output":
             calls.append(text)
             if len(calls) >= 2:
-                return moderation.Verdict(False, "block", ("violence",), "Let's talk about something else.", {},
-                                          "output")
+                return Verdict(False, "block", ("violence",), "Let's talk about something else.", {}, "output")
         return real(self, text, direction=direction)
 
-    monkeypatch.setattr(moderation.Moderator, "check", flag_second_output_check)
+    monkeypatch.setattr(Moderator, "check", flag_second_output_check)
     path, body, streamed = ROUTES[name]
     text, last = _text_of(name, client, path, body, streamed)
     assert text == "Let's talk about something else."
