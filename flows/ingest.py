@@ -27,10 +27,9 @@ from prefect.client.orchestration import get_client
 from prefect.runtime import flow_run
 from pydantic import ValidationError
 
-from brain import pii
 from brain.schemas import Baseline
 from brain.settings import Settings, get_settings
-from registry import audit, clone_runs, consent, storage
+from registry import baselines, clone_runs, consent, storage
 
 MAX_BASELINE_BYTES = 1_000_000  # ~500 items of generous size; anything larger is not a baseline
 ONE_STUDENT_FLOWS = (clone_runs.CLONE_FLOW, clone_runs.INGEST_FLOW)  # runs about one student, tagged with it
@@ -79,14 +78,13 @@ def parse_baseline(raw: dict | str | bytes) -> Baseline:
         raise BaselineRejected("invalid baseline: " + "; ".join(problems)) from None
 
 
-def scrub(settings: Settings, baseline: Baseline, known_names=()) -> tuple[Baseline, dict[str, int]]:
-    """The baseline with PII replaced (roster names + ``known_names``), and the counts per kind."""
-    return pii.scrub_baseline(baseline, [*known_names, *pii.load_roster(settings.pii_roster_file)])
+scrub = baselines.scrub  # the baseline with PII replaced, and the counts per kind (flows/clone.py reads it here)
 
 
-def admit_baseline(settings: Settings, baseline: Baseline, actor: str = "flow:ingest-baseline",
+def admit_baseline(settings: Settings, baseline: Baseline, actor: str = f"flow:{clone_runs.INGEST_FLOW}",
                    known_names=()) -> tuple[Baseline, str, dict[str, int]]:
-    """Consent -> PII scrub -> store at ``baselines/<student>/<sha256>.json`` -> audit event.
+    """Consent -> PII scrub -> store at ``baselines/<student>/<sha256>.json`` -> audit event (the last three:
+    ``registry.baselines.admit``, which the endpoint's clone start calls too).
 
     Returns the scrubbed baseline (train on this one), its s3:// URI (the same content
     gets the same URI) and the number of replacements per PII kind.
@@ -95,11 +93,7 @@ def admit_baseline(settings: Settings, baseline: Baseline, actor: str = "flow:in
     student = baseline.student.student_id
     tag_run_with_student(student)
     consent.require_all(settings, student, consent.PURPOSES)
-    scrubbed, counts = scrub(settings, baseline, known_names)
-    uri = storage.put_json_content_addressed(settings, f"baselines/{student}", scrubbed.model_dump(mode="json"))
-    audit.record(settings, actor, "baseline.ingest", student, obj=storage.parse_s3_uri(uri)[1],
-                 details={"items": len(scrubbed.items), "pii_replaced": counts})
-    return scrubbed, uri, counts
+    return baselines.admit(settings, baseline, actor, known_names)  # scrub -> store -> audit (registry/baselines.py)
 
 
 def tag_run_with_student(student_id: str) -> None:

@@ -1,7 +1,8 @@
 """Clone runs through Prefect's REST API: start one, read its status (serving never imports prefect or flows/).
 
-``start_clone`` scrubs the baseline's PII, writes it to S3 under the student's prefix (which deletion
-covers) and creates a ``clone-student`` flow run with its URI (never the data: Prefect stores parameters).
+``start_clone`` scrubs the baseline's PII and writes it to S3 under the student's prefix, which deletion
+covers (registry/baselines.py ``admit``), and creates a run of the clone deployment (registry/clone_runs.py)
+with its URI (never the data: Prefect stores parameters).
 ``clone_status_of`` reads the run and its progress artifact; a run the caller may not see (another tenant's,
 or one of no student) is the same 404 as a run that does not exist, so a client cannot probe for runs.
 """
@@ -30,19 +31,14 @@ def prefect_request(settings, method: str, path: str, **kw) -> httpx.Response:
 
 
 def start_clone(settings, baseline, require_review: bool, actor: str = "api") -> dict:
-    from brain.pii import load_roster, scrub_baseline
-    from registry import audit, storage
+    from registry import audit, baselines
 
     # PII is scrubbed first; the baseline goes to S3 (content-addressed, under the student's prefix that
     # deletion covers) and the run gets its URI, never the data itself (Prefect stores parameters).
-    baseline, _ = scrub_baseline(baseline, load_roster(settings.pii_roster_file))
-    body = storage.canonical_json(baseline.model_dump(mode="json"))
-    key = f"baselines/{baseline.student.student_id}/incoming-{storage.sha256_bytes(body)}.json"
-    storage.s3_client(settings).put_object(Bucket=settings.s3_bucket, Key=key, Body=body,
-                                           ContentType="application/json")
+    baseline, uri, _ = baselines.admit(settings, baseline, actor, incoming=True)
     dep = prefect_request(settings, "GET", f"/deployments/name/{clone_runs.CLONE_DEPLOYMENT}").json()
     run = prefect_request(settings, "POST", f"/deployments/{dep['id']}/create_flow_run", json={
-        "parameters": {"baseline_path": f"s3://{settings.s3_bucket}/{key}", "require_review": require_review},
+        "parameters": {"baseline_path": uri, "require_review": require_review},
         "tags": ["clone", "api", f"student:{baseline.student.student_id}"],
     }).json()
     audit.record(settings, actor, "clone.start", baseline.student.student_id, obj=f"flow_run:{run['id']}")
@@ -73,7 +69,7 @@ def clone_status_of(settings, run_id: str, may_see=lambda student_id: True) -> d
     if state.get("type") == "COMPLETED":
         out["percent"] = 100.0
         for art in arts:
-            if art.get("type") == "markdown" and art.get("key", "").endswith("-report"):
+            if art.get("type") == "markdown" and is_report_key(art.get("key", "")):
                 out["report_key"] = art["key"]
         try:
             from registry.adapters import list_versions
@@ -85,3 +81,10 @@ def clone_status_of(settings, run_id: str, may_see=lambda student_id: True) -> d
         except Exception:  # noqa: BLE001
             log.exception("reading MLflow versions for run %s failed", run_id)
     return out
+
+
+def is_report_key(key: str) -> bool:
+    """Whether an artifact key is a clone report's (registry/clone_runs.py: the progress key + the report's
+    suffix), whichever student it is of."""
+    some = "x"
+    return key.endswith(clone_runs.report_key(some).removeprefix(clone_runs.progress_key(some)))
