@@ -26,9 +26,9 @@ and ``fragments.yaml`` for the fragments several categories share. A file holds
 stays a brace, and ``{0,3}`` stays a repetition). A value written as a block (``|-``) is one
 expression whose lines are joined with nothing between them, so a line may not begin or end with a
 space (write a one-line quoted value for that). Everything is loaded and checked once, at import
-(``load_rules``): a fragment bound twice across the files, an unknown fragment, an unused
-fragment, a duplicate or unknown rule name, a missing or unknown field, or an expression that does
-not compile raises ``RuleDataError`` naming the file and the rule. Rules run in ``CATEGORIES``
+(``load_rules``): a fragment bound twice (across the files or within one), an unknown or unused
+fragment, two rules of one name in a file, a missing or unknown field, or an expression that does
+not compile raises ``RuleDataError`` naming the file and the rule (or fragment). Rules run in ``CATEGORIES``
 order, then file order; patterns are case-insensitive.
 
 Check a change with ``python -m brain.safety eval`` and
@@ -224,6 +224,8 @@ def load_rules(directory: Path = RULEDATA) -> tuple[list[Rule], dict[str, str]]:
     return out, expanded
 
 
+RULES: list[Rule]
+FRAGMENTS: dict[str, str]  # fragment name -> its expression, the fragments inside it expanded
 RULES, FRAGMENTS = load_rules()
 
 
