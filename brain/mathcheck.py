@@ -45,7 +45,7 @@ TRANSFORMS = standard_transformations + (implicit_multiplication_application, co
 _FUNCTIONS = {"sqrt": sp.sqrt, "pi": sp.pi, "abs": sp.Abs, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,
               "log": sp.log, "ln": sp.log, "exp": sp.exp}
 GLOBALS = {"__builtins__": {}, "Integer": sp.Integer, "Float": sp.Float, "Rational": sp.Rational,
-            "Symbol": sp.Symbol, "Add": sp.Add, "Mul": sp.Mul, "Pow": sp.Pow, **_FUNCTIONS}
+           "Symbol": sp.Symbol, "Add": sp.Add, "Mul": sp.Mul, "Pow": sp.Pow, **_FUNCTIONS}
 # Short words that are English, not products of variables ("no" is not n*o).
 _WORDS = set("""a an as at be by do go he if in is it me my no of oh ok on or so to up us we yes and are but
 can did for got had has her him his how its not now one our out she the too two was who why yet you all any

@@ -82,8 +82,8 @@ def solve_problem(prompt: str) -> Problem | None:
         m = re.fullmatch(rf"([a-z])\s*=\s*(-?\s*{NUMBER})", span)
         if m:
             try:
-                given[sp.Symbol(m.group(1))] = parse_number(m.group(2).replace(" ", "") if "/" not in m.group(2)
-                                                       else m.group(2))[0]
+                literal = m.group(2).replace(" ", "") if "/" not in m.group(2) else m.group(2)
+                given[sp.Symbol(m.group(1))] = parse_number(literal)[0]
             except NotCheckable:
                 pass
         elif span.count("=") == 1:
