@@ -1,0 +1,426 @@
+"""Math claims in a tutor's text, read exactly: what it states as equal, and what the item's answer is.
+
+    claims = find_claims("3/4 = 6/8. Then 6/8 + 1/8 = 7/8, so the answer is 7/8.", item)
+    [(c.kind, c.lhs, c.rhs) for c in claims]
+    # [('equation', 3/4, 3/4), ('equation', 7/8, 7/8), ('answer', None, 7/8)]
+
+A claim is one of:
+- ``equation``: two sides of an ``a = b = c`` chain, or ``<expression> is/makes/gives <number>``
+  ("7 x 8 is 56", "1/3 of 12, which is 3", "25% is the same as 1/5"), or "add -5 and 9 ... you get -14";
+- ``variable``: ``x = 4`` / "x is 4";
+- ``value``: a number after a cue with nothing to its left ("that's 8", "5 more makes 15");
+- ``answer``: a number stated as the answer ("the answer is 1", "the slope is -2", "54 is the answer",
+  "3/5 is bigger" when the prompt asks which is bigger).
+
+Words are read as math first ("plus", "times", "divided by", "7 x 8", "÷", "one quarter of 80",
+"6²"). Every side is parsed by ``brain.mathcheck.parse_math`` (its size limits hold); a side it
+cannot read ends the claim, so odd text gives no claim rather than an error. A claim in a clause
+that quotes or supposes ("you wrote", "if", "let's check", "is it") is marked ``hedged``; a claim
+in a question is marked ``question``: the detectors decide what those count for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import sympy as sp
+
+from brain.mathcheck import UNIT_SYMBOLS, NotCheckable, parse_answer, parse_math, same_value, unit_key
+
+_UNICODE = {"−": "-", "–": "-", "×": "*", "·": "*", "∙": "*", "÷": " / ", "⁄": "/", "²": "^2", "³": "^3",
+            "’": "'", "＝": "=", "—": " ; ", "½": " 1/2", "¼": " 1/4", "¾": " 3/4"}
+_DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4,
+                 "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "eighth": 8, "eighths": 8,
+                 "tenth": 10, "tenths": 10, "hundredth": 100, "hundredths": 100}
+_SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_WORD_OPS = [(r"\bmultiplied by\b", " * "), (r"\bdivided by\b", " / "), (r"\btimes\b", " * "),
+             (r"\bplus\b", " + "), (r"\bminus\b", " - "), (r"\bsquared\b", " ^2 "), (r"\bcubed\b", " ^3 "),
+             (r"\bis equal to\b|\bequals\b|\bequal to\b", " = ")]
+_FRACTION_WORDS = "|".join(_DENOMINATORS)
+_NUM = r"\d+(?:\.\d+)?"
+
+# Words that may follow a stated number in the same clause ("is 4, because", "is 75 cents, which").
+CONNECTIVES = {"and", "so", "because", "since", "but", "then", "which", "now", "too", "as", "for", "when",
+               "right", "exactly", "again", "here", "there", "in", "on", "not", "all", "total", "altogether",
+               "left", "each"}
+# Words after a number that make it something else than a stated value ("3/5 more than", "6 groups").
+_NOT_A_VALUE = {"more", "less", "bigger", "greater", "larger", "smaller", "than", "times", "groups", "group",
+                "equal", "parts", "out", "of", "or", "to", "into", "x", "minus", "plus"}
+_CUE = re.compile(r"(?:=\s*|\b(?:answer|solution|result)\s*:\s*|\b(?:is|are|was|equals?|makes?|made|gives?|get|gets|"
+                  r"becomes?|would be|will be|has|have|had|"
+                  r"(?:is )?the same as|land on|end up with|left with|leaves?|that's|it's|which is|that is)"
+                  r"\s*(?:(?:you|us)\s+)?(?:exactly\s+|just\s+|still\s+|now\s+|then\s+)?)$")
+_CUE_FOR_LHS = re.compile(r"\s*,?\s*(?:which |that |this |it |and that |so that )?(?:is|are|equals?|makes?|gives?|"
+                          r"would be|is the same as|the same as|becomes?|get|gets)\s*"
+                          r"(?:exactly\s+|just\s+|still\s+)?")
+_DISOWNED = re.compile(r"\s*[\"'”’]?\s*,?\s*(?:is|was|would be|isn't|wasn't)\s+(?:not|wrong|incorrect|false|"
+                       r"(?:a|an|the)\s+(?:common\s+|big\s+|small\s+|typical\s+)?(?:mistake|mix-?up|error|trap))\b")
+# a number after these words is the second operand of a phrase ("the sum of 3/4 and 1/8 is ..."), not a left side
+_OPERAND_OF = re.compile(r"\b(?:and|of|by|from|to|between|with|than|into|over)\s*$")
+_IMPERATIVE = re.compile(r"(?:let's|let us|to|can you|could you|please|we|will you)\s+(?:make|get|give)\s*$")
+_HEDGE = re.compile(r"\b(?:you|you've|they|he|she)\s+(?:said|wrote|got|put|answered|thought|think|guessed|chose|"
+                    r"picked|had|found|tried)\b|\byour answer\b|\bif\b|\bcheck(?:ing)?\b|\bsuppose\b|\btry\b|"
+                    r"\bwhat if\b|\bplug|\bnot\b|n't\b|\bmaybe\b|\bguess")
+_ANSWER_NOUNS = ("final answer", "answer", "solution")
+_ASK = re.compile(r"\b(?:what(?:'s| is| are)|find|give|write|name)\s+(?:the|a|an)\s+((?:[a-z-]+\s+){0,1}[a-z-]+?)"
+                  r"(?=\s+(?:of|for|in|to|that|when|if)\b|\s*[?.:,]|$)")
+_COMPARATIVES = ("bigger", "greater", "larger", "smaller", "less", "more", "longer", "shorter", "heavier",
+                 "lighter", "taller")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One statement of equality found in a text. ``rhs`` is the stated value, ``lhs`` what it equals
+    (None for a bare value or an answer); ``literal``: rhs is written as a plain number."""
+
+    kind: str  # equation | variable | value | answer
+    lhs: sp.Expr | None
+    rhs: sp.Expr
+    text: str  # the claim as read ("6/8 + 1/8 = 8/8")
+    sentence: str  # the sentence of the original text it is in
+    literal: bool = False
+    readings: tuple[sp.Expr, ...] = ()  # rhs's values when literal ("25%": 25 and 1/4)
+    var: str | None = None
+    hedged: bool = False
+    question: bool = False
+
+
+# -- text preparation --------------------------------------------------------------------------
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a text: ends at . ! ? (not inside 0.75) or a line break; empty ones dropped."""
+    parts = re.split(r"(?<=[.!?])\s+|(?<=[.!?][\"'”)])\s+|\n+(?!\s*=)", text)
+    return [p.strip() for p in parts if p and p.strip()]
+
+
+def prepare(sentence: str) -> str:
+    """One sentence, lower-cased, with its math in symbols: '7 x 8 is 56' -> '7 * 8 is 56'."""
+    s = sentence
+    for a, b in _UNICODE.items():
+        s = s.replace(a, b)
+    s = s.lower()
+    s = re.sub(r"(?<=\d),(?=\d{3}\b)", "", s)  # 1,024
+    s = re.sub(r"\$\s*(?=\d)", "", s)
+    s = re.sub(r"\d*\.\d+\s*(?:\.\.\.+|…)", " decimal ", s)  # 0.333...: a repeating decimal is no exact value
+    s = s.replace("≈", " about ").replace("…", " ")
+    s = re.sub(r"\d+(?::\d+)+", " ratio ", s)  # 2:3 and 3:30 are no arithmetic
+    s = re.sub(r"(\d+)\s+out of\s+(\d+)", r"\1 / \2", s)
+    s = re.sub(r"(?<=[\d)])\s*[x*]\s*(?=\(?-?\d)", " * ", s)  # 7 x 8, (-2) x (-3)
+    for pattern, repl in _WORD_OPS:
+        s = re.sub(pattern, repl, s)
+    s = re.sub(rf"\b({'|'.join(_SMALL)})[\s-]+({_FRACTION_WORDS})\b",
+               lambda m: f"{_SMALL[m.group(1)]}/{_DENOMINATORS[m.group(2)]}", s)
+    s = re.sub(rf"\b(\d+)\s+({_FRACTION_WORDS})\b", lambda m: f"{m.group(1)}/{_DENOMINATORS[m.group(2)]}", s)
+    s = re.sub(r"\bhalf of\b", "1/2 of", s)
+    # "3/4 of 12", "25% of 80": a product
+    s = re.sub(rf"(\d+\s*/\s*\d+|{_NUM}\s*%)\s+of\s+(?=[\d(])", r"(\1) * ", s)
+    return s
+
+
+_TOKEN = re.compile(r"(?P<num>\d+(?:\.\d+)?%?|\.\d+%?)|(?P<word>[a-z]+(?:'[a-z]+)*)|(?P<op>[-+*/^])|(?P<eq>=)|"
+                    r"(?P<lp>\()|(?P<rp>\))|(?P<punct>\S)")
+_MATH_KINDS = {"num", "var", "op", "eq", "lp", "rp"}
+
+
+@dataclass
+class _Tok:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+def _tokens(s: str) -> list[_Tok]:
+    out = []
+    for m in _TOKEN.finditer(s):
+        kind = m.lastgroup
+        if kind == "word" and len(m.group()) == 1 and m.group() not in ("a", "i"):
+            kind = "var"
+        out.append(_Tok(kind, m.group(), m.start(), m.end()))
+    return out
+
+
+_CONTINUES = {"add", "adding", "subtract", "subtracting", "multiply", "divide", "plus", "minus", "times", "away"}
+
+
+def _runs(toks: list[_Tok]) -> list[tuple[int, int, bool]]:
+    """[i, j) token ranges of math: numbers, single letters, operators, '=' and parentheses; and whether
+    the run continues earlier math ('..., + 7 = 56', 'then add 7 = 56'): its first side is no operand."""
+    runs, i = [], 0
+    while i < len(toks):
+        if toks[i].kind not in _MATH_KINDS:
+            i += 1
+            continue
+        j = i
+        while j < len(toks) and toks[j].kind in _MATH_KINDS:
+            j += 1
+        first = i
+        while i < j and toks[i].kind in ("op", "eq", "rp") and not (
+                toks[i].text == "-" and i + 1 < j and toks[i + 1].start == toks[i].end):
+            i += 1
+        while j > i and toks[j - 1].kind in ("op", "eq", "lp"):
+            j -= 1
+        continues = (i > first and toks[first].kind == "op") or (
+            first > 0 and toks[first - 1].kind == "word" and toks[first - 1].text in _CONTINUES)
+        if any(t.kind == "num" for t in toks[i:j]):
+            runs.append((i, j, continues))
+        i = max(j, i + 1)
+    return runs
+
+
+@lru_cache(maxsize=4096)
+def value_of(side: str) -> sp.Expr | None:
+    """A side read exactly ('6 / 8 + 1 / 8' -> 7/8, '25%' -> 1/4), None when it is not math."""
+    text = re.sub(rf"({_NUM}|\.\d+)%", r"(\1/100)", side)
+    try:
+        return parse_math(text)
+    except NotCheckable:
+        return None
+    except Exception:  # noqa: BLE001  (odd text is "not a claim", never an error)
+        return None
+
+
+def _readings(side: list[_Tok]) -> tuple[sp.Expr, ...]:
+    """Values of a plain number: '25%' is 25 and 1/4; '-2' is -2, '3/4' is 3/4 ('3 / 4' is a division)."""
+    texts = [t.text for t in side]
+    tight = all(a.end == b.start for a, b in zip(side[-3:], side[-2:]))
+    sign = -1 if texts[:1] == ["-"] else 1
+    if texts[:1] in (["-"], ["+"]):
+        texts = texts[1:]
+    if len(texts) == 3 and tight and texts[1] == "/" and texts[0].isdigit() and texts[2].isdigit() and int(texts[2]):
+        return (sign * sp.Rational(int(texts[0]), int(texts[2])),)
+    if len(texts) != 1 or side[-1].kind != "num":
+        return ()
+    body = texts[0]
+    if body.endswith("%"):
+        n = sp.Rational(body[:-1])
+        return (sign * n, sign * n / 100)
+    return (sign * sp.Rational(body),)
+
+
+# -- the item: its answer, its variables, what the prompt asks ----------------------------------
+
+@dataclass(frozen=True)
+class Reference:
+    """What a text is checked against: the answer's values, the variables' values, the asked words."""
+
+    answers: tuple[sp.Expr, ...]  # every reading of every accepted form (empty: unknown or not math)
+    solutions: dict  # variable name -> tuple of values (from the answer or the prompt's equation)
+    asked: tuple[str, ...]  # what the prompt asks for ("slope", "bigger"), besides "answer"
+    prompt_values: tuple[sp.Expr, ...]  # plain numbers written in the prompt
+
+
+def answer_readings(text: str | None) -> tuple[tuple[sp.Expr, ...], str | None]:
+    """The values of one math answer ('75%' -> 75 and 3/4; 'x = 4' -> 4, 'x'); () when not one value."""
+    if not text:
+        return (), None
+    try:
+        parsed = parse_answer(text)
+    except (NotCheckable, Exception):  # noqa: BLE001
+        return (), None
+    if len(parsed.items) != 1 or parsed.items[0].equation is not None:
+        return (), None
+    item = parsed.items[0]
+    return tuple(v for v, _ in item.values), item.var
+
+
+def reference(item) -> Reference:
+    """The item's reference for claims (``item``: a TutorItem)."""
+    answers, var = [], item.variable
+    if item.subject in (None, "math"):
+        for form in item.answers:
+            values, named = answer_readings(form)
+            answers.extend(values)
+            var = var or named
+    prompt = prepare(item.prompt)
+    asked = tuple(m.group(1).strip() for m in _ASK.finditer(prompt)) + tuple(
+        c for c in _COMPARATIVES if re.search(rf"\b{c}\b", prompt))
+    toks = _tokens(prompt)
+    solutions: dict[str, tuple] = {}
+    prompt_values = []
+    for i, j, _ in _runs(toks):
+        sides = _split_eq(toks[i:j])
+        for side in sides:
+            prompt_values.extend(_readings(side))
+        if len(sides) != 2:
+            continue
+        lhs, rhs = (value_of(" ".join(t.text for t in s)) for s in sides)
+        if lhs is None or rhs is None:
+            continue
+        eq = lhs - rhs
+        if len(eq.free_symbols) != 1:
+            continue
+        symbol = next(iter(eq.free_symbols))
+        if var and str(symbol) != var:
+            continue
+        if answers and not any(a.is_number for a in answers):
+            continue
+        if answers:
+            solutions[str(symbol)] = tuple(a for a in answers if a.is_number)
+            continue
+        try:
+            if eq.is_polynomial(symbol) and 1 <= sp.degree(eq, symbol) <= 2:
+                solutions[str(symbol)] = tuple(r for r in sp.solve(eq, symbol) if r.is_real)
+        except Exception:  # noqa: BLE001
+            continue
+    if var and var not in solutions and answers:
+        solutions[var] = tuple(a for a in answers if a.is_number)
+    return Reference(tuple(answers), solutions, asked, tuple(prompt_values))
+
+
+def _split_eq(toks: list[_Tok]) -> list[list[_Tok]]:
+    sides, cur = [], []
+    for t in toks:
+        if t.kind == "eq":
+            sides.append(cur)
+            cur = []
+        else:
+            cur.append(t)
+    sides.append(cur)
+    return sides
+
+
+def equal_any(values, others) -> bool:
+    """Whether any of ``values`` equals any of ``others`` exactly."""
+    return any(same_value(a, b) for a in values for b in others)
+
+
+# -- claims ---------------------------------------------------------------------------------------
+
+def _clause_before(s: str, pos: int) -> str:
+    """The text from the last clause boundary (, ; : or sentence start) to ``pos``."""
+    head = s[:pos]
+    cut = max(head.rfind(","), head.rfind(";"), head.rfind(":"))
+    return head[cut + 1:]
+
+
+def _ends_value(toks: list[_Tok], j: int, unit_words: set[str]) -> bool:
+    """Whether the number ending at token j ends its clause ('is 56.', 'is 75 cents, which ...')."""
+    if j >= len(toks) or toks[j].kind == "punct" and toks[j].text not in "'\"":
+        return True
+    t = toks[j]
+    if t.kind == "punct":  # a closing quote
+        return _ends_value(toks, j + 1, unit_words)
+    if t.text in CONNECTIVES:
+        return True
+    if t.kind != "word" or t.text in _NOT_A_VALUE:
+        return False
+    unit = t.text in unit_words or unit_key(t.text) in UNIT_SYMBOLS
+    if t.text in ("square", "sq", "cubic") and j + 1 < len(toks):  # "24 square cm"
+        return _ends_value(toks, j + 1, unit_words)
+    after = toks[j + 1] if j + 1 < len(toks) else None
+    return (unit or after is None or after.kind == "punct") and (
+        after is None or after.kind == "punct" or after.text in CONNECTIVES)
+
+
+def find_claims(text: str, ref: Reference, unit: str | None = None) -> list[Claim]:
+    """Every math claim of a text (see the module docstring), in order."""
+    unit_words = set(re.findall(r"[a-z]+", (unit or "").lower())) | {"cents", "dollars", "cent", "dollar"}
+    asked = [re.escape(a) for a in (*_ANSWER_NOUNS, *ref.asked)]
+    answer_before = re.compile(rf"\b(?:{'|'.join(asked)})\s+(?:(?:would|will|should|must)\s+)?$") if asked else None
+    answer_after = re.compile(rf"^\s*(?:is|was|would be)\s+(?:the\s+|an?\s+)?(?:correct\s+|right\s+|final\s+)?"
+                              rf"(?:{'|'.join(asked)})\b") if asked else None
+    out: list[Claim] = []
+    for sentence in sentences(text)[:200]:
+        s = prepare(sentence[:1000])
+        toks = _tokens(s)
+        question = sentence.rstrip().endswith("?")
+        runs = _runs(toks)
+        prev_end = None
+        for i, j, continues in runs:
+            start, end = toks[i].start, toks[j - 1].end
+            clause = _clause_before(s, start)
+            hedged = (bool(_HEDGE.search(clause)) or bool(_DISOWNED.match(s[end:]))
+                      or s[:start].count('"') % 2 == 1 or len(re.findall(r"(?<!\w)'|'(?!\w)", s[:start])) % 2 == 1
+                      or (question and bool(re.match(r"\s*(?:is|does|did|do|could|would|can)\b", clause))))
+            sides = _split_eq(toks[i:j])
+            texts = [" ".join(t.text for t in side) for side in sides]
+            values = [value_of(t) if t else None for t in texts]
+            base = dict(sentence=sentence, hedged=hedged, question=question)
+            for k in range(len(sides) - 1):
+                if values[k] is None or values[k + 1] is None or (k == 0 and continues):
+                    continue
+                var = texts[k] if re.fullmatch(r"[a-z]", texts[k]) else None
+                readings = _readings(sides[k + 1])
+                out.append(Claim("variable" if var else "equation", values[k], values[k + 1],
+                                 f"{texts[k]} = {texts[k + 1]}", literal=bool(readings), readings=readings,
+                                 var=var, **base))
+            last = sides[-1]
+            readings = _readings(last) if len(sides) == 1 else ()
+            before = s[:start]
+            if readings and _CUE.search(before) and not _IMPERATIVE.search(before) and _ends_value(toks, j, unit_words):
+                cue_start = _CUE.search(before).start()
+                kind, lhs, lhs_text, var = "value", None, "", None
+                if answer_before and answer_before.search(s[:cue_start]):
+                    kind = "answer"
+                elif (prev_end is not None and _CUE_FOR_LHS.fullmatch(s[toks[prev_end[1] - 1].end:start])
+                      and not _OPERAND_OF.search(s[:toks[prev_end[0]].start])):
+                    pi, pj = prev_end
+                    lhs_toks = _split_eq(toks[pi:pj])[-1]
+                    lhs_text = " ".join(t.text for t in lhs_toks)
+                    if re.fullmatch(r"[a-z]", lhs_text):
+                        kind, var, lhs = "variable", lhs_text, sp.Symbol(lhs_text)
+                    elif re.search(r"[-+*/^%]", lhs_text.lstrip("-")):
+                        kind, lhs = "equation", value_of(lhs_text)
+                        kind = kind if lhs is not None else "value"
+                elif re.search(r"\b([a-z])\s+(?:is|would be)\s*$", before):
+                    var = re.search(r"\b([a-z])\s+(?:is|would be)\s*$", before).group(1)
+                    kind, lhs = "variable", sp.Symbol(var)
+                out.append(Claim(kind, lhs, values[-1] if values[-1] is not None else readings[0],
+                                 f"{lhs_text + ' ' if lhs_text else ''}{s[cue_start:end].strip()}", literal=True,
+                                 readings=readings, var=var, **base))
+            if readings and answer_after and answer_after.search(s[end:]):
+                out.append(Claim("answer", None, readings[0], f"{texts[-1]}{answer_after.search(s[end:]).group()}",
+                                 literal=True, readings=readings, **base))
+            prev_end = (i, j)
+        out.extend(_operation_claims(s, sentence, question))
+    return out
+
+
+_N = r"-?\d+(?:\.\d+)?(?:/\d+)?"
+_RESULT = r"\b(?:you\s+)?(?:get|gets|got|is|makes?|gives?|equals?|leaves?)\s+"
+_OPERATIONS = [
+    (re.compile(rf"\badd(?:ing)?\s+({_N})\s+(?:and|to)\s+({_N})(?![\d/])[^.;?!]*?{_RESULT}({_N})(?![\d/])"),
+     lambda a, b: a + b, "+"),
+    (re.compile(rf"\bsubtract(?:ing)?\s+({_N})\s+from\s+({_N})(?![\d/])[^.;?!]*?{_RESULT}({_N})(?![\d/])"),
+     lambda a, b: b - a, "from"),
+    (re.compile(rf"\bmultiply(?:ing)?\s+({_N})\s+(?:and|by)\s+({_N})(?![\d/])[^.;?!]*?{_RESULT}({_N})(?![\d/])"),
+     lambda a, b: a * b, "*"),
+    (re.compile(rf"\bsum of\s+({_N})\s+and\s+({_N})\s+(?:is|equals?)\s+({_N})(?![\d/])"), lambda a, b: a + b, "+"),
+    (re.compile(rf"\bproduct of\s+({_N})\s+and\s+({_N})\s+(?:is|equals?)\s+({_N})(?![\d/])"), lambda a, b: a * b, "*"),
+    (re.compile(rf"\bdifference (?:of|between)\s+({_N})\s+and\s+({_N})\s+(?:is|equals?)\s+({_N})(?![\d/])"),
+     lambda a, b: a - b, "-"),
+]
+
+
+def _operation_claims(s: str, sentence: str, question: bool) -> list[Claim]:
+    """'When you add -5 and 9, you get -14' -> the claim -5 + 9 = -14."""
+    out = []
+    for pattern, op, sym in _OPERATIONS:
+        for m in pattern.finditer(s):
+            a, b, c = (value_of(g) for g in m.groups())
+            if a is None or b is None or c is None:
+                continue
+            hedged = bool(re.search(r"\bif\b|\bcheck|\btry\b", s[:m.start()]))
+            out.append(Claim("equation", op(a, b), c, f"{m.group(1)} {sym} {m.group(2)} = {m.group(3)}",
+                             sentence, literal=True, readings=(c,), hedged=hedged, question=question))
+    return out
+
+
+def is_true(claim: Claim, ref: Reference) -> bool | None:
+    """Whether a claim holds (None: not checkable; a bare value or answer claim is not checked here)."""
+    if claim.lhs is None:
+        return None
+    lhs, rhs = claim.lhs, claim.rhs
+    symbols = {str(s) for s in (lhs - rhs).free_symbols}
+    if symbols:
+        if not symbols <= set(ref.solutions) or len(symbols) != 1:
+            return None
+        name = symbols.pop()
+        roots = ref.solutions[name]
+        if not roots:
+            return None
+        return any(same_value(lhs.subs(sp.Symbol(name), r), rhs.subs(sp.Symbol(name), r)) for r in roots)
+    return same_value(lhs, rhs)

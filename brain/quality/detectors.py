@@ -1,0 +1,251 @@
+"""The tutoring detectors on the answer side: reveal, wrong_claim, echo; ``check`` runs all six.
+
+    item = TutorItem(prompt="What is 3/4 + 1/8?", grade=5, answer="7/8", student_answer="4/12")
+    check("Great start! 3/4 = 6/8, so the answer is 7/8.", item, "tutor")
+    # [Finding(detector='reveal', reason='states the final answer (the answer is 7/8)', span='...')]
+
+Each detector is ``detector(text, item, mode) -> Finding | None`` and never raises on odd text
+(what cannot be read is "not a claim"). A detector that needs a field the item lacks (the answer,
+the student's answer) returns None: not checked. The math is read by ``brain.quality.claims``;
+the text-shape detectors (persona, degeneration, level) are ``brain.quality.style``.
+Measure them on a labelled file with ``python -m brain.quality.score <jsonl>``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from brain.quality.claims import (
+    answer_readings,
+    equal_any,
+    find_claims,
+    is_true,
+    prepare,
+    reference,
+    sentences,
+    value_of,
+)
+from brain.quality.items import Finding, TutorItem
+from brain.quality.style import degeneration, level, persona
+
+log = logging.getLogger(__name__)
+
+
+def _student_right(item: TutorItem) -> bool:
+    """Whether the student's answer is one of the accepted answers (math: equal under sympy)."""
+    student = item.student_answer or ""
+    if _norm(student) in {_norm(a) for a in item.answers}:
+        return True
+    values, _ = answer_readings(student)
+    return bool(values) and any(equal_any(values, answer_readings(a)[0]) for a in item.answers)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s'/.%-]", "", text.lower())).strip(" .")
+
+
+def _word_re(phrase: str) -> re.Pattern:
+    """A phrase as whole words, case-insensitive, any spacing ('Mouses', 'bus's')."""
+    words = [re.escape(w) for w in phrase.split()]
+    return re.compile(r"(?<!\w)(?<!\w')" + r"\s+".join(words) + r"(?!\w)(?!'\w)", re.I)
+
+
+# -- reveal -----------------------------------------------------------------------------------------
+
+_WORD_CUE = re.compile(r"(?:\bis|\bare|=|:|\bwould be|\bsay|\bsays|\buse|\bwrite|\bmeans?|\bcalled|\bword)\s*"
+                       r"(?:(?:the|a|an)\s+)?(?:(?:word|answer)\s+)?[\"'“‘]?\s*$", re.I)
+_WORD_AFTER = r"[\"'”’]?\s+(?:is|was)\s+(?:the|a|an)\s+(?:right\s+|correct\s+)?(?:answer|word|{asked})\b"
+
+
+CATEGORY_WORDS = {
+    "noun", "verb", "adjective", "adverb", "pronoun", "preposition", "conjunction", "interjection", "article",
+    "singular", "plural", "past", "present", "future", "past tense", "present tense", "future tense", "subject",
+    "predicate", "synonym", "antonym", "prefix", "suffix", "compound word", "contraction", "homophone", "period",
+    "comma", "question mark", "exclamation mark", "exclamation point", "apostrophe", "capital letter", "fact",
+    "opinion", "simile", "metaphor", "proper noun", "common noun", "action verb", "linking verb",
+}
+
+
+def reveal(text: str, item: TutorItem, mode: str) -> Finding | None:
+    """A tutor answer that states the final answer. Tutor mode only; needs the item's answer.
+
+    Math: any number the text states (after '=', 'is', 'makes', 'you get', 'the answer is', 'that's')
+    that equals an accepted answer under sympy. Not a reveal: intermediate values; the answer as an
+    unevaluated expression ('10 + 5'); a value in a question ('Is 3/5 more than half?'); the
+    student's own correct answer quoted back; when the answer is one of the prompt's own numbers
+    (a choice), only an explicit pick ('3/5 is bigger', 'the answer is 3/5') counts.
+    Words: the answer word or phrase anywhere outside a question; when the prompt itself holds the
+    word (a choice) or the answer is a category name ('noun', 'past tense': hints use them), only
+    after a cue ('the verb is "barked"', '"barked" is the verb', "'Dog' is a noun").
+    Misses: answers stated in words ('fifty-six'), mixed numbers and lists, the answer reached only
+    by the child's last step ('5 more makes ...' then nothing), synonyms and inflected forms of a
+    word answer, answers spelled out letter by letter, and answers given inside a question.
+    """
+    if mode != "tutor" or not item.answers or (item.student_answer and _student_right(item)):
+        return None
+    ref = reference(item)
+    if ref.answers:
+        in_prompt = equal_any(ref.answers, ref.prompt_values)
+        for claim in find_claims(text, ref, item.unit):
+            if claim.hedged or not claim.literal or (claim.question and claim.kind in ("value", "answer")):
+                continue
+            if claim.kind == "variable" and ref.solutions and claim.var not in ref.solutions:
+                continue
+            if in_prompt and claim.kind != "answer":
+                continue
+            if equal_any(claim.readings, ref.answers):
+                return Finding("reveal", f"states the final answer ({claim.text})", claim.sentence)
+        return None
+    if item.subject == "math":
+        return None  # a math answer the parser cannot read: not checked
+    asked = "|".join(re.escape(a) for a in (*ref.asked, "verb", "noun", "adjective", "adverb", "plural",
+                                            "past tense", "synonym", "antonym", "opposite"))
+    for form in item.answers:
+        if not re.search(r"[a-z]", form, re.I):
+            continue
+        if re.search(r"[.?!,;:]$", form.strip()) and len(form.split()) > 1:  # a punctuated sentence
+            if form.strip().lower() in text.lower():
+                return Finding("reveal", "writes out the corrected sentence", form.strip())
+            continue
+        pattern = _word_re(form.strip().rstrip(".!?"))
+        # a word of the prompt (a choice) or a category name ('noun' is how hints talk) needs a cue
+        in_prompt = bool(pattern.search(item.prompt)) or form.strip().lower() in CATEGORY_WORDS
+        for sentence in sentences(text):
+            if sentence.endswith("?"):
+                continue
+            for m in pattern.finditer(sentence):
+                before, after = sentence[:m.start()], sentence[m.end():]
+                cued = _WORD_CUE.search(before) or re.match(_WORD_AFTER.format(asked=asked), after, re.I)
+                if (not in_prompt or cued) and not re.search(r"\bnot\s+[\"'“‘]?$", before, re.I):
+                    return Finding("reveal", f"gives the answer word '{m.group()}'", sentence)
+    return None
+
+
+# -- wrong claim --------------------------------------------------------------------------------------
+
+def wrong_claim(text: str, item: TutorItem, mode: str) -> Finding | None:
+    """An arithmetic or algebra statement that sympy finds false, in any mode.
+
+    Checked: every '=' chain ('6/8 + 1/8 = 8/8'), '<expression> is/makes/gives <number>' ('7 x 8 is
+    54', '1/3 of 12, which is 3', '25% is the same as 1/5'), 'add -5 and 9 ... you get -14',
+    'x = 6' / 'x is 6' against the item's answer or the prompt's equation solved with sympy, and a
+    stated final answer ('the answer is 1', 'the slope is -2') against the item's answer.
+    Not claims: the student's answer quoted ('you said 73'), suppositions ('let's check x = 7',
+    'if x = 7'), counting lists, labels ('Step 1'), and numbers of the story.
+    Misses: claims in words only ('seven eights are fifty-four'), inequalities ('0.30 is less than
+    0.5'), wrong methods with right numbers ('6² means 6 x 2' unless a value follows), rounding
+    ('0.33 = 1/3' is flagged as false, 'about 0.33' is not read), units (5 cm = 50 mm is not
+    converted), claims about variables the item does not solve for, and ELA facts.
+    """
+    ref = reference(item)
+    for claim in find_claims(text, ref, item.unit):
+        if claim.hedged:
+            continue
+        if claim.kind == "answer":
+            if claim.question or not ref.answers or equal_any(claim.readings, ref.answers):
+                continue
+            return Finding("wrong_claim", f"states a wrong answer ({claim.text})", claim.sentence)
+        if is_true(claim, ref) is False:
+            return Finding("wrong_claim", f"false: {claim.text}", claim.sentence)
+    return None
+
+
+# -- misconception echo ---------------------------------------------------------------------------------
+
+_AFFIRM = re.compile(
+    r"\b(?:yes|yep|yeah|correct|exactly|perfect|well done|awesome|excellent|you got it|got it right|that's it|"
+    r"what i got|spot on|nailed it|high five|bravo|absolutely|right on|(?:you're|you are|that's|is|are|was|it's)"
+    r"\s+(?:\w+\s+)?(?:right|correct)|(?:great|good|nice) (?:job|work)(?! (?:showing|trying|thinking|on trying)))\b",
+    re.I)
+_REJECT = re.compile(r"\b(?:not|no|wrong|incorrect|mistake|mix-?up|mixed up|close|almost|oops|instead|careful|"
+                     r"hmm|error|isn't|aren't|wasn't|can't|rather than|try again|check|let's see|though)\b|n't\b",
+                     re.I)
+_PRAISE_ONLY = re.compile(
+    r"(?:(?:yes|yep|yeah|correct|right|exactly|perfect|nice|great|good|awesome|excellent|well done|"
+    r"(?:great|good|nice) (?:job|work)|you got it|that's right|bingo|super|fantastic|wonderful|amazing|"
+    r"brilliant|high five|way to go)[\s,!.]*)+", re.I)
+
+
+def _endorsed(sentences_: list[str], k: int, start: int) -> bool:
+    """Whether sentence k, mentioning the student's answer at ``start``, endorses it."""
+    sentence = sentences_[k]
+    if _REJECT.search(sentence):
+        return False
+    if _AFFIRM.search(sentence):
+        return True
+    # "Yes! 9 + 6 = 14." / "Correct! 54 is the answer.": praise, then the answer stated
+    stated = start <= 2 or re.search(r"(?:=|\bis|\bget|\bgot|\bmakes?)\s*[\"'“]?\s*$", sentence[:start])
+    return bool(k and _PRAISE_ONLY.fullmatch(sentences_[k - 1].strip()) and stated)
+
+
+def echo(text: str, item: TutorItem, mode: str) -> Finding | None:
+    """The text endorses or repeats the student's wrong answer as right. Needs the answer and the
+    student's answer; a student answer that is right is never an echo.
+
+    Fires when a sentence that holds the student's answer praises it ('Yes, 2/6 is right!', 'You got
+    it - 9!', 'Correct! 54 is the answer.') with no word of doubt (not, close, mistake, mix-up,
+    check, try again...), when a false equation or answer claim states it ('Great job, 1/3 + 1/3 =
+    2/6', 'the slope is -2', 'x = 7'), or (words) when it is named as the asked thing ('Mouses is
+    the plural of mouse').
+    Misses: endorsement without the answer in the same or the next sentence ('Yes! That's it.' on
+    its own), agreement by implication ('Let's build on that'), an answer restated in other words
+    or units, and praise followed by any hedge word (read as a correction, so sarcasm or 'not only
+    right but...' is missed).
+    """
+    if not item.student_answer or not item.answers or _student_right(item):
+        return None
+    ref = reference(item)
+    student_values, student_var = answer_readings(item.student_answer)
+    parts = sentences(text)
+    if ref.answers and student_values:
+        for claim in find_claims(text, ref, item.unit):
+            if claim.hedged or not claim.literal or not equal_any(claim.readings, student_values):
+                continue
+            stated = claim.kind == "answer" or (claim.kind in ("equation", "variable") and is_true(claim, ref) is False)
+            if stated and not _REJECT.search(claim.sentence):
+                return Finding("echo", f"states the student's wrong answer as right ({claim.text})", claim.sentence)
+        for k, sentence in enumerate(parts):
+            prepared = prepare(sentence)
+            for m in re.finditer(r"(?<![\w.])-?\d+(?:\.\d+)?(?:\s*/\s*\d+)?%?(?![\w.]|/\d)", prepared):
+                value = value_of(m.group())
+                if value is not None and equal_any((value,), student_values) and _endorsed(parts, k, m.start()):
+                    return Finding("echo", f"endorses the student's answer {item.student_answer}", sentence)
+        return None
+    if student_var or not re.search(r"[a-z]", item.student_answer, re.I):
+        return None
+    pattern = _word_re(item.student_answer.strip().rstrip(".!?"))
+    asked = "|".join(re.escape(a) for a in (*ref.asked, "answer", "plural", "past tense", "synonym", "antonym"))
+    for k, sentence in enumerate(parts):
+        for m in pattern.finditer(sentence):
+            named = re.match(rf"[\"'”’]?\s+(?:is|are|was)\s+(?:the|a|an)\s+(?:\w+\s+)?(?:{asked})\b",
+                             sentence[m.end():], re.I)
+            if (named and not _REJECT.search(sentence)) or _endorsed(parts, k, m.start()):
+                return Finding("echo", f"endorses the student's answer '{m.group()}'", sentence)
+    return None
+
+
+# -- all of them ----------------------------------------------------------------------------------------
+
+DETECTORS = ("reveal", "wrong_claim", "echo", "persona", "degeneration", "level")
+_FUNCTIONS = {"reveal": reveal, "wrong_claim": wrong_claim, "echo": echo, "persona": persona,
+              "degeneration": degeneration, "level": level}
+
+
+def detector(name: str):
+    """The detector function of a name in DETECTORS."""
+    return _FUNCTIONS[name]
+
+
+def check(text: str, item: TutorItem, mode: str) -> list[Finding]:
+    """Every detector's finding for one text (empty: it passed all of them)."""
+    findings = []
+    for name in DETECTORS:
+        try:
+            found = _FUNCTIONS[name](text, item, mode)
+        except Exception:  # noqa: BLE001  (a detector bug must not take down a tutoring answer)
+            log.exception("detector %s failed; counted as not checked", name)
+            found = None
+        if found is not None:
+            findings.append(found)
+    return findings
