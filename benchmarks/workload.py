@@ -14,7 +14,7 @@ from pathlib import Path
 
 import torch
 
-from brain.prompts import build_messages
+from brain.prompts import build_messages, chat_ids
 from brain.schemas import StudentProfile
 
 TOKENS = 128  # a homework-help answer is a paragraph; 32-token rows would mostly measure prompt prefill
@@ -75,8 +75,7 @@ class ResidentResolver:
 def prompt_ids(tok, i: int) -> list[int]:
     """Token ids of the ``i``-th request: a question of ``PROMPTS`` from a student of grade 3 to 8."""
     profile = StudentProfile(student_id=f"b{i}", grade=3 + i % 6)
-    return tok.apply_chat_template(build_messages(profile, PROMPTS[i % len(PROMPTS)]), add_generation_prompt=True,
-                                   return_dict=True)["input_ids"]
+    return chat_ids(tok, build_messages(profile, PROMPTS[i % len(PROMPTS)]))
 
 
 def run_requests(engine, students: list[str | None], tokens: int = TOKENS):

@@ -57,7 +57,7 @@ class ModerationAPI(ls.LitAPI):
             raise HTTPException(exc.status, exc.message) from None
 
     def setup(self, device):
-        from brain.moderation import Moderator
+        from brain.safety.moderator import Moderator
 
         self.moderator = Moderator(self.settings)
 
@@ -65,7 +65,7 @@ class ModerationAPI(ls.LitAPI):
         return request
 
     def predict(self, requests):
-        from brain.moderation import moderate
+        from brain.safety.moderator import moderate
 
         return [moderate(r.text, r.direction, moderator=self.moderator, route="moderate") for r in requests]
 

@@ -1,6 +1,6 @@
 """The safety steps every route that writes to a student shares: moderation in and out, the mode check.
 
-Moderation fails closed (brain.moderation) with the service's moderator, built once with its
+Moderation fails closed (brain.safety) with the service's moderator, built once with its
 settings; a self-harm disclosure escalates to a trusted adult. The mode check keeps a tutor from
 giving the answer away (serving/modes.py). Log lines name a student only by ``student_ref``.
 Used by the routes of ``python -m serving.app``.
@@ -22,8 +22,8 @@ def student_ref(student_id: str | None) -> str:
 
 
 def moderate(service: Service, text: str, direction: str, student_id: str | None = None, route: str | None = None):
-    """Fail-closed moderation (brain.moderation); a self-harm disclosure escalates to a trusted adult."""
-    from brain.moderation import moderate as _moderate
+    """Fail-closed moderation (brain.safety); a self-harm disclosure escalates to a trusted adult."""
+    from brain.safety.moderator import moderate as _moderate
 
     return _moderate(text, direction, moderator=service.moderator, student_id=student_id, route=route)
 
@@ -44,7 +44,7 @@ def guard_input(service: Service, text: str, student_id: str | None, route: str)
 
 
 def stream_guard(service: Service, student_id: str | None, route: str):
-    from brain.moderation import StreamModerator
+    from brain.safety.streams import StreamModerator
 
     return StreamModerator(service.moderator, student_id=student_id, route=route)
 

@@ -14,6 +14,7 @@ import time
 
 from fastapi import HTTPException, Request
 
+from brain.prompts import chat_ids
 from brain.settings import Settings
 from serving.admission import DEADLINE_HEADER, Admission, Ticket, submit
 from serving.auth import AuthError, Principal, Tenants, authenticate, client_ip
@@ -36,7 +37,7 @@ class Service:
         self.started = time.time()
         self.moderator = None
         try:  # built once with these settings (webhook, thresholds); a failure here fails closed per request
-            from brain.moderation import Moderator
+            from brain.safety.moderator import Moderator
 
             self.moderator = Moderator(settings)
             self.moderator.check("warm up", direction="input")
@@ -126,8 +127,7 @@ class Service:
 
     # -- prompts ------------------------------------------------------------------
     def encode(self, messages: list[dict[str, str]]) -> list[int]:
-        return self.brain.tokenizer.apply_chat_template(messages, add_generation_prompt=True,
-                                                        return_dict=True)["input_ids"]
+        return chat_ids(self.brain.tokenizer, messages)
 
 
 def service_of(request: Request) -> Service:
