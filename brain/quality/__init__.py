@@ -5,7 +5,8 @@
     # [Finding(detector='wrong_claim', reason='false: 7 * 8 is 54', span='7 x 8 is 54.')]
 
 - ``items``: TutorItem (the benchmark's schema; only prompt and grade required), load_items, Finding.
-- ``claims``: the math a text states, read exactly with sympy (brain.mathcheck's limits).
+- ``mathtext``: a text's sentences and runs of math, words read as symbols, values via brain.mathcheck.
+- ``claims``: the math a text states (equations, values, answers), and the item's answer to check it on.
 - ``detectors``: reveal, wrong_claim, echo, and ``check`` / ``DETECTORS`` running all six.
 - ``style``: persona, degeneration, level.
 - ``score``: precision and recall on a labelled file (python -m brain.quality.score <jsonl>).

@@ -23,23 +23,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import sympy as sp
 
-from brain.mathcheck import UNIT_SYMBOLS, NotCheckable, parse_answer, parse_math, same_value, unit_key
-
-_UNICODE = {"−": "-", "–": "-", "×": "*", "·": "*", "∙": "*", "÷": " / ", "⁄": "/", "²": "^2", "³": "^3",
-            "’": "'", "＝": "=", "—": " ; ", "½": " 1/2", "¼": " 1/4", "¾": " 3/4"}
-_DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4,
-                 "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "eighth": 8, "eighths": 8,
-                 "tenth": 10, "tenths": 10, "hundredth": 100, "hundredths": 100}
-_SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
-_WORD_OPS = [(r"\bmultiplied by\b", " * "), (r"\bdivided by\b", " / "), (r"\btimes\b", " * "),
-             (r"\bplus\b", " + "), (r"\bminus\b", " - "), (r"\bsquared\b", " ^2 "), (r"\bcubed\b", " ^3 "),
-             (r"\bis equal to\b|\bequals\b|\bequal to\b", " = ")]
-_FRACTION_WORDS = "|".join(_DENOMINATORS)
-_NUM = r"\d+(?:\.\d+)?"
+from brain.mathcheck import UNIT_SYMBOLS, NotCheckable, parse_answer, same_value, unit_key
+from brain.quality.mathtext import Token, math_runs, number_values, prepare, sentences, split_eq, tokens, value_of
 
 # Words that may follow a stated number in the same clause ("is 4, because", "is 75 cents, which").
 CONNECTIVES = {"and", "so", "because", "since", "but", "then", "which", "now", "too", "as", "for", "when",
@@ -62,9 +50,11 @@ _OPERAND_OF = re.compile(r"\b(?:and|of|by|from|to|between|with|than|into|over)\s
 _IMPERATIVE = re.compile(r"(?:let's|let us|to|can you|could you|please|we|will you)\s+(?:make|get|give)\s*$")
 _HEDGE = re.compile(r"\b(?:you|you've|they|he|she)\s+(?:said|wrote|got|put|answered|thought|think|guessed|chose|"
                     r"picked|had|found|tried)\b|\byour answer\b|\bif\b|\bcheck(?:ing)?\b|\bsuppose\b|\btry\b|"
-                    r"\bwhat if\b|\bplug|\bnot\b|n't\b|\bmaybe\b|\bguess")
+                    r"\bwhat if\b|\bplug|\bnot\b|n't\b|\bmaybe\b|\bguess|\bmistake|\bwrong\b|\berror\b|"
+                    r"\binstead of\b|\brather than\b|\bmix-?up|\b(?:kids|students|people|some|many|others)\s+"
+                    r"(?:\w+\s+)?(?:think|say|write|get|got|might|often|forget)\b")
 _ANSWER_NOUNS = ("final answer", "answer", "solution")
-_ASK = re.compile(r"\b(?:what(?:'s| is| are)|find|give|write|name)\s+(?:the|a|an)\s+((?:[a-z-]+\s+){0,1}[a-z-]+?)"
+_ASK = re.compile(r"\b(?:what(?:'s| is| are| was)|find|give|write|name|how (?:much|many) is)\s+(?:the|a|an|its|his|her|their|this|that)\s+((?:[a-z-]+\s+){0,1}[a-z-]+?)"
                   r"(?=\s+(?:of|for|in|to|that|when|if)\b|\s*[?.:,]|$)")
 _COMPARATIVES = ("bigger", "greater", "larger", "smaller", "less", "more", "longer", "shorter", "heavier",
                  "lighter", "taller")
@@ -88,119 +78,6 @@ class Claim:
 
 
 # -- text preparation --------------------------------------------------------------------------
-
-def sentences(text: str) -> list[str]:
-    """The sentences of a text: ends at . ! ? (not inside 0.75) or a line break; empty ones dropped."""
-    parts = re.split(r"(?<=[.!?])\s+|(?<=[.!?][\"'”)])\s+|\n+(?!\s*=)", text)
-    return [p.strip() for p in parts if p and p.strip()]
-
-
-def prepare(sentence: str) -> str:
-    """One sentence, lower-cased, with its math in symbols: '7 x 8 is 56' -> '7 * 8 is 56'."""
-    s = sentence
-    for a, b in _UNICODE.items():
-        s = s.replace(a, b)
-    s = s.lower()
-    s = re.sub(r"(?<=\d),(?=\d{3}\b)", "", s)  # 1,024
-    s = re.sub(r"\$\s*(?=\d)", "", s)
-    s = re.sub(r"\d*\.\d+\s*(?:\.\.\.+|…)", " decimal ", s)  # 0.333...: a repeating decimal is no exact value
-    s = s.replace("≈", " about ").replace("…", " ")
-    s = re.sub(r"\d+(?::\d+)+", " ratio ", s)  # 2:3 and 3:30 are no arithmetic
-    s = re.sub(r"(\d+)\s+out of\s+(\d+)", r"\1 / \2", s)
-    s = re.sub(r"(?<=[\d)])\s*[x*]\s*(?=\(?-?\d)", " * ", s)  # 7 x 8, (-2) x (-3)
-    for pattern, repl in _WORD_OPS:
-        s = re.sub(pattern, repl, s)
-    s = re.sub(rf"\b({'|'.join(_SMALL)})[\s-]+({_FRACTION_WORDS})\b",
-               lambda m: f"{_SMALL[m.group(1)]}/{_DENOMINATORS[m.group(2)]}", s)
-    s = re.sub(rf"\b(\d+)\s+({_FRACTION_WORDS})\b", lambda m: f"{m.group(1)}/{_DENOMINATORS[m.group(2)]}", s)
-    s = re.sub(r"\bhalf of\b", "1/2 of", s)
-    # "3/4 of 12", "25% of 80": a product
-    s = re.sub(rf"(\d+\s*/\s*\d+|{_NUM}\s*%)\s+of\s+(?=[\d(])", r"(\1) * ", s)
-    return s
-
-
-_TOKEN = re.compile(r"(?P<num>\d+(?:\.\d+)?%?|\.\d+%?)|(?P<word>[a-z]+(?:'[a-z]+)*)|(?P<op>[-+*/^])|(?P<eq>=)|"
-                    r"(?P<lp>\()|(?P<rp>\))|(?P<punct>\S)")
-_MATH_KINDS = {"num", "var", "op", "eq", "lp", "rp"}
-
-
-@dataclass
-class _Tok:
-    kind: str
-    text: str
-    start: int
-    end: int
-
-
-def _tokens(s: str) -> list[_Tok]:
-    out = []
-    for m in _TOKEN.finditer(s):
-        kind = m.lastgroup
-        if kind == "word" and len(m.group()) == 1 and m.group() not in ("a", "i"):
-            kind = "var"
-        out.append(_Tok(kind, m.group(), m.start(), m.end()))
-    return out
-
-
-_CONTINUES = {"add", "adding", "subtract", "subtracting", "multiply", "divide", "plus", "minus", "times", "away"}
-
-
-def _runs(toks: list[_Tok]) -> list[tuple[int, int, bool]]:
-    """[i, j) token ranges of math: numbers, single letters, operators, '=' and parentheses; and whether
-    the run continues earlier math ('..., + 7 = 56', 'then add 7 = 56'): its first side is no operand."""
-    runs, i = [], 0
-    while i < len(toks):
-        if toks[i].kind not in _MATH_KINDS:
-            i += 1
-            continue
-        j = i
-        while j < len(toks) and toks[j].kind in _MATH_KINDS:
-            j += 1
-        first = i
-        while i < j and toks[i].kind in ("op", "eq", "rp") and not (
-                toks[i].text == "-" and i + 1 < j and toks[i + 1].start == toks[i].end):
-            i += 1
-        while j > i and toks[j - 1].kind in ("op", "eq", "lp"):
-            j -= 1
-        continues = (i > first and toks[first].kind == "op") or (
-            first > 0 and toks[first - 1].kind == "word" and toks[first - 1].text in _CONTINUES)
-        if any(t.kind == "num" for t in toks[i:j]):
-            runs.append((i, j, continues))
-        i = max(j, i + 1)
-    return runs
-
-
-@lru_cache(maxsize=4096)
-def value_of(side: str) -> sp.Expr | None:
-    """A side read exactly ('6 / 8 + 1 / 8' -> 7/8, '25%' -> 1/4), None when it is not math."""
-    text = re.sub(rf"({_NUM}|\.\d+)%", r"(\1/100)", side)
-    try:
-        return parse_math(text)
-    except NotCheckable:
-        return None
-    except Exception:  # noqa: BLE001  (odd text is "not a claim", never an error)
-        return None
-
-
-def _readings(side: list[_Tok]) -> tuple[sp.Expr, ...]:
-    """Values of a plain number: '25%' is 25 and 1/4; '-2' is -2, '3/4' is 3/4 ('3 / 4' is a division)."""
-    texts = [t.text for t in side]
-    tight = all(a.end == b.start for a, b in zip(side[-3:], side[-2:]))
-    sign = -1 if texts[:1] == ["-"] else 1
-    if texts[:1] in (["-"], ["+"]):
-        texts = texts[1:]
-    if len(texts) == 3 and tight and texts[1] == "/" and texts[0].isdigit() and texts[2].isdigit() and int(texts[2]):
-        return (sign * sp.Rational(int(texts[0]), int(texts[2])),)
-    if len(texts) != 1 or side[-1].kind != "num":
-        return ()
-    body = texts[0]
-    if body.endswith("%"):
-        n = sp.Rational(body[:-1])
-        return (sign * n, sign * n / 100)
-    return (sign * sp.Rational(body),)
-
-
-# -- the item: its answer, its variables, what the prompt asks ----------------------------------
 
 @dataclass(frozen=True)
 class Reference:
@@ -237,13 +114,13 @@ def reference(item) -> Reference:
     prompt = prepare(item.prompt)
     asked = tuple(m.group(1).strip() for m in _ASK.finditer(prompt)) + tuple(
         c for c in _COMPARATIVES if re.search(rf"\b{c}\b", prompt))
-    toks = _tokens(prompt)
+    toks = tokens(prompt)
     solutions: dict[str, tuple] = {}
     prompt_values = []
-    for i, j, _ in _runs(toks):
-        sides = _split_eq(toks[i:j])
+    for i, j, _ in math_runs(toks):
+        sides = split_eq(toks[i:j])
         for side in sides:
-            prompt_values.extend(_readings(side))
+            prompt_values.extend(number_values(side))
         if len(sides) != 2:
             continue
         lhs, rhs = (value_of(" ".join(t.text for t in s)) for s in sides)
@@ -270,18 +147,6 @@ def reference(item) -> Reference:
     return Reference(tuple(answers), solutions, asked, tuple(prompt_values))
 
 
-def _split_eq(toks: list[_Tok]) -> list[list[_Tok]]:
-    sides, cur = [], []
-    for t in toks:
-        if t.kind == "eq":
-            sides.append(cur)
-            cur = []
-        else:
-            cur.append(t)
-    sides.append(cur)
-    return sides
-
-
 def equal_any(values, others) -> bool:
     """Whether any of ``values`` equals any of ``others`` exactly."""
     return any(same_value(a, b) for a in values for b in others)
@@ -296,7 +161,7 @@ def _clause_before(s: str, pos: int) -> str:
     return head[cut + 1:]
 
 
-def _ends_value(toks: list[_Tok], j: int, unit_words: set[str]) -> bool:
+def _ends_value(toks: list[Token], j: int, unit_words: set[str]) -> bool:
     """Whether the number ending at token j ends its clause ('is 56.', 'is 75 cents, which ...')."""
     if j >= len(toks) or toks[j].kind == "punct" and toks[j].text not in "'\"":
         return True
@@ -325,32 +190,35 @@ def find_claims(text: str, ref: Reference, unit: str | None = None) -> list[Clai
     out: list[Claim] = []
     for sentence in sentences(text)[:200]:
         s = prepare(sentence[:1000])
-        toks = _tokens(s)
+        toks = tokens(s)
         question = sentence.rstrip().endswith("?")
-        runs = _runs(toks)
-        prev_end = None
-        for i, j, continues in runs:
+        prev_end, supposed = None, set()
+        for i, j, continues in math_runs(toks):
             start, end = toks[i].start, toks[j - 1].end
             clause = _clause_before(s, start)
             hedged = (bool(_HEDGE.search(clause)) or bool(_DISOWNED.match(s[end:]))
                       or s[:start].count('"') % 2 == 1 or len(re.findall(r"(?<!\w)'|'(?!\w)", s[:start])) % 2 == 1
                       or (question and bool(re.match(r"\s*(?:is|does|did|do|could|would|can)\b", clause))))
-            sides = _split_eq(toks[i:j])
+            sides = split_eq(toks[i:j])
             texts = [" ".join(t.text for t in side) for side in sides]
             values = [value_of(t) if t else None for t in texts]
+            letters = {t.text for t in toks[i:j] if t.kind == "var"}
+            if hedged and any(t.kind == "eq" for t in toks[i:j]):
+                supposed |= letters  # "if x = 3, then 3x - 4 = 5": later claims on x suppose it too
+            hedged = hedged or bool(letters & supposed)
             base = dict(sentence=sentence, hedged=hedged, question=question)
             for k in range(len(sides) - 1):
                 if values[k] is None or values[k + 1] is None or (k == 0 and continues):
                     continue
                 var = texts[k] if re.fullmatch(r"[a-z]", texts[k]) else None
-                readings = _readings(sides[k + 1])
+                stated = number_values(sides[k + 1])
                 out.append(Claim("variable" if var else "equation", values[k], values[k + 1],
-                                 f"{texts[k]} = {texts[k + 1]}", literal=bool(readings), readings=readings,
+                                 f"{texts[k]} = {texts[k + 1]}", literal=bool(stated), readings=stated,
                                  var=var, **base))
             last = sides[-1]
-            readings = _readings(last) if len(sides) == 1 else ()
+            stated = number_values(last) if len(sides) == 1 else ()
             before = s[:start]
-            if readings and _CUE.search(before) and not _IMPERATIVE.search(before) and _ends_value(toks, j, unit_words):
+            if stated and _CUE.search(before) and not _IMPERATIVE.search(before) and _ends_value(toks, j, unit_words):
                 cue_start = _CUE.search(before).start()
                 kind, lhs, lhs_text, var = "value", None, "", None
                 if answer_before and answer_before.search(s[:cue_start]):
@@ -358,7 +226,7 @@ def find_claims(text: str, ref: Reference, unit: str | None = None) -> list[Clai
                 elif (prev_end is not None and _CUE_FOR_LHS.fullmatch(s[toks[prev_end[1] - 1].end:start])
                       and not _OPERAND_OF.search(s[:toks[prev_end[0]].start])):
                     pi, pj = prev_end
-                    lhs_toks = _split_eq(toks[pi:pj])[-1]
+                    lhs_toks = split_eq(toks[pi:pj])[-1]
                     lhs_text = " ".join(t.text for t in lhs_toks)
                     if re.fullmatch(r"[a-z]", lhs_text):
                         kind, var, lhs = "variable", lhs_text, sp.Symbol(lhs_text)
@@ -368,12 +236,12 @@ def find_claims(text: str, ref: Reference, unit: str | None = None) -> list[Clai
                 elif re.search(r"\b([a-z])\s+(?:is|would be)\s*$", before):
                     var = re.search(r"\b([a-z])\s+(?:is|would be)\s*$", before).group(1)
                     kind, lhs = "variable", sp.Symbol(var)
-                out.append(Claim(kind, lhs, values[-1] if values[-1] is not None else readings[0],
+                out.append(Claim(kind, lhs, values[-1] if values[-1] is not None else stated[0],
                                  f"{lhs_text + ' ' if lhs_text else ''}{s[cue_start:end].strip()}", literal=True,
-                                 readings=readings, var=var, **base))
-            if readings and answer_after and answer_after.search(s[end:]):
-                out.append(Claim("answer", None, readings[0], f"{texts[-1]}{answer_after.search(s[end:]).group()}",
-                                 literal=True, readings=readings, **base))
+                                 readings=stated, var=var, **base))
+            if stated and answer_after and answer_after.search(s[end:]):
+                out.append(Claim("answer", None, stated[0], f"{texts[-1]}{answer_after.search(s[end:]).group()}",
+                                 literal=True, readings=stated, **base))
             prev_end = (i, j)
         out.extend(_operation_claims(s, sentence, question))
     return out

@@ -16,16 +16,8 @@ from __future__ import annotations
 import logging
 import re
 
-from brain.quality.claims import (
-    answer_readings,
-    equal_any,
-    find_claims,
-    is_true,
-    prepare,
-    reference,
-    sentences,
-    value_of,
-)
+from brain.quality.claims import answer_readings, equal_any, find_claims, is_true, reference
+from brain.quality.mathtext import prepare, sentences, value_of
 from brain.quality.items import Finding, TutorItem
 from brain.quality.style import degeneration, level, persona
 
@@ -159,7 +151,8 @@ _AFFIRM = re.compile(
     r"\s+(?:\w+\s+)?(?:right|correct)|(?:great|good|nice) (?:job|work)(?! (?:showing|trying|thinking|on trying)))\b",
     re.I)
 _REJECT = re.compile(r"\b(?:not|no|wrong|incorrect|mistake|mix-?up|mixed up|close|almost|oops|instead|careful|"
-                     r"hmm|error|isn't|aren't|wasn't|can't|rather than|try again|check|let's see|though)\b|n't\b",
+                     r"hmm|error|isn't|aren't|wasn't|can't|rather than|try again|check|let's see|though|but|"
+                     r"opposite)\b|n't\b",
                      re.I)
 _PRAISE_ONLY = re.compile(
     r"(?:(?:yes|yep|yeah|correct|right|exactly|perfect|nice|great|good|awesome|excellent|well done|"
@@ -205,8 +198,12 @@ def echo(text: str, item: TutorItem, mode: str) -> Finding | None:
             stated = claim.kind == "answer" or (claim.kind in ("equation", "variable") and is_true(claim, ref) is False)
             if stated and not _REJECT.search(claim.sentence):
                 return Finding("echo", f"states the student's wrong answer as right ({claim.text})", claim.sentence)
+        claims = find_claims(text, ref, item.unit)
         for k, sentence in enumerate(parts):
             prepared = prepare(sentence)
+            if any(c.sentence == sentence and equal_any(c.readings, student_values) and is_true(c, ref)
+                   for c in claims):
+                continue  # "Yes! 12 / 3 = 4.": a true step that happens to be the student's number
             for m in re.finditer(r"(?<![\w.])-?\d+(?:\.\d+)?(?:\s*/\s*\d+)?%?(?![\w.]|/\d)", prepared):
                 value = value_of(m.group())
                 if value is not None and equal_any((value,), student_values) and _endorsed(parts, k, m.start()):

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from brain import readability
 from brain.prompts import build_system_prompt
-from brain.quality.claims import sentences
+from brain.quality.mathtext import sentences
 from brain.quality.items import Finding, TutorItem
 from brain.schemas import Accommodation, LearningStyle, Mode, StudentProfile
 
@@ -27,11 +27,11 @@ _THIRD_PERSON = re.compile(
     rf"\b(?:the|this|that|our|your|my)\s+{_LEARNER}(?:'s)?(?!\w)|(?:^|[.!?]\s+){_LEARNER}\s+(?:answered|wrote|said|"
     rf"got|added|thinks|seems|needs|is|has|made|confused|should|did|forgot)\b", re.I)
 _PRONOUN = re.compile(
-    r"\b(?:he|she)\s+(?:\w+ly\s+)?(?:wrote|answered|said|got|added|subtracted|multiplied|divided|thinks|thought|"
-    r"seems|needs|knows|is|has|made|confused|should|did|does|forgot|understands|can|might|will|may|tried|used|"
-    r"mixed|put|wants|struggles|learns)\b|\b(?:ask|help|give|tell|show|remind|encourage|guide|let|praise)\s+"
+    r"\b(?:he|she)\s+(?:\w+ly\s+)?(?:wrote|answered|got|added|subtracted|multiplied|divided|thinks|seems|needs|"
+    r"knows|confused|should|forgot|understands|tried|mixed|struggles|made a|has trouble|is confused|is "
+    r"struggling|is working|is learning|did not|didn't|doesn't)\b|\b(?:ask|help|give|tell|show|remind|encourage|guide|let|praise)\s+"
     r"(?:him|her)\b|\b(?:help|remind|encourage|guide|praise)\s+them\b", re.I)
-_CHARACTER = re.compile(rf"\b(?:a|an|the|one|new|each|every|another)\s+(?:\w+\s+)?{_LEARNER}\b", re.I)
+_CHARACTER = re.compile(rf"\b{_LEARNER}", re.I)  # the prompt's own student/child: a character or the topic word
 _STORY_PRONOUN = re.compile(r"\b(?:he|she|his|her|him|they|them)\b", re.I)
 _SYSTEM_OPENING = re.compile(r"\byou are (?:aivo\b|an? (?:[\w-]+,?\s+){0,4}(?:tutor|assistant|teacher|ai|"
                              r"language model)\b)", re.I)
@@ -138,17 +138,32 @@ def degeneration(text: str, item: TutorItem, mode: str) -> Finding | None:
 
 READABILITY_SLACK = 3.0  # grades over the band allowed, as serving.text_checks allows today
 MIN_WORDS_FOR_GRADE = 20  # Flesch-Kincaid of a shorter text says little; hard words decide there
-HARD_SYLLABLES = 4  # a word of 4+ syllables is a hard word ...
-SUBJECT_WORDS = {  # ... unless it is a school word the child is taught at these grades
-    "denominator", "denominators", "numerator", "numerators", "equivalent", "multiplication", "multiplying",
-    "division", "dividing", "subtraction", "addition", "decimals", "decimal", "fraction", "fractions",
-    "percentage", "percentages", "perimeter", "equation", "equations", "variable", "variables", "negative",
-    "positive", "hundredths", "thousandths", "multiplied", "multiple", "multiples", "remainder", "operation",
-    "operations", "adjective", "adjectives", "preposition", "prepositions", "punctuation", "apostrophe",
-    "exclamation", "vocabulary", "irregular", "calculator", "information", "everybody", "everything",
-    "actually", "usually", "especially", "definitely", "america", "january", "february", "adhd",
+HARD_SYLLABLES = 4  # a word of 4+ syllables is a hard word, unless it is a plain word ...
+PLAIN_WORDS = {"actually", "usually", "especially", "definitely", "everybody", "everything", "information",
+               "america", "january", "february", "adhd", "calculator"}  # long, but every child knows them
+SCHOOL_WORDS = {  # ... and school words, from the grade they are taught at (Common Core vocabulary)
+    3: {"denominator", "denominators", "numerator", "numerators", "equivalent", "multiplication", "multiplying",
+        "multiplied", "multiple", "multiples", "division", "dividing", "subtraction", "addition", "decimal",
+        "decimals", "fraction", "fractions", "perimeter", "remainder", "hundredths", "thousandths", "rectangle",
+        "triangle", "estimation", "operation", "operations", "adjective", "adjectives", "preposition",
+        "prepositions", "punctuation", "apostrophe", "exclamation", "vocabulary", "irregular", "paragraph",
+        "syllables", "homophone", "homophones", "conjunction", "interjection", "abbreviation", "capitalize"},
+    6: {"percentage", "percentages", "equation", "equations", "variable", "variables", "negative", "positive",
+        "distributive", "coefficient", "coefficients", "parentheses", "property", "expression", "expressions",
+        "exponent", "exponents", "integer", "integers", "quotient", "inequality", "coordinate", "coordinates",
+        "perpendicular", "parallelogram", "polygon", "diameter", "circumference", "probability", "proportional",
+        "ratio", "ratios", "numerical", "mathematical", "geometry", "algebra", "algebraic"},
 }
-HARD_WORDS_MIN, HARD_WORDS_SHARE = 3, 0.10  # 3+ distinct hard words making 10%+ of the words: over level
+
+
+def school_words(grade: int) -> set[str]:
+    """The long words a child of this grade is expected to know (PLAIN_WORDS and SCHOOL_WORDS so far)."""
+    return PLAIN_WORDS.union(*(words for taught, words in SCHOOL_WORDS.items() if taught <= grade))
+
+
+_SCHOOL_WORD = "lesson"  # a school word counts as an ordinary two-syllable word in the grade formula
+HARD_WORDS = {5: (3, 0.10), 8: (4, 0.12)}  # up to grade 5: 3+ distinct hard words making 10%+ of the words;
+# up to grade 8: 4+ and 12%+: over the band
 ADHD_MAX_SENTENCE_WORDS = 20  # "small chunks of one or two sentences"
 ADHD_MAX_PARAGRAPH_WORDS = 50  # "no long paragraphs"
 ADHD_MAX_STEPS_PER_SENTENCE = 2  # "one step at a time": 'then ... then ... finally' in one sentence is 3+
@@ -167,8 +182,8 @@ IDIOMS = (  # English-learner answers avoid idioms (brain.prompts' rule); common
 _STEP_MARKERS = re.compile(r"\b(?:then|next|after that|finally|afterwards|or you could|and also|lastly)\b", re.I)
 
 
-def _hard_words(words: list[str]) -> set[str]:
-    return {w for w in words if not w.isdigit() and w not in SUBJECT_WORDS
+def _hard_words(words: list[str], known: set[str]) -> set[str]:
+    return {w for w in words if not w.isdigit() and w not in known
             and readability.syllables(w) >= HARD_SYLLABLES}
 
 
@@ -176,9 +191,10 @@ def level(text: str, item: TutorItem, mode: str) -> Finding | None:
     """Text over the student's reading band, or against their accommodation.
 
     The band (the rule serving.text_checks applies today, kept): Flesch-Kincaid grade (brain.readability,
-    word by word) at most max(grade, 2) + 3, for texts of 20+ words; any text with 3+ distinct hard words
-    (4+ syllables, school words such as 'denominator' excepted) making 10%+ of its words is over the band
-    too (grades up to 8). ADHD: a sentence over 20 words, a paragraph over 50 words, or 3+ step markers
+    word by word; the school words of the grade, school_words(), count as plain two-syllable words) at most
+    max(grade, 2) + 3, for texts of 20+ words; any text with 3+ distinct hard words
+    (4+ syllables, the grade's school words such as 'denominator' excepted) making 10%+ of its words is over the band
+    too (grades up to 5; 4+ and 12%+ for grades 6-8; no limit above). ADHD: a sentence over 20 words, a paragraph over 50 words, or 3+ step markers
     ('then', 'next', 'finally') in one sentence. English learner: an idiom from IDIOMS, a sentence over
     20 words, or 2+ hard words making 8%+ of the words.
     Misses: rare short words ('quell', 'ire'), jargon of 1-3 syllables ('lexeme', 'addend'), idioms not
@@ -191,13 +207,16 @@ def level(text: str, item: TutorItem, mode: str) -> Finding | None:
         return None
     parts = sentences(text)
     target = max(item.grade, 2)
+    known = school_words(item.grade)
     if len(words) >= MIN_WORDS_FOR_GRADE:
-        grade = readability.fk_grade(words, len([p for p in parts if readability.words(p)]))
+        plain = [_SCHOOL_WORD if w in known else w for w in words]
+        grade = readability.fk_grade(plain, len([p for p in parts if readability.words(p)]))
         if grade > target + READABILITY_SLACK:
             return Finding("level", f"reads at grade {grade:.0f}; band up to {target + READABILITY_SLACK:.0f}",
                            max(parts, key=len))
-    hard = _hard_words(words)
-    if item.grade <= 8 and len(hard) >= HARD_WORDS_MIN and len(hard) >= HARD_WORDS_SHARE * len(words):
+    hard = _hard_words(words, known)
+    most, share = next((v for g, v in HARD_WORDS.items() if item.grade <= g), (len(words) + 1, 1.0))
+    if len(hard) >= most and len(hard) >= share * len(words):
         return Finding("level", f"{len(hard)} hard words for grade {item.grade}", ", ".join(sorted(hard)))
     longest = max(parts, key=lambda p: len(readability.words(p)))
     if item.has("adhd"):
