@@ -37,7 +37,7 @@ POOL = "aivo-local"  # prefect.yaml's pool: the file `make up` registers
 POOL_LIMIT = 2
 WORKERS = ("aivo-worker-a", "aivo-worker-b")
 # the recipe tests/flows use with the tiny model: a gate it passes
-TINY = {"learning_rate": 0.02, "max_gain": 0.995, "max_grade_increase": 1000.0}
+TINY = {"recipe": {"lora": {"learning_rate": 0.02}, "gate": {"max_gain": 0.995, "max_grade_increase": 1000.0}}}
 SAMPLES = ("stu-0001", "stu-0002", "stu-0003", "stu-0004")
 
 
