@@ -1,6 +1,6 @@
 """Math claims in a tutor's text, read exactly: what it states as equal, and what the item's answer is.
 
-    claims = find_claims("3/4 = 6/8. Then 6/8 + 1/8 = 7/8, so the answer is 7/8.", item)
+    claims = find_claims("3/4 = 6/8. Then 6/8 + 1/8 = 7/8, so the answer is 7/8.", reference(item))
     [(c.kind, c.lhs, c.rhs) for c in claims]
     # [('equation', 3/4, 3/4), ('equation', 7/8, 7/8), ('answer', None, 7/8)]
 
@@ -16,7 +16,9 @@ Words are read as math first ("plus", "times", "divided by", "7 x 8", "÷", "one
 "6²"). Every side is parsed by ``brain.mathcheck.parse_math`` (its size limits hold); a side it
 cannot read ends the claim, so odd text gives no claim rather than an error. A claim in a clause
 that quotes or supposes ("you wrote", "if", "let's check", "is it") is marked ``hedged``; a claim
-in a question is marked ``question``: the detectors decide what those count for.
+in a question is marked ``question``: the detectors decide what those count for. At most the first
+20,000 characters, 100 sentences and 600 characters of a sentence are read (a runaway text is
+still checked on its start, in bounded time).
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ import sympy as sp
 
 from brain.mathcheck import UNIT_SYMBOLS, NotCheckable, parse_answer, same_value, unit_key
 from brain.quality.mathtext import Token, math_runs, number_values, prepare, sentences, split_eq, tokens, value_of
+
+# Bounds on what is read (a tutor's answer is a few hundred characters; the rest of a runaway text is not)
+MAX_TEXT_CHARS, MAX_SENTENCES, MAX_SENTENCE_CHARS = 20_000, 100, 600
 
 # Words that may follow a stated number in the same clause ("is 4, because", "is 75 cents, which").
 CONNECTIVES = {"and", "so", "because", "since", "but", "then", "which", "now", "too", "as", "for", "when",
@@ -47,6 +52,7 @@ _DISOWNED = re.compile(r"\s*[\"'”’]?\s*,?\s*(?:is|was|would be|isn't|wasn't)
                        r"(?:a|an|the)\s+(?:common\s+|big\s+|small\s+|typical\s+)?(?:mistake|mix-?up|error|trap))\b")
 # a number after these words is the second operand of a phrase ("the sum of 3/4 and 1/8 is ..."), not a left side
 _OPERAND_OF = re.compile(r"\b(?:and|of|by|from|to|between|with|than|into|over)\s*$")
+_TAG_QUESTION = re.compile(r",\s*(?:right|correct|isn't it|ok|okay|see|yes|got it)\s*\?\s*$", re.I)  # "is 56, right?"
 _IMPERATIVE = re.compile(r"(?:let's|let us|to|can you|could you|please|we|will you)\s+(?:make|get|give)\s*$")
 _HEDGE = re.compile(r"\b(?:you|you've|they|he|she)\s+(?:said|wrote|got|put|answered|thought|think|guessed|chose|"
                     r"picked|had|found|tried)\b|\byour answer\b|\bif\b|\bcheck(?:ing)?\b|\bsuppose\b|\btry\b|"
@@ -54,7 +60,8 @@ _HEDGE = re.compile(r"\b(?:you|you've|they|he|she)\s+(?:said|wrote|got|put|answe
                     r"\binstead of\b|\brather than\b|\bmix-?up|\b(?:kids|students|people|some|many|others)\s+"
                     r"(?:\w+\s+)?(?:think|say|write|get|got|might|often|forget)\b")
 _ANSWER_NOUNS = ("final answer", "answer", "solution")
-_ASK = re.compile(r"\b(?:what(?:'s| is| are| was)|find|give|write|name|how (?:much|many) is)\s+(?:the|a|an|its|his|her|their|this|that)\s+((?:[a-z-]+\s+){0,1}[a-z-]+?)"
+_ASK = re.compile(r"\b(?:what(?:'s| is| are| was)|find|give|write|name|how (?:much|many) is)\s+"
+                  r"(?:the|a|an|its|his|her|their|this|that)\s+((?:[a-z-]+\s+){0,1}[a-z-]+?)"
                   r"(?=\s+(?:of|for|in|to|that|when|if)\b|\s*[?.:,]|$)")
 _COMPARATIVES = ("bigger", "greater", "larger", "smaller", "less", "more", "longer", "shorter", "heavier",
                  "lighter", "taller")
@@ -188,10 +195,10 @@ def find_claims(text: str, ref: Reference, unit: str | None = None) -> list[Clai
     answer_after = re.compile(rf"^\s*(?:is|was|would be)\s+(?:the\s+|an?\s+)?(?:correct\s+|right\s+|final\s+)?"
                               rf"(?:{'|'.join(asked)})\b") if asked else None
     out: list[Claim] = []
-    for sentence in sentences(text)[:200]:
-        s = prepare(sentence[:1000])
+    for sentence in sentences(text[:MAX_TEXT_CHARS])[:MAX_SENTENCES]:
+        s = prepare(sentence[:MAX_SENTENCE_CHARS])
         toks = tokens(s)
-        question = sentence.rstrip().endswith("?")
+        question = sentence.rstrip().endswith("?") and not _TAG_QUESTION.search(sentence)
         prev_end, supposed = None, set()
         for i, j, continues in math_runs(toks):
             start, end = toks[i].start, toks[j - 1].end
@@ -221,8 +228,9 @@ def find_claims(text: str, ref: Reference, unit: str | None = None) -> list[Clai
             if stated and _CUE.search(before) and not _IMPERATIVE.search(before) and _ends_value(toks, j, unit_words):
                 cue_start = _CUE.search(before).start()
                 kind, lhs, lhs_text, var = "value", None, "", None
-                if answer_before and answer_before.search(s[:cue_start]):
-                    kind = "answer"
+                named = answer_before.search(s[:cue_start]) if answer_before else None
+                if named:
+                    kind, cue_start = "answer", max(0, s.rfind(" ", 0, max(0, named.start() - 1)) + 1)
                 elif (prev_end is not None and _CUE_FOR_LHS.fullmatch(s[toks[prev_end[1] - 1].end:start])
                       and not _OPERAND_OF.search(s[:toks[prev_end[0]].start])):
                     pi, pj = prev_end

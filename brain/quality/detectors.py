@@ -16,7 +16,15 @@ from __future__ import annotations
 import logging
 import re
 
-from brain.quality.claims import answer_readings, equal_any, find_claims, is_true, reference
+from brain.quality.claims import (
+    MAX_SENTENCE_CHARS,
+    MAX_SENTENCES,
+    answer_readings,
+    equal_any,
+    find_claims,
+    is_true,
+    reference,
+)
 from brain.quality.mathtext import prepare, sentences, value_of
 from brain.quality.items import Finding, TutorItem
 from brain.quality.style import degeneration, level, persona
@@ -34,7 +42,10 @@ def _student_right(item: TutorItem) -> bool:
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[^\w\s'/.%-]", "", text.lower())).strip(" .")
+    """Case, spacing and quotes ignored; punctuation kept (it is the answer of a punctuation item), but a
+    one-word answer's end mark dropped ('Mice.' is 'mice')."""
+    text = re.sub(r"\s+", " ", text.lower()).strip().strip("\"'“”‘’").strip()
+    return text.rstrip(".!?") if " " not in text else text
 
 
 def _word_re(phrase: str) -> re.Pattern:
@@ -146,7 +157,7 @@ def wrong_claim(text: str, item: TutorItem, mode: str) -> Finding | None:
 # -- misconception echo ---------------------------------------------------------------------------------
 
 _AFFIRM = re.compile(
-    r"\b(?:yes|yep|yeah|correct|exactly|perfect|well done|awesome|excellent|you got it|got it right|that's it|"
+    r"^\W*correct\b|\b(?:yes|yep|yeah|exactly|perfect|well done|awesome|excellent|you got it|got it right|that's it|"
     r"what i got|spot on|nailed it|high five|bravo|absolutely|right on|(?:you're|you are|that's|is|are|was|it's)"
     r"\s+(?:\w+\s+)?(?:right|correct)|(?:great|good|nice) (?:job|work)(?! (?:showing|trying|thinking|on trying)))\b",
     re.I)
@@ -190,20 +201,22 @@ def echo(text: str, item: TutorItem, mode: str) -> Finding | None:
         return None
     ref = reference(item)
     student_values, student_var = answer_readings(item.student_answer)
-    parts = sentences(text)
+    parts = sentences(text)[:MAX_SENTENCES]
     if ref.answers and student_values:
+        true_steps = set()  # sentences where a true step states the student's number ("Yes! 12 / 3 = 4.")
         for claim in find_claims(text, ref, item.unit):
             if claim.hedged or not claim.literal or not equal_any(claim.readings, student_values):
                 continue
-            stated = claim.kind == "answer" or (claim.kind in ("equation", "variable") and is_true(claim, ref) is False)
+            truth = is_true(claim, ref)
+            if truth:
+                true_steps.add(claim.sentence)
+            stated = claim.kind == "answer" or (claim.kind in ("equation", "variable") and truth is False)
             if stated and not _REJECT.search(claim.sentence):
                 return Finding("echo", f"states the student's wrong answer as right ({claim.text})", claim.sentence)
-        claims = find_claims(text, ref, item.unit)
         for k, sentence in enumerate(parts):
-            prepared = prepare(sentence)
-            if any(c.sentence == sentence and equal_any(c.readings, student_values) and is_true(c, ref)
-                   for c in claims):
-                continue  # "Yes! 12 / 3 = 4.": a true step that happens to be the student's number
+            if sentence in true_steps:
+                continue
+            prepared = prepare(sentence[:MAX_SENTENCE_CHARS])
             for m in re.finditer(r"(?<![\w.])-?\d+(?:\.\d+)?(?:\s*/\s*\d+)?%?(?![\w.]|/\d)", prepared):
                 value = value_of(m.group())
                 if value is not None and equal_any((value,), student_values) and _endorsed(parts, k, m.start()):

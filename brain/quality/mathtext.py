@@ -102,7 +102,7 @@ def math_runs(toks: list[Token]) -> list[tuple[int, int, bool]]:
         j = i
         while j < len(toks) and toks[j].kind in _MATH_KINDS:
             j += 1
-        first = i
+        first, stretch_end = i, j
         while i < j and toks[i].kind in ("op", "eq", "rp") and not (
                 toks[i].text == "-" and i + 1 < j and toks[i + 1].start == toks[i].end):
             i += 1
@@ -112,7 +112,7 @@ def math_runs(toks: list[Token]) -> list[tuple[int, int, bool]]:
             first > 0 and toks[first - 1].kind == "word" and toks[first - 1].text in _CONTINUES)
         if any(t.kind == "num" for t in toks[i:j]):
             found.append((i, j, continues))
-        i = max(j, i + 1)
+        i = stretch_end  # the next run starts after this stretch (trimming never rescans it)
     return found
 
 

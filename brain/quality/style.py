@@ -29,7 +29,8 @@ _THIRD_PERSON = re.compile(
 _PRONOUN = re.compile(
     r"\b(?:he|she)\s+(?:\w+ly\s+)?(?:wrote|answered|got|added|subtracted|multiplied|divided|thinks|seems|needs|"
     r"knows|confused|should|forgot|understands|tried|mixed|struggles|made a|has trouble|is confused|is "
-    r"struggling|is working|is learning|did not|didn't|doesn't)\b|\b(?:ask|help|give|tell|show|remind|encourage|guide|let|praise)\s+"
+    r"struggling|is working|is learning|did not|didn't|doesn't)\b|"
+    r"\b(?:ask|help|give|tell|show|remind|encourage|guide|let|praise)\s+"
     r"(?:him|her)\b|\b(?:help|remind|encourage|guide|praise)\s+them\b", re.I)
 _CHARACTER = re.compile(rf"\b{_LEARNER}", re.I)  # the prompt's own student/child: a character or the topic word
 _STORY_PRONOUN = re.compile(r"\b(?:he|she|his|her|him|they|them)\b", re.I)
@@ -136,7 +137,13 @@ def degeneration(text: str, item: TutorItem, mode: str) -> Finding | None:
 
 # -- level ----------------------------------------------------------------------------------------------
 
-READABILITY_SLACK = 3.0  # grades over the band allowed, as serving.text_checks allows today
+BAND_TOPS = (2, 5, 8, 12)  # grade bands K-2, 3-5, 6-8, 9-12 (serving.text_checks.grade_band's bands)
+READABILITY_SLACK = 3.0  # grades over the band's top allowed (serving.text_checks.READABILITY_SLACK)
+
+
+def band_top(grade: int) -> int:
+    """The highest grade of the grade's band: 2 for K-2, 5 for 3-5, 8 for 6-8, 12 for 9-12."""
+    return next((top for top in BAND_TOPS if grade <= top), BAND_TOPS[-1])
 MIN_WORDS_FOR_GRADE = 20  # Flesch-Kincaid of a shorter text says little; hard words decide there
 HARD_SYLLABLES = 4  # a word of 4+ syllables is a hard word, unless it is a plain word ...
 PLAIN_WORDS = {"actually", "usually", "especially", "definitely", "everybody", "everything", "information",
@@ -190,13 +197,17 @@ def _hard_words(words: list[str], known: set[str]) -> set[str]:
 def level(text: str, item: TutorItem, mode: str) -> Finding | None:
     """Text over the student's reading band, or against their accommodation.
 
-    The band (the rule serving.text_checks applies today, kept): Flesch-Kincaid grade (brain.readability,
-    word by word; the school words of the grade, school_words(), count as plain two-syllable words) at most
-    max(grade, 2) + 3, for texts of 20+ words; any text with 3+ distinct hard words
-    (4+ syllables, the grade's school words such as 'denominator' excepted) making 10%+ of its words is over the band
-    too (grades up to 5; 4+ and 12%+ for grades 6-8; no limit above). ADHD: a sentence over 20 words, a paragraph over 50 words, or 3+ step markers
-    ('then', 'next', 'finally') in one sentence. English learner: an idiom from IDIOMS, a sentence over
-    20 words, or 2+ hard words making 8%+ of the words.
+    The band: Flesch-Kincaid grade (brain.readability, word by word; the grade's school words,
+    school_words(), count as plain two-syllable words) at most the top grade of the student's band
+    (K-2, 3-5, 6-8, 9-12: serving.text_checks' bands) + 3, for texts of 20+ words. Serving today
+    allows the student's own grade + 3 (max(grade, 2) + 3), stricter for the lower grades of a band;
+    the band is what the issue asks for, and Flesch-Kincaid is too noisy on short texts to split a
+    band finer. Any text with 3+ distinct hard words (4+ syllables, the grade's school words such as
+    'denominator' excepted) making 10%+ of its words is over the band too (grades up to 5; 4+ and
+    12%+ for grades 6-8; no limit above).
+    ADHD: a sentence over 20 words, a paragraph over 50 words, or 3+ step markers ('then', 'next',
+    'finally') in one sentence. English learner: an idiom from IDIOMS, a sentence over 20 words, or
+    2+ hard words making 8%+ of the words.
     Misses: rare short words ('quell', 'ire'), jargon of 1-3 syllables ('lexeme', 'addend'), idioms not
     listed, dense formatting for dyslexia, literal language for autism, and meaning (a simple-looking
     text can still be over a child's head). Flesch-Kincaid reads numbers as one syllable, so math-heavy
@@ -206,13 +217,13 @@ def level(text: str, item: TutorItem, mode: str) -> Finding | None:
     if not words:
         return None
     parts = sentences(text)
-    target = max(item.grade, 2)
+    target = band_top(item.grade)
     known = school_words(item.grade)
     if len(words) >= MIN_WORDS_FOR_GRADE:
         plain = [_SCHOOL_WORD if w in known else w for w in words]
         grade = readability.fk_grade(plain, len([p for p in parts if readability.words(p)]))
         if grade > target + READABILITY_SLACK:
-            return Finding("level", f"reads at grade {grade:.0f}; band up to {target + READABILITY_SLACK:.0f}",
+            return Finding("level", f"reads at grade {grade:.1f}; band up to {target + READABILITY_SLACK:.0f}",
                            max(parts, key=len))
     hard = _hard_words(words, known)
     most, share = next((v for g, v in HARD_WORDS.items() if item.grade <= g), (len(words) + 1, 1.0))
