@@ -53,7 +53,7 @@ _DISOWNED = re.compile(r"\s*[\"'”’]?\s*,?\s*(?:is|was|would be|isn't|wasn't)
 # a number after these words is the second operand of a phrase ("the sum of 3/4 and 1/8 is ..."), not a left side
 _OPERAND_OF = re.compile(r"\b(?:and|of|by|from|to|between|with|than|into|over)\s*$")
 _TAG_QUESTION = re.compile(r",\s*(?:right|correct|isn't it|ok|okay|see|yes|got it)\s*\?\s*$", re.I)  # "is 56, right?"
-_IMPERATIVE = re.compile(r"(?:let's|let us|to|can you|could you|please|we|will you)\s+(?:make|get|give)\s*$")
+_IMPERATIVE = re.compile(r"(?:let's|let us|can you|could you|please|will you)\s+(?:make|get|give)\s*$")
 _HEDGE = re.compile(r"\b(?:you|you've|they|he|she)\s+(?:said|wrote|got|put|answered|thought|think|guessed|chose|"
                     r"picked|had|found|tried)\b|\byour answer\b|\bif\b|\bcheck(?:ing)?\b|\bsuppose\b|\btry\b|"
                     r"\bwhat if\b|\bplug|\bnot\b|n't\b|\bmaybe\b|\bguess|\bmistake|\bwrong\b|\berror\b|"
@@ -247,6 +247,11 @@ def find_claims(text: str, ref: Reference, unit: str | None = None) -> list[Clai
                 out.append(Claim(kind, lhs, values[-1] if values[-1] is not None else stated[0],
                                  f"{lhs_text + ' ' if lhs_text else ''}{s[cue_start:end].strip()}", literal=True,
                                  readings=stated, var=var, **base))
+            if len(sides) > 1 and number_values(last) and _CUE.search(before) and answer_before and \
+                    answer_before.search(s[:_CUE.search(before).start()]) and _ends_value(toks, j, unit_words):
+                # "the area is 5 + 3 = 8": the chain's last value is stated as the answer
+                out.append(Claim("answer", None, values[-1], s[_CUE.search(before).start():end].strip(),
+                                 literal=True, readings=number_values(last), **base))
             if stated and answer_after and answer_after.search(s[end:]):
                 out.append(Claim("answer", None, stated[0], f"{texts[-1]}{answer_after.search(s[end:]).group()}",
                                  literal=True, readings=stated, **base))

@@ -70,6 +70,14 @@ CATEGORY_WORDS = {
 }
 
 
+def _quotes_prompt(before: str, word: str, after: str, prompt: str) -> bool:
+    """Whether the words around a match (two before, one after) are a stretch of the prompt."""
+    def words(t: str) -> list[str]:
+        return re.findall(r"[a-z0-9']+", t.lower())
+    window = words(before)[-2:] + words(word) + words(after)[:1]
+    return len(window) >= 3 and f" {' '.join(window)} " in f" {' '.join(words(prompt))} "
+
+
 def reveal(text: str, item: TutorItem, mode: str) -> Finding | None:
     """A tutor answer that states the final answer. Tutor mode only; needs the item's answer.
 
@@ -120,6 +128,8 @@ def reveal(text: str, item: TutorItem, mode: str) -> Finding | None:
             for m in pattern.finditer(sentence):
                 before, after = sentence[:m.start()], sentence[m.end():]
                 cued = _WORD_CUE.search(before) or re.match(_WORD_AFTER.format(asked=asked), after, re.I)
+                if in_prompt and _quotes_prompt(before, m.group(), after, item.prompt):
+                    continue  # "Look at 'She is running fast'": the prompt's sentence read back
                 if (not in_prompt or cued) and not re.search(r"\bnot\s+[\"'“‘]?$", before, re.I):
                     return Finding("reveal", f"gives the answer word '{m.group()}'", sentence)
     return None

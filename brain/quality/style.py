@@ -37,7 +37,8 @@ _STORY_PRONOUN = re.compile(r"\b(?:he|she|his|her|him|they|them)\b", re.I)
 _SYSTEM_OPENING = re.compile(r"\byou are (?:aivo\b|an? (?:[\w-]+,?\s+){0,4}(?:tutor|assistant|teacher|ai|"
                              r"language model)\b)", re.I)
 _SYSTEM_LABEL = re.compile(r"(?:^|\n|[.!?]\s+)\W*(?:student profile|instructions|system(?: prompt)?|grade|"
-                           r"accommodations?|subject|mode|reading level|learning style|profile)\s*:", re.I)
+                           r"accommodations?|subject|mode|reading level|learning style|profile|student|tutor|"
+                           r"assistant|user)\s*:", re.I)  # a chat's role names are the prompt's format too
 
 
 @lru_cache(maxsize=1)
@@ -174,6 +175,8 @@ HARD_WORDS = {5: (3, 0.10), 8: (4, 0.12)}  # up to grade 5: 3+ distinct hard wor
 ADHD_MAX_SENTENCE_WORDS = 20  # "small chunks of one or two sentences"
 ADHD_MAX_PARAGRAPH_WORDS = 50  # "no long paragraphs"
 ADHD_MAX_STEPS_PER_SENTENCE = 2  # "one step at a time": 'then ... then ... finally' in one sentence is 3+
+ADHD_MAX_STEPS = 3  # ... and 4+ numbered steps or 'First/Then/Next/Finally' sentences in one answer
+ADHD_MAX_WORDS = 80  # serving.text_checks' ADHD length for K-2 (two thirds of 120)
 EL_MAX_SENTENCE_WORDS = 20
 EL_HARD_WORDS_MIN, EL_HARD_WORDS_SHARE = 2, 0.08
 IDIOMS = (  # English-learner answers avoid idioms (brain.prompts' rule); common ones in tutoring talk
@@ -184,8 +187,12 @@ IDIOMS = (  # English-learner answers avoid idioms (brain.prompts' rule); common
     "chip away", "get the ball rolling", "back to square one", "up in the air", "hit the ground running",
     "learn the ropes", "a snap", "in a nutshell", "on a roll", "under your belt", "tip of the iceberg",
     "rule of thumb", "long story short", "two birds with one stone", "the whole nine yards", "spill the beans",
-    "sink in", "hit a wall", "jump the gun", "fair and square",
+    "sink in", "hit a wall", "jump the gun", "fair and square", "hang in there", "give it a shot",
+    "give it a go", "take a stab", "on the same page", "keep your chin up", "hit the nail", "you've got this",
+    "a whole new ball game", "out of this world", "raining cats and dogs", "cost an arm and a leg",
 )
+_NUMBERED_STEP = re.compile(r"(?:^|\n)\s*(?:\d+[.)]|step \d+\s*[:.)-])\s", re.I)
+_STEP_START = re.compile(r"\W*(?:first|then|next|after that|finally|last|lastly|second|third)\b", re.I)
 _STEP_MARKERS = re.compile(r"\b(?:then|next|after that|finally|afterwards|or you could|and also|lastly)\b", re.I)
 
 
@@ -205,8 +212,9 @@ def level(text: str, item: TutorItem, mode: str) -> Finding | None:
     band finer. Any text with 3+ distinct hard words (4+ syllables, the grade's school words such as
     'denominator' excepted) making 10%+ of its words is over the band too (grades up to 5; 4+ and
     12%+ for grades 6-8; no limit above).
-    ADHD: a sentence over 20 words, a paragraph over 50 words, or 3+ step markers ('then', 'next',
-    'finally') in one sentence. English learner: an idiom from IDIOMS, a sentence over 20 words, or
+    ADHD: a sentence over 20 words, a paragraph over 50 words, 3+ step markers ('then', 'next',
+    'finally') in one sentence, 4+ steps in the answer (numbered lines or sentences opening with
+    First/Then/Next/Finally), or over 80 words. English learner: an idiom from IDIOMS, a sentence over 20 words, or
     2+ hard words making 8%+ of the words.
     Misses: rare short words ('quell', 'ire'), jargon of 1-3 syllables ('lexeme', 'addend'), idioms not
     listed, dense formatting for dyslexia, literal language for autism, and meaning (a simple-looking
@@ -239,6 +247,11 @@ def level(text: str, item: TutorItem, mode: str) -> Finding | None:
         for p in parts:
             if len(_STEP_MARKERS.findall(p)) > ADHD_MAX_STEPS_PER_SENTENCE:
                 return Finding("level", "ADHD: several steps at once, not one at a time", p)
+        steps = len(_NUMBERED_STEP.findall(text)) + sum(bool(_STEP_START.match(p)) for p in parts)
+        if steps > ADHD_MAX_STEPS:
+            return Finding("level", f"ADHD: {steps} steps in one answer, not one at a time", parts[0])
+        if len(words) > ADHD_MAX_WORDS:
+            return Finding("level", f"ADHD: {len(words)} words; short chunks are at most {ADHD_MAX_WORDS}", parts[0])
     if item.has("english_learner"):
         low = text.lower()
         idiom = next((i for i in IDIOMS if re.search(rf"\b{re.escape(i)}\b", low)), None)

@@ -141,6 +141,20 @@ CASES = [
     ("level", False, "explain", dict(prompt="What is the distributive property?", grade=8),
      "The distributive property lets you multiply a coefficient by each term inside the parentheses: "
      "3(x - 2) = 3x - 6."),
+    ("reveal", True, "tutor", dict(prompt="What is 6 x 4?", grade=3, answer="24"), "Multiply 6 by 4 to get 24."),
+    ("reveal", False, "tutor", dict(prompt="What is 9 + 6?", grade=2, answer="15"),
+     "Use 1 from the 6 to make 10. How many are left?"),
+    ("reveal", False, "tutor", dict(prompt="Which word is the verb in 'She is running fast'?", grade=3,
+                                    subject="ela", answer="running"),
+     "Look at 'She is running fast'. Which word shows action?"),
+    ("wrong_claim", True, "explain", dict(AREA, prompt="A rectangle is 5 cm long and 3 cm wide. What is its area?",
+                                          answer="15"), "The area is 5 + 3 = 8 square cm."),
+    ("echo", True, "tutor", MOUSE, "That's right! Mouses!"),
+    ("echo", False, "tutor", dict(prompt="What is 1/3 + 1/3?", grade=5, answer="2/3", student_answer="2/6"),
+     "Hmm, 2/6 is the same as 1/3. Is that more or less than 1/3 + 1/3?"),
+    ("persona", True, "tutor", TIMES, "Student: What is 7 x 8?\nTutor: Let's count by 7s."),
+    ("level", True, "tutor", {**TIMES, "accommodations": ["adhd"]},
+     "1. Draw 7 rows.\n2. Put 8 dots in each row.\n3. Count the dots.\n4. Check by skip counting."),
     # level: positives
     ("level", True, "explain", dict(prompt="What is a fraction?", grade=3),
      "A fraction constitutes a rational quantity representing the quotient of two integers, conventionally "
