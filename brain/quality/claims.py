@@ -84,14 +84,14 @@ class Claim:
     question: bool = False
 
 
-# -- text preparation --------------------------------------------------------------------------
+# -- the item: what a text is checked against ---------------------------------------------------
 
 @dataclass(frozen=True)
 class Reference:
     """What a text is checked against: the answer's values, the variables' values, the asked words."""
 
     answers: tuple[sp.Expr, ...]  # every reading of every accepted form (empty: unknown or not math)
-    solutions: dict  # variable name -> tuple of values (from the answer or the prompt's equation)
+    solutions: dict[str, tuple]  # variable name -> its values (from the answer, or the prompt's equation solved)
     asked: tuple[str, ...]  # what the prompt asks for ("slope", "bigger"), besides "answer"
     prompt_values: tuple[sp.Expr, ...]  # plain numbers written in the prompt
 
@@ -118,7 +118,7 @@ def reference(item) -> Reference:
             values, named = answer_readings(form)
             answers.extend(values)
             var = var or named
-    prompt = prepare(item.prompt)
+    prompt = prepare(item.prompt[:MAX_TEXT_CHARS])
     asked = tuple(m.group(1).strip() for m in _ASK.finditer(prompt)) + tuple(
         c for c in _COMPARATIVES if re.search(rf"\b{c}\b", prompt))
     toks = tokens(prompt)

@@ -79,6 +79,7 @@ class Token:
 
 
 def tokens(s: str) -> list[Token]:
+    """A prepared sentence's tokens; a letter on its own (not 'a' or 'i') is a variable."""
     out = []
     for m in _TOKEN.finditer(s):
         kind = m.lastgroup
@@ -146,10 +147,8 @@ def number_values(side: list[Token]) -> tuple[sp.Expr, ...]:
     return (sign * sp.Rational(body),)
 
 
-# -- the item: its answer, its variables, what the prompt asks ----------------------------------
-
-
 def split_eq(toks: list[Token]) -> list[list[Token]]:
+    """The sides of a run at its '=' signs ('6/8 + 1/8 = 7/8' -> two sides)."""
     sides, cur = [], []
     for t in toks:
         if t.kind == "eq":

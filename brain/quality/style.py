@@ -58,12 +58,13 @@ def _system_ngrams() -> frozenset[tuple[str, ...]]:
 def persona(text: str, item: TutorItem, mode: str) -> Finding | None:
     """Talk about the learner in the third person, or an echo of the system prompt.
 
-    Fires on 'the/this student|child|kid|learner' and its possessive, 'Student answered ...', 'he
-    wrote', 'she needs', 'help them', unless the prompt has such a character of its own ('A student
-    scored 18 of 24', 'She gets 17 more'); on 'You are AIVO' / 'You are a ... tutor'; on labels of
-    the system prompt at a line start ('Instructions:', 'Student profile:', 'Grade: 6'); and on a
-    sentence of six words or more whose word 4-grams are mostly (>= 60%) from brain.prompts' system
-    prompts. Plural and generic talk ('many students', 'students often') is fine.
+    Fires on 'the/this/your student|child|kid|learner' and its possessive and 'Student answered ...',
+    unless the prompt itself names a student or child (a character: 'A student scored 18 of 24', or
+    the ELA word: 'the plural of child'); on 'he wrote', 'she needs', 'help them', unless the prompt
+    uses he/she/they (a story); on 'You are AIVO' / 'You are a ... tutor'; on the system prompt's
+    labels and a chat's role names at a line start ('Instructions:', 'Student profile:', 'Grade: 6',
+    'Tutor:'); and on a sentence of six words or more whose word 4-grams are mostly (>= 60%) from
+    brain.prompts' system prompts. Plural and generic talk ('many students', 'students often') is fine.
     Misses: third person by name ('Sam needs...'), 'they/them' without a helping verb, the system
     prompt paraphrased, and, when the prompt tells a story with a character, every third-person
     phrase (it cannot tell the character from the learner).
