@@ -125,12 +125,12 @@ def evaluate(settings: Settings, data_path: str, adapter_dir: str, baseline: Bas
     return evaluate_stage(settings, Path(data_path), Path(adapter_dir), baseline, recipe)
 
 
-@task(name="ingest-baseline", cache_policy=NO_CACHE)
+@task(name=clone_runs.INGEST_FLOW, cache_policy=NO_CACHE)
 @patient
 def ingest(settings: Settings, baseline: Baseline) -> tuple[Baseline, str]:
     """Consent check, PII scrub, store (a task, not the ingest subflow: a subflow's parameters,
     the whole baseline, would be kept unscrubbed in Prefect's database)."""
-    scrubbed, uri, counts = admit_baseline(settings, baseline, actor="flow:clone-student")
+    scrubbed, uri, counts = admit_baseline(settings, baseline, actor=clone_runs.flow_actor(clone_runs.CLONE_FLOW))
     get_run_logger().info("baseline of student %s stored, PII replaced: %s", scrubbed.student.student_id,
                           counts or "none")
     return scrubbed, uri
@@ -210,7 +210,7 @@ def run_clone(settings: Settings, baseline: Baseline, baseline_uri: str, recipe:
             created = published if published and not published.get("reused") else {}
             purged = forget.purge_clone_run(settings, student, baseline_uri, version=created.get("version"),
                                             run_id=created.get("run_id"), work=work)
-            audit.record(settings, "flow:clone-student", "clone.stopped", student,
+            audit.record(settings, clone_runs.flow_actor(clone_runs.CLONE_FLOW), "clone.stopped", student,
                          details={"before": stage, "purpose": exc.purpose, "purged": purged})
             progress(percent, f"stopped before {stage}: consent withdrawn, this run's data purged")
             raise consent.ConsentRevoked(student, exc.purpose, exc.record) from None

@@ -81,7 +81,7 @@ def parse_baseline(raw: dict | str | bytes) -> Baseline:
 scrub = baselines.scrub  # the baseline with PII replaced, and the counts per kind (flows/clone.py reads it here)
 
 
-def admit_baseline(settings: Settings, baseline: Baseline, actor: str = f"flow:{clone_runs.INGEST_FLOW}",
+def admit_baseline(settings: Settings, baseline: Baseline, actor: str = clone_runs.flow_actor(clone_runs.INGEST_FLOW),
                    known_names=()) -> tuple[Baseline, str, dict[str, int]]:
     """Consent -> PII scrub -> store at ``baselines/<student>/<sha256>.json`` -> audit event (the last three:
     ``registry.baselines.admit``, which the endpoint's clone start calls too).
@@ -101,7 +101,7 @@ def tag_run_with_student(student_id: str) -> None:
     a student's runs by it). A cohort run holds many students and is not tagged; outside a run, nothing."""
     if flow_run.get_id() is None or flow_run.get_flow_name() not in ONE_STUDENT_FLOWS:
         return
-    tag = f"student:{student_id}"
+    tag = clone_runs.student_tag(student_id)
     try:
         with get_client(sync_client=True) as client:
             run = client.read_flow_run(flow_run.get_id())

@@ -12,6 +12,19 @@ CLONE_FLOW = "clone-student"
 CLONE_DEPLOYMENT = f"{CLONE_FLOW}/{CLONE_FLOW}"
 """``<flow>/<deployment>``, as Prefect's API addresses a deployment."""
 INGEST_FLOW = "ingest-baseline"
+"""The ingest flow's name (and the clone flow's ingest task's)."""
+REPORT_SUFFIX = "-report"
+"""What a report artifact's key adds to the progress key."""
+
+
+def flow_actor(flow_name: str) -> str:
+    """The audit actor of a flow: ``flow:<name>``."""
+    return f"flow:{flow_name}"
+
+
+def student_tag(student_id: str) -> str:
+    """The Prefect tag of a run about one student (forget deletes the runs that carry it)."""
+    return f"student:{student_id}"
 
 
 def artifact_key(student_id: str) -> str:
@@ -24,7 +37,12 @@ def progress_key(student_id: str) -> str:
 
 
 def report_key(student_id: str) -> str:
-    return f"{progress_key(student_id)}-report"
+    return f"{progress_key(student_id)}{REPORT_SUFFIX}"
+
+
+def is_report_key(key: str) -> bool:
+    """Whether an artifact key is a clone report's, whichever student it is of."""
+    return key.startswith("clone-") and key.endswith(REPORT_SUFFIX)
 
 
 def progress_description(student_id: str, stage: str) -> str:

@@ -73,7 +73,7 @@ def _at(obj, path: tuple[str, ...]):
 
 def names_student(tags, parameters, student_id: str, bucket: str) -> bool:
     """True when a flow run's tags or parameters (parsed JSON) name the student by an exact key."""
-    if isinstance(tags, list) and f"student:{student_id}" in tags:
+    if isinstance(tags, list) and clone_runs.student_tag(student_id) in tags:
         return True
     if not isinstance(parameters, dict):
         return False

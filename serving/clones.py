@@ -39,7 +39,7 @@ def start_clone(settings, baseline, require_review: bool, actor: str = "api") ->
     dep = prefect_request(settings, "GET", f"/deployments/name/{clone_runs.CLONE_DEPLOYMENT}").json()
     run = prefect_request(settings, "POST", f"/deployments/{dep['id']}/create_flow_run", json={
         "parameters": {"baseline_path": uri, "require_review": require_review},
-        "tags": ["clone", "api", f"student:{baseline.student.student_id}"],
+        "tags": ["clone", "api", clone_runs.student_tag(baseline.student.student_id)],
     }).json()
     audit.record(settings, actor, "clone.start", baseline.student.student_id, obj=f"flow_run:{run['id']}")
     return {"id": run["id"], "state_type": (run.get("state") or {}).get("type")}
@@ -69,7 +69,7 @@ def clone_status_of(settings, run_id: str, may_see=lambda student_id: True) -> d
     if state.get("type") == "COMPLETED":
         out["percent"] = 100.0
         for art in arts:
-            if art.get("type") == "markdown" and is_report_key(art.get("key", "")):
+            if art.get("type") == "markdown" and clone_runs.is_report_key(art.get("key", "")):
                 out["report_key"] = art["key"]
         try:
             from registry.adapters import list_versions
@@ -82,9 +82,3 @@ def clone_status_of(settings, run_id: str, may_see=lambda student_id: True) -> d
             log.exception("reading MLflow versions for run %s failed", run_id)
     return out
 
-
-def is_report_key(key: str) -> bool:
-    """Whether an artifact key is a clone report's (registry/clone_runs.py: the progress key + the report's
-    suffix), whichever student it is of."""
-    some = "x"
-    return key.endswith(clone_runs.report_key(some).removeprefix(clone_runs.progress_key(some)))

@@ -26,3 +26,11 @@ def test_the_stage_serving_reads_is_the_one_the_flow_wrote_and_only_the_students
         assert not clone_runs.is_progress_of(description, "stu-10") and not clone_runs.is_progress_of(description, "stu")
     assert clone_runs.stage_of(None) is None
     assert clone_runs.progress_key("Stu_1.a") == "clone-stu-1-a" and clone_runs.report_key("x") == "clone-x-report"
+
+
+def test_report_keys_and_student_tags_are_told_apart_exactly():
+    assert clone_runs.is_report_key(clone_runs.report_key("Stu_0042"))
+    assert not clone_runs.is_report_key(clone_runs.progress_key("stu-0042"))
+    assert not clone_runs.is_report_key("other-report")
+    assert clone_runs.student_tag("stu-1") != clone_runs.student_tag("stu-10")
+    assert clone_runs.flow_actor(clone_runs.CLONE_FLOW) == "flow:clone-student"
