@@ -43,7 +43,7 @@ _NOT_A_VALUE = {"more", "less", "bigger", "greater", "larger", "smaller", "than"
                 "equal", "parts", "out", "of", "or", "to", "into", "x", "minus", "plus"}
 _CUE = re.compile(r"(?:=\s*|\b(?:answer|solution|result)\s*:\s*|\b(?:is|are|was|equals?|makes?|made|gives?|get|gets|"
                   r"becomes?|would be|will be|has|have|had|"
-                  r"(?:is )?the same as|land on|end up with|left with|leaves?|that's|it's|which is|that is)"
+                  r"(?:is )?the same as|land on|end up with|left with|leaves?|that's|it's|it is|which is|that is)"
                   r"\s*(?:(?:you|us)\s+)?(?:exactly\s+|just\s+|still\s+|now\s+|then\s+)?)$")
 _CUE_FOR_LHS = re.compile(r"\s*,?\s*(?:which |that |this |it |and that |so that )?(?:is|are|equals?|makes?|gives?|"
                           r"would be|is the same as|the same as|becomes?|get|gets)\s*"
@@ -82,6 +82,8 @@ class Claim:
     var: str | None = None
     hedged: bool = False
     question: bool = False
+    value_text: str = ""  # the stated number as written ("0.02", "2 / 100", "36%")
+    cue: str = ""  # the words that state it ("=", "is", "it's", "the answer is")
 
 
 # -- the item: what a text is checked against ---------------------------------------------------
@@ -161,6 +163,21 @@ def equal_any(values, others) -> bool:
 
 # -- claims ---------------------------------------------------------------------------------------
 
+def _written(side: list[Token]) -> str:
+    """A side as written, tokens joined tight ('3/4', '-2', '0.02', '36%')."""
+    return "".join(t.text for t in side)
+
+
+def literal_form(text: str) -> str:
+    """The form a number is written in: percent, decimal, fraction, mixed or integer ('' when none)."""
+    t = re.sub(r"[\s$,]", "", text.strip().lower()).lstrip("+-")
+    for form, pattern in (("percent", r"[\d.]+%"), ("decimal", r"\d*\.\d+"), ("fraction", r"\d+/\d+"),
+                          ("integer", r"\d+")):
+        if re.fullmatch(pattern, t):
+            return form
+    return ""
+
+
 def _clause_before(s: str, pos: int) -> str:
     """The text from the last clause boundary (, ; : or sentence start) to ``pos``."""
     head = s[:pos]
@@ -191,7 +208,8 @@ def find_claims(text: str, ref: Reference, unit: str | None = None) -> list[Clai
     """Every math claim of a text (see the module docstring), in order."""
     unit_words = set(re.findall(r"[a-z]+", (unit or "").lower())) | {"cents", "dollars", "cent", "dollar"}
     asked = [re.escape(a) for a in (*_ANSWER_NOUNS, *ref.asked)]
-    answer_before = re.compile(rf"\b(?:{'|'.join(asked)})\s+(?:(?:would|will|should|must)\s+)?$") if asked else None
+    answer_before = re.compile(rf"\b(?:{'|'.join(asked)})(?:\s+(?:one|number|fraction|decimal|word))?\s+"
+                               rf"(?:(?:would|will|should|must)\s+)?$") if asked else None
     answer_after = re.compile(rf"^\s*(?:is|was|would be)\s+(?:the\s+|an?\s+)?(?:correct\s+|right\s+|final\s+)?"
                               rf"(?:{'|'.join(asked)})\b") if asked else None
     out: list[Claim] = []
@@ -221,7 +239,7 @@ def find_claims(text: str, ref: Reference, unit: str | None = None) -> list[Clai
                 stated = number_values(sides[k + 1])
                 out.append(Claim("variable" if var else "equation", values[k], values[k + 1],
                                  f"{texts[k]} = {texts[k + 1]}", literal=bool(stated), readings=stated,
-                                 var=var, **base))
+                                 var=var, value_text=_written(sides[k + 1]), cue="=", **base))
             last = sides[-1]
             stated = number_values(last) if len(sides) == 1 else ()
             before = s[:start]
@@ -246,15 +264,18 @@ def find_claims(text: str, ref: Reference, unit: str | None = None) -> list[Clai
                     kind, lhs = "variable", sp.Symbol(var)
                 out.append(Claim(kind, lhs, values[-1] if values[-1] is not None else stated[0],
                                  f"{lhs_text + ' ' if lhs_text else ''}{s[cue_start:end].strip()}", literal=True,
-                                 readings=stated, var=var, **base))
+                                 readings=stated, var=var, value_text=_written(last),
+                                 cue=_CUE.search(before).group().strip(), **base))
             if len(sides) > 1 and number_values(last) and _CUE.search(before) and answer_before and \
                     answer_before.search(s[:_CUE.search(before).start()]) and _ends_value(toks, j, unit_words):
                 # "the area is 5 + 3 = 8": the chain's last value is stated as the answer
                 out.append(Claim("answer", None, values[-1], s[_CUE.search(before).start():end].strip(),
-                                 literal=True, readings=number_values(last), **base))
+                                 literal=True, readings=number_values(last), value_text=_written(last), cue="=",
+                                 **base))
             if stated and answer_after and answer_after.search(s[end:]):
                 out.append(Claim("answer", None, stated[0], f"{texts[-1]}{answer_after.search(s[end:]).group()}",
-                                 literal=True, readings=stated, **base))
+                                 literal=True, readings=stated, value_text=_written(last), cue="is the answer",
+                                 **base))
             prev_end = (i, j)
         out.extend(_operation_claims(s, sentence, question))
     return out
@@ -286,7 +307,8 @@ def _operation_claims(s: str, sentence: str, question: bool) -> list[Claim]:
                 continue
             hedged = bool(re.search(r"\bif\b|\bcheck|\btry\b", s[:m.start()]))
             out.append(Claim("equation", op(a, b), c, f"{m.group(1)} {sym} {m.group(2)} = {m.group(3)}",
-                             sentence, literal=True, readings=(c,), hedged=hedged, question=question))
+                             sentence, literal=True, readings=(c,), hedged=hedged, question=question,
+                             value_text=m.group(3), cue="get"))
     return out
 
 

@@ -23,6 +23,7 @@ from brain.quality.claims import (
     equal_any,
     find_claims,
     is_true,
+    literal_form,
     reference,
 )
 from brain.quality.mathtext import prepare, sentences, value_of
@@ -56,7 +57,8 @@ def _word_re(phrase: str) -> re.Pattern:
 
 # -- reveal -----------------------------------------------------------------------------------------
 
-_WORD_CUE = re.compile(r"(?:\bis|\bare|=|:|\bwould be|\bsay|\bsays|\buse|\bwrite|\bmeans?|\bcalled|\bword)\s*"
+_WORD_CUE = re.compile(r"(?:\bis|\bare|=|:|\bwould be|\bbe|\bsay|\bsays|\buse|\bwrite|\bmeans?|\bcalled|\bword|"
+                       r"\bit's|\bthat's|\bget)\s*"
                        r"(?:(?:the|a|an)\s+)?(?:(?:word|answer)\s+)?[\"'“‘]?\s*$", re.I)
 _WORD_AFTER = r"[\"'”’]?\s+(?:is|was)\s+(?:the|a|an)\s+(?:right\s+|correct\s+)?(?:answer|word|{asked})\b"
 
@@ -78,14 +80,29 @@ def _quotes_prompt(before: str, word: str, after: str, prompt: str) -> bool:
     return len(window) >= 3 and f" {' '.join(window)} " in f" {' '.join(words(prompt))} "
 
 
+_CHOICE = re.compile(r"\bor\b|\bwhich\b|\bcompare|\bbigger|\bgreater|\bsmaller|\blarger|\bless\b|\bmore\b", re.I)
+_PICK_CUES = {"it's", "it is", "that's", "that is", "would be", "get", "gets", "answer:"}
+
+
+def _written(answer: str) -> str:
+    return re.sub(r"[\s$]", "", answer.lower())
+
+
+def _written_numbers(text: str) -> set[str]:
+    """The numbers of a text as written ('3/5', '36%', '0.5')."""
+    return {re.sub(r"\s+", "", n) for n in re.findall(r"-?\d+(?:\.\d+)?(?:\s*/\s*\d+)?%?", prepare(text[:2000]))}
+
+
 def reveal(text: str, item: TutorItem, mode: str) -> Finding | None:
     """A tutor answer that states the final answer. Tutor mode only; needs the item's answer.
 
     Math: any number the text states (after '=', 'is', 'makes', 'you get', 'the answer is', 'that's')
     that equals an accepted answer under sympy. Not a reveal: intermediate values; the answer as an
     unevaluated expression ('10 + 5'); a value in a question ('Is 3/5 more than half?'); the
-    student's own correct answer quoted back; when the answer is one of the prompt's own numbers
-    (a choice), only an explicit pick ('3/5 is bigger', 'the answer is 3/5') counts.
+    student's own correct answer quoted back. When the answer is written in the prompt (a choice:
+    'Which is bigger: 3/5 or 1/2?'), only a pick counts ('3/5 is bigger', 'so it's 3/5', 'the answer
+    is 3/5'); when only its value is (a conversion: 'Write 36% as a decimal'), only the answer's own
+    form counts ('0.36', not '36/100').
     Words: the answer word or phrase anywhere outside a question; when the prompt itself holds the
     word (a choice) or the answer is a category name ('noun', 'past tense': hints use them), only
     after a cue ('the verb is "barked"', '"barked" is the verb', "'Dog' is a noun").
@@ -97,13 +114,21 @@ def reveal(text: str, item: TutorItem, mode: str) -> Finding | None:
         return None
     ref = reference(item)
     if ref.answers:
-        in_prompt = equal_any(ref.answers, ref.prompt_values)
+        # a choice ('Which is bigger: 3/5 or 1/2?'): the answer is written in the prompt, only a pick counts;
+        # a conversion ('Write 36% as a decimal'): its value is, only the answer's own form counts
+        choice = bool({_written(a) for a in item.answers} & _written_numbers(item.prompt)) and bool(_CHOICE.search(
+            item.prompt))
+        conversion = not choice and equal_any(ref.answers, ref.prompt_values)
+        forms = {literal_form(a) for a in item.answers}
         for claim in find_claims(text, ref, item.unit):
             if claim.hedged or not claim.literal or (claim.question and claim.kind in ("value", "answer")):
                 continue
             if claim.kind == "variable" and ref.solutions and claim.var not in ref.solutions:
                 continue
-            if in_prompt and claim.kind != "answer":
+            picked = claim.kind in ("answer", "variable") or (claim.kind == "value" and claim.cue in _PICK_CUES)
+            if choice and not picked:
+                continue
+            if conversion and literal_form(claim.value_text) not in forms:
                 continue
             if equal_any(claim.readings, ref.answers):
                 return Finding("reveal", f"states the final answer ({claim.text})", claim.sentence)
@@ -161,6 +186,27 @@ def wrong_claim(text: str, item: TutorItem, mode: str) -> Finding | None:
             return Finding("wrong_claim", f"states a wrong answer ({claim.text})", claim.sentence)
         if is_true(claim, ref) is False:
             return Finding("wrong_claim", f"false: {claim.text}", claim.sentence)
+    if not ref.answers and item.student_answer and item.answers and not _student_right(item):
+        return _names_student_answer(text, item, ref.asked, "wrong_claim", "states a wrong answer")
+    return None
+
+
+def _names_student_answer(text: str, item: TutorItem, asked: tuple[str, ...], name: str,
+                          reason: str) -> Finding | None:
+    """A word answer: the student's (wrong) answer named as the asked thing ('Mouses is the plural of
+    mouse', 'the past tense of run is runned', 'the answer is sad'), with no word of doubt."""
+    if not re.search(r"[a-z]", item.student_answer or "", re.I):
+        return None
+    nouns = "|".join(re.escape(a) for a in (*asked, "answer", "plural", "past tense", "synonym", "antonym"))
+    pattern = _word_re(item.student_answer.strip().rstrip(".!?"))
+    for sentence in sentences(text)[:MAX_SENTENCES]:
+        for m in pattern.finditer(sentence):
+            after = re.match(rf"[\"'”’]?\s+(?:is|are|was)\s+(?:the|a|an)\s+(?:\w+\s+)?(?:{nouns})\b",
+                             sentence[m.end():], re.I)
+            before = re.search(rf"\b(?:{nouns})\b(?:\s+of\s+[\"'“‘]?[\w']+[\"'”’]?)?\s+(?:is|was|would be)\s+"
+                               rf"[\"'“‘]?$", sentence[:m.start()], re.I)
+            if (after or before) and not _REJECT.search(sentence):
+                return Finding(name, f"{reason} ('{m.group()}')", sentence)
     return None
 
 
@@ -234,13 +280,13 @@ def echo(text: str, item: TutorItem, mode: str) -> Finding | None:
         return None
     if student_var or not re.search(r"[a-z]", item.student_answer, re.I):
         return None
+    named = _names_student_answer(text, item, ref.asked, "echo", "names the student's answer as right")
+    if named:
+        return named
     pattern = _word_re(item.student_answer.strip().rstrip(".!?"))
-    asked = "|".join(re.escape(a) for a in (*ref.asked, "answer", "plural", "past tense", "synonym", "antonym"))
     for k, sentence in enumerate(parts):
         for m in pattern.finditer(sentence):
-            named = re.match(rf"[\"'”’]?\s+(?:is|are|was)\s+(?:the|a|an)\s+(?:\w+\s+)?(?:{asked})\b",
-                             sentence[m.end():], re.I)
-            if (named and not _REJECT.search(sentence)) or _endorsed(parts, k, m.start()):
+            if _endorsed(parts, k, m.start()):
                 return Finding("echo", f"endorses the student's answer '{m.group()}'", sentence)
     return None
 

@@ -79,12 +79,15 @@ class Token:
 
 
 def tokens(s: str) -> list[Token]:
-    """A prepared sentence's tokens; a letter on its own (not 'a' or 'i') is a variable."""
+    """A prepared sentence's tokens; a letter on its own is a variable ('a' and 'i' only next to math:
+    '11a', 'a = 3')."""
     out = []
     for m in _TOKEN.finditer(s):
         kind = m.lastgroup
-        if kind == "word" and len(m.group()) == 1 and m.group() not in ("a", "i"):
-            kind = "var"
+        if kind == "word" and len(m.group()) == 1:
+            mathy = (out and out[-1].kind == "num" and out[-1].end == m.start()) or re.match(
+                r"\s*[=+*/^]", s[m.end():])
+            kind = "var" if m.group() not in ("a", "i") or mathy else kind
         out.append(Token(kind, m.group(), m.start(), m.end()))
     return out
 

@@ -155,6 +155,15 @@ CASES = [
     ("persona", True, "tutor", TIMES, "Student: What is 7 x 8?\nTutor: Let's count by 7s."),
     ("level", True, "tutor", {**TIMES, "accommodations": ["adhd"]},
      "1. Draw 7 rows.\n2. Put 8 dots in each row.\n3. Count the dots.\n4. Check by skip counting."),
+    # choices and conversions: the answer written in the prompt, or only its value
+    ("reveal", True, "tutor", BIGGER, "Both are close, but it is 3/4."),
+    ("reveal", False, "tutor", BIGGER, "You have 2/3 and 3/4. Write both with 12 on the bottom."),
+    ("reveal", True, "tutor", dict(prompt="Write 36% as a decimal.", grade=6, answer="0.36"), "So 36% = 0.36."),
+    ("reveal", False, "tutor", dict(prompt="Write 36% as a decimal.", grade=6, answer="0.36"),
+     "36% = 36/100. How do you write hundredths as a decimal?"),
+    ("reveal", True, "tutor", dict(prompt="how do i solve 11a = 121", grade=6, answer="11"), "Divide by 11: a = 11."),
+    ("wrong_claim", True, "explain", MOUSE, "The plural of mouse is mouses."),
+    ("wrong_claim", False, "explain", MOUSE, "The plural of mouse is mice, not mouses."),
     # level: positives
     ("level", True, "explain", dict(prompt="What is a fraction?", grade=3),
      "A fraction constitutes a rational quantity representing the quotient of two integers, conventionally "
