@@ -72,6 +72,12 @@ CATEGORY_WORDS = {
 }
 
 
+# Words of a tutor's own talk ('tell me', 'let's see'): as an answer they need a cue too
+TUTOR_WORDS = {"tell", "say", "see", "look", "think", "help", "try", "find", "get", "make", "go", "know", "take",
+               "give", "use", "work", "show", "read", "write", "good", "great", "right", "first", "next", "one",
+               "more", "same", "start", "check", "ask", "answer", "speak", "to say", "to tell", "to speak", "do"}
+
+
 def _quotes_prompt(before: str, word: str, after: str, prompt: str) -> bool:
     """Whether the words around a match (two before, one after) are a stretch of the prompt."""
     def words(t: str) -> list[str]:
@@ -104,8 +110,8 @@ def reveal(text: str, item: TutorItem, mode: str) -> Finding | None:
     is 3/5'); when only its value is (a conversion: 'Write 36% as a decimal'), only the answer's own
     form counts ('0.36', not '36/100').
     Words: the answer word or phrase anywhere outside a question; when the prompt itself holds the
-    word (a choice) or the answer is a category name ('noun', 'past tense': hints use them), only
-    after a cue ('the verb is "barked"', '"barked" is the verb', "'Dog' is a noun").
+    word (a choice), or the answer is a category name ('noun', 'past tense') or a word of tutor talk
+    ('tell', 'see': TUTOR_WORDS), only after a cue ('the verb is "barked"', '"barked" is the verb', "'Dog' is a noun").
     Misses: answers stated in words ('fifty-six'), mixed numbers and lists, the answer reached only
     by the child's last step ('5 more makes ...' then nothing), synonyms and inflected forms of a
     word answer, answers spelled out letter by letter, and answers given inside a question.
@@ -146,7 +152,7 @@ def reveal(text: str, item: TutorItem, mode: str) -> Finding | None:
             continue
         pattern = _word_re(form.strip().rstrip(".!?"))
         # a word of the prompt (a choice) or a category name ('noun' is how hints talk) needs a cue
-        in_prompt = bool(pattern.search(item.prompt)) or form.strip().lower() in CATEGORY_WORDS
+        in_prompt = bool(pattern.search(item.prompt)) or form.strip().lower() in CATEGORY_WORDS | TUTOR_WORDS
         for sentence in sentences(text):
             if sentence.endswith("?"):
                 continue
@@ -167,14 +173,15 @@ def wrong_claim(text: str, item: TutorItem, mode: str) -> Finding | None:
 
     Checked: every '=' chain ('6/8 + 1/8 = 8/8'), '<expression> is/makes/gives <number>' ('7 x 8 is
     54', '1/3 of 12, which is 3', '25% is the same as 1/5'), 'add -5 and 9 ... you get -14',
-    'x = 6' / 'x is 6' against the item's answer or the prompt's equation solved with sympy, and a
-    stated final answer ('the answer is 1', 'the slope is -2') against the item's answer.
+    'x = 6' / 'x is 6' against the item's answer or the prompt's equation solved with sympy, a
+    stated final answer ('the answer is 1', 'the slope is -2') against the item's answer, and, for a
+    word answer, the student's known wrong answer named as the answer ('The plural of mouse is mouses').
     Not claims: the student's answer quoted ('you said 73'), suppositions ('let's check x = 7',
     'if x = 7'), counting lists, labels ('Step 1'), and numbers of the story.
     Misses: claims in words only ('seven eights are fifty-four'), inequalities ('0.30 is less than
     0.5'), wrong methods with right numbers ('6² means 6 x 2' unless a value follows), rounding
     ('0.33 = 1/3' is flagged as false, 'about 0.33' is not read), units (5 cm = 50 mm is not
-    converted), claims about variables the item does not solve for, and ELA facts.
+    converted), claims about variables the item does not solve for, and other ELA facts.
     """
     ref = reference(item)
     for claim in find_claims(text, ref, item.unit):
