@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from registry import clone_runs
+from registry import clone_runs, servers
 
 # parameter paths that carry a student id (flows/forget.py, flows/ingest.py); and parameters that
 # carry a baseline URI (flows/clone.py, flows/ingest.py), the student's when under baselines/<id>/
@@ -51,8 +51,8 @@ class PrefectRows:
 
 
 def database(data_dir: Path) -> Path | None:
-    """The local stack's Prefect database (aivo/stack.py), when there is one."""
-    path = Path(data_dir) / "prefect" / "prefect.db"
+    """The local stack's Prefect database (registry/servers.py), when there is one."""
+    path = servers.prefect_db(data_dir)
     return path if path.exists() else None
 
 

@@ -72,12 +72,17 @@ def s3_env(settings: Settings) -> dict[str, str]:
     }
 
 
+def prefect_db(data_dir: Path) -> Path:
+    """The local Prefect server's sqlite database: ``<data_dir>/prefect/prefect.db``."""
+    return Path(data_dir) / "prefect" / "prefect.db"
+
+
 def prefect_env(settings: Settings) -> dict[str, str]:
     """Environment of the Prefect server and its worker: its home and sqlite database under ``<data_dir>/prefect``."""
     home = settings.data_dir / "prefect"
     return {
         "PREFECT_HOME": str(home),
-        "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home / 'prefect.db'}",
+        "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{prefect_db(settings.data_dir)}",
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_API_URL": settings.prefect_api_url,
         "PREFECT_UI_API_URL": settings.prefect_api_url,
