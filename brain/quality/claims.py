@@ -53,6 +53,7 @@ _DISOWNED = re.compile(r"\s*[\"'”’]?\s*,?\s*(?:is|was|would be|isn't|wasn't)
 # a number after these words is the second operand of a phrase ("the sum of 3/4 and 1/8 is ..."), not a left side
 _OPERAND_OF = re.compile(r"\b(?:and|of|by|from|to|between|with|than|into|over)\s*$")
 _TAG_QUESTION = re.compile(r",\s*(?:right|correct|isn't it|ok|okay|see|yes|got it)\s*\?\s*$", re.I)  # "is 56, right?"
+_INEXACT = re.compile(r"\s*(?:remainder|rem\b|r\s*\d|with a remainder|left over|and a bit|or so\b)")  # 17 / 5 = 3 R2
 _IMPERATIVE = re.compile(r"(?:let's|let us|can you|could you|please|will you)\s+(?:make|get|give)\s*$")
 _HEDGE = re.compile(r"\b(?:you|you've|they|he|she)\s+(?:said|wrote|got|put|answered|thought|think|guessed|chose|"
                     r"picked|had|found|tried)\b|\byour answer\b|\bif\b|\bcheck(?:ing)?\b|\bsuppose\b|\btry\b|"
@@ -221,7 +222,7 @@ def find_claims(text: str, ref: Reference, unit: str | None = None) -> list[Clai
         for i, j, continues in math_runs(toks):
             start, end = toks[i].start, toks[j - 1].end
             clause = _clause_before(s, start)
-            hedged = (bool(_HEDGE.search(clause)) or bool(_DISOWNED.match(s[end:]))
+            hedged = (bool(_HEDGE.search(clause)) or bool(_DISOWNED.match(s[end:])) or bool(_INEXACT.match(s[end:]))
                       or s[:start].count('"') % 2 == 1 or len(re.findall(r"(?<!\w)'|'(?!\w)", s[:start])) % 2 == 1
                       or (question and bool(re.match(r"\s*(?:is|does|did|do|could|would|can)\b", clause))))
             sides = split_eq(toks[i:j])
@@ -326,4 +327,22 @@ def is_true(claim: Claim, ref: Reference) -> bool | None:
         if not roots:
             return None
         return any(same_value(lhs.subs(sp.Symbol(name), r), rhs.subs(sp.Symbol(name), r)) for r in roots)
-    return same_value(lhs, rhs)
+    if same_value(lhs, rhs):
+        return True
+    places = len(claim.value_text.split(".")[1]) if re.fullmatch(r"-?\d*\.\d+", claim.value_text) else 0
+    if places and lhs.is_number and lhs.is_real:
+        # "7 / 3 = 2.33", "pi = 3.14": a correctly rounded decimal of a value with no finite decimal
+        # (as brain.mathcompare grades it); "1/4 = 0.3" stays false, 1/4 has one
+        if lhs.is_rational and _terminates(sp.Rational(lhs)):
+            return False
+        return bool(abs(sp.N(lhs - rhs, 30)) <= sp.Rational(1, 2) / 10**places)
+    return False
+
+
+def _terminates(r: sp.Rational) -> bool:
+    """Whether a rational has a finite decimal expansion (its denominator is 2^a 5^b)."""
+    q = int(r.q)
+    for p in (2, 5):
+        while q % p == 0:
+            q //= p
+    return q == 1

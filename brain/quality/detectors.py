@@ -176,12 +176,14 @@ def wrong_claim(text: str, item: TutorItem, mode: str) -> Finding | None:
     'x = 6' / 'x is 6' against the item's answer or the prompt's equation solved with sympy, a
     stated final answer ('the answer is 1', 'the slope is -2') against the item's answer, and, for a
     word answer, the student's known wrong answer named as the answer ('The plural of mouse is mouses').
-    Not claims: the student's answer quoted ('you said 73'), suppositions ('let's check x = 7',
-    'if x = 7'), counting lists, labels ('Step 1'), and numbers of the story.
+    A correctly rounded decimal of a value with no finite decimal is true ('7 / 3 = 2.33', as
+    brain.mathcompare grades it); '1/4 = 0.3' is false.
+    Not claims: the student's answer quoted ('you said 73') or named a mistake ('"7 x 8 = 54" is a
+    common mistake'), suppositions ('let's check x = 7', 'if x = 7'), remainders ('17 / 5 = 3 R2'),
+    approximations ('about 0.33', '≈'), counting lists, labels ('Step 1'), numbers of the story.
     Misses: claims in words only ('seven eights are fifty-four'), inequalities ('0.30 is less than
-    0.5'), wrong methods with right numbers ('6² means 6 x 2' unless a value follows), rounding
-    ('0.33 = 1/3' is flagged as false, 'about 0.33' is not read), units (5 cm = 50 mm is not
-    converted), claims about variables the item does not solve for, and other ELA facts.
+    0.5'), wrong methods with right numbers ('6² means 6 x 2' unless a value follows), units (5 cm =
+    50 mm is not converted), claims about variables the item does not solve for, and other ELA facts.
     """
     ref = reference(item)
     for claim in find_claims(text, ref, item.unit):

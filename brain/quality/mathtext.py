@@ -47,6 +47,7 @@ def prepare(sentence: str) -> str:
     s = s.lower()
     s = re.sub(r"(?<=\d),(?=\d{3}\b)", "", s)  # 1,024
     s = re.sub(r"\$\s*(?=\d)", "", s)
+    s = re.sub(r"(?<=\d)\s+(?:%|percent\b)", "%", s)  # 10 % and 10 percent are 10%
     s = re.sub(r"\d*\.\d+\s*(?:\.\.\.+|…)", " decimal ", s)  # 0.333...: a repeating decimal is no exact value
     s = s.replace("≈", " about ").replace("…", " ")
     s = re.sub(r"\d+(?::\d+)+", " ratio ", s)  # 2:3 and 3:30 are no arithmetic

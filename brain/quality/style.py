@@ -35,7 +35,8 @@ _PRONOUN = re.compile(
 _CHARACTER = re.compile(rf"\b{_LEARNER}", re.I)  # the prompt's own student/child: a character or the topic word
 _STORY_PRONOUN = re.compile(r"\b(?:he|she|his|her|him|they|them)\b", re.I)
 _SYSTEM_OPENING = re.compile(r"\byou are (?:aivo\b|an? (?:[\w-]+,?\s+){0,4}(?:tutor|assistant|teacher|ai|"
-                             r"language model)\b)", re.I)
+                             r"language model)\b)|\bsocratic\b|^\W*(?:never|do not|don't)\s+(?:state|give|tell|reveal|"
+                             r"say)\s+(?:them\s+|the student\s+)?(?:the\s+)?(?:final\s+)?answer", re.I)
 _SYSTEM_LABEL = re.compile(r"(?:^|\n|[.!?]\s+)\W*(?:student profile|instructions|system(?: prompt)?|grade|"
                            r"accommodations?|subject|mode|reading level|learning style|profile|student|tutor|"
                            r"assistant|user)\s*:", re.I)  # a chat's role names are the prompt's format too
@@ -61,7 +62,8 @@ def persona(text: str, item: TutorItem, mode: str) -> Finding | None:
     Fires on 'the/this/your student|child|kid|learner' and its possessive and 'Student answered ...',
     unless the prompt itself names a student or child (a character: 'A student scored 18 of 24', or
     the ELA word: 'the plural of child'); on 'he wrote', 'she needs', 'help them', unless the prompt
-    uses he/she/they (a story); on 'You are AIVO' / 'You are a ... tutor'; on the system prompt's
+    uses he/she/they (a story); on 'You are AIVO' / 'You are a ... tutor', 'Socratic', a rule to itself
+    ('Never give the answer.'); on the system prompt's
     labels and a chat's role names at a line start ('Instructions:', 'Student profile:', 'Grade: 6',
     'Tutor:'); and on a sentence of six words or more whose word 4-grams are mostly (>= 60%) from
     brain.prompts' system prompts. Plural and generic talk ('many students', 'students often') is fine.

@@ -164,6 +164,11 @@ CASES = [
     ("reveal", True, "tutor", dict(prompt="how do i solve 11a = 121", grade=6, answer="11"), "Divide by 11: a = 11."),
     ("wrong_claim", True, "explain", MOUSE, "The plural of mouse is mouses."),
     ("wrong_claim", False, "explain", MOUSE, "The plural of mouse is mice, not mouses."),
+    ("persona", True, "tutor", TIMES, "Never give the final answer. What is 7 x 7?"),
+    ("persona", False, "tutor", TIMES, "I won't tell you the answer, but we can find it together. What is 7 x 7?"),
+    ("wrong_claim", False, "explain", dict(prompt="What is 7 / 3?", grade=6), "7 ÷ 3 = 2.33, a rounded decimal."),
+    ("wrong_claim", True, "explain", dict(prompt="What is 1/4 as a decimal?", grade=5), "1/4 = 0.3"),
+    ("wrong_claim", False, "explain", dict(prompt="What is 17 / 5?", grade=4), "17 ÷ 5 = 3 R2"),
     # level: positives
     ("level", True, "explain", dict(prompt="What is a fraction?", grade=3),
      "A fraction constitutes a rational quantity representing the quotient of two integers, conventionally "
