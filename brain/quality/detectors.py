@@ -8,7 +8,9 @@ Each detector is ``detector(text, item, mode) -> Finding | None`` and never rais
 (what cannot be read is "not a claim"). A detector that needs a field the item lacks (the answer,
 the student's answer) returns None: not checked. The math is read by ``brain.quality.claims``;
 the text-shape detectors (persona, degeneration, level) are ``brain.quality.style``.
-Measure them on a labelled file with ``python -m brain.quality.score <jsonl>``.
+Measure them on a labelled file with ``python -m brain.quality.score <jsonl>``. A text takes a few
+milliseconds; the first call in a process also warms sympy and builds the system prompt's n-grams
+(about a second).
 """
 
 from __future__ import annotations
@@ -111,10 +113,12 @@ def reveal(text: str, item: TutorItem, mode: str) -> Finding | None:
     form counts ('0.36', not '36/100').
     Words: the answer word or phrase anywhere outside a question; when the prompt itself holds the
     word (a choice), or the answer is a category name ('noun', 'past tense') or a word of tutor talk
-    ('tell', 'see': TUTOR_WORDS), only after a cue ('the verb is "barked"', '"barked" is the verb', "'Dog' is a noun").
-    Misses: answers stated in words ('fifty-six'), mixed numbers and lists, the answer reached only
-    by the child's last step ('5 more makes ...' then nothing), synonyms and inflected forms of a
-    word answer, answers spelled out letter by letter, and answers given inside a question.
+    ('tell', 'see': TUTOR_WORDS), only after a cue ('the verb is "barked"', '"barked" is the verb',
+    "'Dog' is a noun").
+    Misses: answers in words other than after a cue or an operator ('fifty-six is it'), mixed numbers
+    and lists, the answer left for the child's last step ('5 more makes ...?'), synonyms and
+    inflected forms of a word answer, answers spelled out letter by letter, answers offered inside a
+    question ('Is it 56?'), and hints that give it away without stating it ('one more than 55').
     """
     if mode != "tutor" or not item.answers or (item.student_answer and _student_right(item)):
         return None
@@ -181,7 +185,8 @@ def wrong_claim(text: str, item: TutorItem, mode: str) -> Finding | None:
     Not claims: the student's answer quoted ('you said 73') or named a mistake ('"7 x 8 = 54" is a
     common mistake'), suppositions ('let's check x = 7', 'if x = 7'), remainders ('17 / 5 = 3 R2'),
     approximations ('about 0.33', '≈'), counting lists, labels ('Step 1'), numbers of the story.
-    Misses: claims in words only ('seven eights are fifty-four'), inequalities ('0.30 is less than
+    Misses: claims in words other than number words next to an operator or a cue ('seven eights are
+    fifty-four' is missed, 'seven times eight is fifty-four' is read), inequalities ('0.30 is less than
     0.5'), wrong methods with right numbers ('6² means 6 x 2' unless a value follows), units (5 cm =
     50 mm is not converted), claims about variables the item does not solve for, and other ELA facts.
     """
@@ -245,7 +250,11 @@ def _endorsed(sentences_: list[str], k: int, start: int) -> bool:
         return True
     # "Yes! 9 + 6 = 14." / "Correct! 54 is the answer.": praise, then the answer stated
     stated = start <= 2 or re.search(r"(?:=|\bis|\bget|\bgot|\bmakes?)\s*[\"'“]?\s*$", sentence[:start])
-    return bool(k and _PRAISE_ONLY.fullmatch(sentences_[k - 1].strip()) and stated)
+    if k and _PRAISE_ONLY.fullmatch(sentences_[k - 1].strip()) and stated:
+        return True
+    # "Mouses? Yes!": the answer on its own, then praise
+    return (len(sentence.split()) <= 4 and k + 1 < len(sentences_)
+            and bool(_PRAISE_ONLY.fullmatch(sentences_[k + 1].strip())))
 
 
 def echo(text: str, item: TutorItem, mode: str) -> Finding | None:

@@ -30,6 +30,16 @@ _WORD_OPS = [(r"\bmultiplied by\b", " * "), (r"\bdivided by\b", " / "), (r"\btim
              (r"\bplus\b", " + "), (r"\bminus\b", " - "), (r"\bsquared\b", " ^2 "), (r"\bcubed\b", " ^3 "),
              (r"\bis equal to\b|\bequals\b|\bequal to\b", " = ")]
 _FRACTION_WORDS = "|".join(_DENOMINATORS)
+_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+NUMBER_WORDS = {w: n for n, w in enumerate(_UNITS)} | {w: 10 * n for n, w in enumerate(_TENS) if w}
+_NUMBER_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_COMPOUND = re.compile(rf"\b({'|'.join(w for w in _TENS if w)})[- ]({'|'.join(_UNITS[1:10])})\b")
+# a number word counts as a number next to an operator or after a cue ("seven * eight is fifty-four")
+_WORD_AFTER_OP = re.compile(rf"([-+*/^=]\s+)({_NUMBER_WORD})\b")
+_WORD_BEFORE_OP = re.compile(rf"\b({_NUMBER_WORD})(?=\s+[-+*/^=])")
+_WORD_AFTER_CUE = re.compile(rf"\b(is|are|was|makes|make|get|gets|equals|be)\s+({_NUMBER_WORD})\b")
 NUMBER_RE = r"\d+(?:\.\d+)?"
 
 
@@ -59,6 +69,14 @@ def prepare(sentence: str) -> str:
                lambda m: f"{_SMALL[m.group(1)]}/{_DENOMINATORS[m.group(2)]}", s)
     s = re.sub(rf"\b(\d+)\s+({_FRACTION_WORDS})\b", lambda m: f"{m.group(1)}/{_DENOMINATORS[m.group(2)]}", s)
     s = re.sub(r"\bhalf of\b", "1/2 of", s)
+    s = _COMPOUND.sub(lambda m: str(NUMBER_WORDS[m.group(1)] + NUMBER_WORDS[m.group(2)]), s)
+    s = _WORD_AFTER_OP.sub(lambda m: m.group(1) + str(NUMBER_WORDS[m.group(2)]), s)
+    s = _WORD_BEFORE_OP.sub(lambda m: str(NUMBER_WORDS[m.group(1)]), s)
+    s = _WORD_AFTER_CUE.sub(lambda m: f"{m.group(1)} {NUMBER_WORDS[m.group(2)]}", s)
+    s = re.sub(r"\b(?:double|twice)\s+(?=\d)", "2 * ", s)
+    s = re.sub(r"\btriple\s+(?=\d)", "3 * ", s)
+    s = re.sub(r"\b(?:the\s+)?square root of\s+(\d+(?:\.\d+)?)", r"\1^(1/2)", s)
+    s = re.sub(r"\b(?:the\s+)?square of\s+(\d+(?:\.\d+)?)", r"\1^2", s)
     # "3/4 of 12", "25% of 80": a product
     s = re.sub(rf"(\d+\s*/\s*\d+|{NUMBER_RE}\s*%)\s+of\s+(?=[\d(])", r"(\1) * ", s)
     return s

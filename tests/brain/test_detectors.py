@@ -169,6 +169,11 @@ CASES = [
     ("wrong_claim", False, "explain", dict(prompt="What is 7 / 3?", grade=6), "7 ÷ 3 = 2.33, a rounded decimal."),
     ("wrong_claim", True, "explain", dict(prompt="What is 1/4 as a decimal?", grade=5), "1/4 = 0.3"),
     ("wrong_claim", False, "explain", dict(prompt="What is 17 / 5?", grade=4), "17 ÷ 5 = 3 R2"),
+    ("wrong_claim", True, "explain", TIMES, "Seven times eight is fifty-four."),
+    ("reveal", True, "tutor", TIMES, "Seven times eight is fifty-six."),
+    ("wrong_claim", True, "explain", dict(prompt="What is double 7?", grade=2), "Double 7 is 15."),
+    ("echo", True, "tutor", MOUSE, "Mouses? Yes!"),
+    ("echo", False, "tutor", MOUSE, "Mouses? Not quite. Great try, though!"),
     # level: positives
     ("level", True, "explain", dict(prompt="What is a fraction?", grade=3),
      "A fraction constitutes a rational quantity representing the quotient of two integers, conventionally "
@@ -226,9 +231,13 @@ def test_check_runs_all_and_names_each_finding():
                                   "the answer is", "½ + ¼ = ¾", "2,000,000 x 3 = ?", "é" * 5000,
                                   "7 x 8 = 56. " * 300, "\n\n- 1 = \n= 2 =\n", "$$$ %%% 3% of = 4"])
 def test_odd_text_never_raises(text):
-    for item in (TutorItem(**{**TIMES, "student_answer": "54"}), TutorItem(**MOUSE), TutorItem(prompt="hi", grade=0)):
+    items = (TutorItem(**{**TIMES, "student_answer": "54"}), TutorItem(**MOUSE), TutorItem(prompt="hi", grade=0),
+             TutorItem(prompt="((((", grade=12, answer="((", student_answer="))"))
+    for item in items:
         for mode in ("tutor", "explain", "assess"):
-            assert isinstance(check(text, item, mode), list)
+            for name in DETECTORS:  # each detector itself, not through check (which would log and go on)
+                found = detector(name)(text, item, mode)
+                assert found is None or isinstance(found, Finding)
 
 
 def test_items_need_only_prompt_and_grade():
