@@ -162,9 +162,11 @@ class AssessResult(BaseModel):
     score: float = Field(ge=0.0, le=1.0, description="0..1; partial credit for lists, units, near decimals.")
     correct: bool
     feedback: str = Field(description="For the student, at their reading level.")
-    method: Literal["exact", "model", "overlap"] = Field(
-        description="'exact': sympy; 'model': the model's verdict; 'overlap': words shared with the "
-        "reference (the model's verdict could not be read)."
+    method: Literal["exact", "normalized", "model", "overlap"] = Field(
+        description="'exact': sympy, or the same text; 'normalized': an exact rule of brain/open_answers.py "
+        "(formula, number words, surname, spelling); 'model': the model's verdict (its scores for a fixed "
+        "label set); 'overlap': words shared with the reference, the last resort when the model could not "
+        "be run."
     )
     expected: str | None = Field(None, description="The reference answer, shown after grading.")
     note: str = Field("", description="How the grade was reached, for teachers and logs.")
