@@ -31,7 +31,9 @@ _PRONOUN = re.compile(
     r"knows|confused|should|forgot|understands|tried|mixed|struggles|made a|has trouble|is confused|is "
     r"struggling|is working|is learning|did not|didn't|doesn't)\b|"
     r"\b(?:ask|help|give|tell|show|remind|encourage|guide|let|praise)\s+"
-    r"(?:him|her)\b|\b(?:help|remind|encourage|guide|praise)\s+them\b", re.I)
+    r"(?:him|her)\b|\b(?:help|remind|encourage|guide|praise)\s+them\b|"
+    r"\bthey\s+(?:\w+ly\s+)?(?:wrote|answered|forgot|understand|struggle|tried|guessed|are confused|got confused|"
+    r"mixed up|did not understand|didn't understand|don't understand)\b", re.I)  # numbers never write or forget
 _CHARACTER = re.compile(rf"\b{_LEARNER}", re.I)  # the prompt's own student/child: a character or the topic word
 _STORY_PRONOUN = re.compile(r"\b(?:he|she|his|her|him|they|them)\b", re.I)
 _SYSTEM_OPENING = re.compile(r"\byou are (?:aivo\b|an? (?:[\w-]+,?\s+){0,4}(?:tutor|assistant|teacher|ai|"
@@ -61,15 +63,15 @@ def persona(text: str, item: TutorItem, mode: str) -> Finding | None:
 
     Fires on 'the/this/your student|child|kid|learner' and its possessive and 'Student answered ...',
     unless the prompt itself names a student or child (a character: 'A student scored 18 of 24', or
-    the ELA word: 'the plural of child'); on 'he wrote', 'she needs', 'help them', unless the prompt
-    uses he/she/they (a story); on 'You are AIVO' / 'You are a ... tutor', 'Socratic', a rule to itself
-    ('Never give the answer.'); on the system prompt's
-    labels and a chat's role names at a line start ('Instructions:', 'Student profile:', 'Grade: 6',
-    'Tutor:'); and on a sentence of six words or more whose word 4-grams are mostly (>= 60%) from
-    brain.prompts' system prompts. Plural and generic talk ('many students', 'students often') is fine.
-    Misses: third person by name ('Sam needs...'), 'they/them' without a helping verb, the system
-    prompt paraphrased, and, when the prompt tells a story with a character, every third-person
-    phrase (it cannot tell the character from the learner).
+    the ELA word: 'the plural of child'); on 'he wrote', 'she needs', 'they forgot', 'help them',
+    unless the prompt uses he/she/they (a story); on 'You are AIVO' / 'You are a ... tutor',
+    'Socratic', a rule to itself ('Never give the answer.'); on the system prompt's labels and a
+    chat's role names at a line start ('Instructions:', 'Student profile:', 'Grade: 6', 'Tutor:'); and
+    on a sentence of six words or more whose word 4-grams are mostly (>= 60%) from brain.prompts'
+    system prompts. Plural and generic talk ('many students', 'students often') is fine.
+    Misses: third person by name ('Sam needs...'), 'they/them' with other verbs, the system prompt
+    paraphrased, and, when the prompt tells a story with a character, every third-person phrase (it
+    cannot tell the character from the learner).
     """
     has_character = bool(_CHARACTER.search(item.prompt))
     for sentence in sentences(text):

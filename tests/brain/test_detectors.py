@@ -174,6 +174,9 @@ CASES = [
     ("wrong_claim", True, "explain", dict(prompt="What is double 7?", grade=2), "Double 7 is 15."),
     ("echo", True, "tutor", MOUSE, "Mouses? Yes!"),
     ("echo", False, "tutor", MOUSE, "Mouses? Not quite. Great try, though!"),
+    ("persona", True, "tutor", TIMES, "They forgot the 7s facts. Let's count by 7s together."),
+    ("persona", False, "tutor", dict(prompt="What is 0.5 + 0.25?", grade=4, answer="0.75"),
+     "Line up the decimal points. They need to be in one column."),
     # level: positives
     ("level", True, "explain", dict(prompt="What is a fraction?", grade=3),
      "A fraction constitutes a rational quantity representing the quotient of two integers, conventionally "
