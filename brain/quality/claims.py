@@ -99,18 +99,19 @@ class Reference:
     prompt_values: tuple[sp.Expr, ...]  # plain numbers written in the prompt
 
 
-def answer_readings(text: str | None) -> tuple[tuple[sp.Expr, ...], str | None]:
-    """The values of one math answer ('75%' -> 75 and 3/4; 'x = 4' -> 4, 'x'); () when not one value."""
+def answer_readings(text: str | None, many: bool = False) -> tuple[tuple[sp.Expr, ...], str | None]:
+    """The values of one math answer ('75%' -> 75 and 3/4; 'x = 4' -> 4, 'x'); () when not one value.
+    ``many``: a list ('x = 2 or x = 3') gives all its values."""
     if not text:
         return (), None
     try:
         parsed = parse_answer(text)
     except (NotCheckable, Exception):  # noqa: BLE001
         return (), None
-    if len(parsed.items) != 1 or parsed.items[0].equation is not None:
+    if (len(parsed.items) != 1 and not many) or any(i.equation is not None for i in parsed.items):
         return (), None
-    item = parsed.items[0]
-    return tuple(v for v, _ in item.values), item.var
+    names = {i.var for i in parsed.items}
+    return tuple(v for i in parsed.items for v, _ in i.values), names.pop() if len(names) == 1 else None
 
 
 def reference(item) -> Reference:
@@ -118,7 +119,7 @@ def reference(item) -> Reference:
     answers, var = [], item.variable
     if item.subject in (None, "math"):
         for form in item.answers:
-            values, named = answer_readings(form)
+            values, named = answer_readings(form, many=True)
             answers.extend(values)
             var = var or named
     prompt = prepare(item.prompt[:MAX_TEXT_CHARS])

@@ -115,8 +115,9 @@ def reveal(text: str, item: TutorItem, mode: str) -> Finding | None:
     word (a choice), or the answer is a category name ('noun', 'past tense') or a word of tutor talk
     ('tell', 'see': TUTOR_WORDS), only after a cue ('the verb is "barked"', '"barked" is the verb',
     "'Dog' is a noun").
-    Misses: answers in words other than after a cue or an operator ('fifty-six is it'), mixed numbers
-    and lists, the answer left for the child's last step ('5 more makes ...?'), synonyms and
+    A list answer ('x = 2 or x = 3') is revealed by any of its values stated.
+    Misses: answers in words other than after a cue or an operator ('fifty-six is it'), mixed numbers,
+    the answer left for the child's last step ('5 more makes ...?'), synonyms and
     inflected forms of a word answer, answers spelled out letter by letter, answers offered inside a
     question ('Is it 56?'), and hints that give it away without stating it ('one more than 55').
     """
