@@ -177,6 +177,14 @@ CASES = [
     ("persona", True, "tutor", TIMES, "They forgot the 7s facts. Let's count by 7s together."),
     ("persona", False, "tutor", dict(prompt="What is 0.5 + 0.25?", grade=4, answer="0.75"),
      "Line up the decimal points. They need to be in one column."),
+    ("degeneration", True, "tutor", TIMES, "The student is in grade 7 and is working on math. " * 11),
+    ("degeneration", False, "explain", dict(prompt="Write the plurals of cat, dog, and hat.", grade=3),
+     "Add -s to each word: cat becomes cats, dog becomes dogs, and hat becomes hats."),
+    ("degeneration", False, "tutor", TIMES,
+     "Let's add 7 eight times: 7 + 7 + 7 + 7 + 7 + 7 + 7 + 7. What is the total?"),
+    ("level", False, "explain", dict(prompt="How do I multiply 23 by 4?", grade=4),
+     "When you multiply a two-digit number by a one-digit number, you can break the bigger number into "
+     "tens and ones. Multiply each part, and then add the two answers together to get the total."),
     # level: positives
     ("level", True, "explain", dict(prompt="What is a fraction?", grade=3),
      "A fraction constitutes a rational quantity representing the quotient of two integers, conventionally "
