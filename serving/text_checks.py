@@ -123,9 +123,25 @@ def check_lesson(prompt: str, output: str, standard: str | None = None) -> ModeC
     head = [LESSON_TEMPLATE[k].format(**fill) for k in ("standard", "objective") if k in missing]
     tail = [LESSON_TEMPLATE[k].format(**fill) for k in ("activities", "check") if k in missing]
     fixed = "\n\n".join(p for p in ["\n".join(head), output.strip(), *tail] if p)
-    names = {"standard": f"the standard {standard}", "objective": "an objective", "activities": "activities",
-             "check": "a check for understanding"}
-    return ModeCheck(False, [f"lesson: missing {names[k]}; added from the template" for k in missing], fixed)
+    return ModeCheck(False, [f"lesson: missing {_NAMES[k].format(standard=standard)}; added from the template"
+                             for k in missing], fixed)
+
+
+_NAMES = {"standard": "the standard {standard}", "objective": "an objective", "activities": "activities",
+          "check": "a check for understanding"}
+
+
+def lesson_appendix(prompt: str, output: str, standard: str | None = None) -> str:
+    """The template parts a plan lacks, as a continuation to append ("" when none): a streamed plan
+    (already sent) gets them at its end, where ``check_lesson`` would put the standard and objective first."""
+    standard = standard or find_standard(prompt)
+    result = check_lesson(prompt, output, standard)
+    if result.ok:
+        return ""
+    fill = {"standard": standard, "topic": _topic(prompt, standard)}
+    parts = [LESSON_TEMPLATE[k].format(**fill) for k in LESSON_TEMPLATE
+             if any(p.startswith(f"lesson: missing {_NAMES[k].format(standard=standard)};") for p in result.problems)]
+    return "\n\n" + "\n\n".join(parts) if parts else ""
 
 
 # -- explain / assess: length and readability at the student's level -----------------------------
