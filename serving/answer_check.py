@@ -8,7 +8,7 @@
 ``checked`` is the core loop, free of HTTP: the routes (serving/generation.py) and the tutoring
 benchmark (benchmarks/tutor.py) call it with their own ``regenerate``:
 
-    async def regenerate(attempt: int, extra_instruction: str | None) -> str
+    async def regenerate(attempt: int, extra_instruction: str | None) -> str | None
 
 ``attempt`` counts from 1; ``extra_instruction`` is None or a line to add to the system prompt
 (``SIMPLER`` after a ``level`` finding). The caller samples with another seed each attempt; whatever
@@ -46,7 +46,7 @@ from serving.text_checks import check_length, check_lesson, lesson_appendix
 
 SIMPLER = "Use short sentences and simple words."
 DEFAULT_TRIES = 2
-Regenerate = Callable[[int, "str | None"], Awaitable[str]]
+Regenerate = Callable[[int, "str | None"], Awaitable["str | None"]]
 
 _LOCK = threading.Lock()
 _STATS = {"answers": 0, "flagged": 0, "retries": 0, "fallbacks": 0, "repaired": 0, "skipped_for_deadline": 0}
@@ -191,10 +191,15 @@ def finish(quality: dict, checker: Checker, text: str, findings: list[Finding], 
     text, notes = checker.repair(text)
     if notes:
         quality["repairs"] = notes
-    quality["check_ms"] = round(quality.get("check_ms", 0.0) + (time.perf_counter() - started) * 1000, 2)
-    _count(answers=1, flagged=int(bool(quality["findings"])), retries=quality["retries"],
-           fallbacks=int(quality["fallback"]), repaired=int(bool(notes)))
+    record(quality, time.perf_counter() - started)
     return text
+
+
+def record(quality: dict, seconds: float = 0.0) -> None:
+    """Count one answer's outcome in this process's ``stats()``; ``seconds`` more spent checking."""
+    quality["check_ms"] = round(quality.get("check_ms", 0.0) + seconds * 1000, 2)
+    _count(answers=1, flagged=int(bool(quality["findings"])), retries=quality["retries"],
+           fallbacks=int(quality["fallback"]), repaired=int(bool(quality.get("repairs"))))
 
 
 async def checked(text: str, checker: Checker, regenerate: Regenerate | None = None, *,
@@ -202,8 +207,8 @@ async def checked(text: str, checker: Checker, regenerate: Regenerate | None = N
                   attempt_s: float | None = None) -> tuple[str, dict]:
     """The answer to send for ``text`` and what happened (``quality``).
 
-    ``regenerate(attempt, extra_instruction) -> str``: another answer (another seed; None: no
-    retries). ``time_left()``: seconds left to the request's deadline; ``attempt_s``: what one
+    ``regenerate(attempt, extra_instruction) -> str | None``: another answer (another seed; it
+    returns None when it cannot, and the fallback follows; ``regenerate`` None: no retries). ``time_left()``: seconds left to the request's deadline; ``attempt_s``: what one
     generation took (the first's; then the longest seen): a retry that would not fit is skipped, the
     fallback sent. ``quality``: {checks, findings (of the first answer), retries, fallback, and
     when they happen: repairs, deadline, check_ms (time in the checks and fallback, not generating)}."""
@@ -214,8 +219,11 @@ async def checked(text: str, checker: Checker, regenerate: Regenerate | None = N
     while findings and regenerate is not None and retry_allowed(quality, tries, time_left, attempt_s):
         quality["retries"] += 1
         t0 = time.perf_counter()
-        text = await regenerate(quality["retries"], instruction_for(findings))
+        again = await regenerate(quality["retries"], instruction_for(findings))
         t1 = time.perf_counter()
+        if again is None:  # the caller could not generate another (e.g. over the context): fall back
+            break
+        text = again
         attempt_s = max(attempt_s or 0.0, t1 - t0)
         findings = checker.findings(text)
         check_s += time.perf_counter() - t1

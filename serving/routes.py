@@ -8,8 +8,8 @@ Every handler is a module-level function that reads the service (serving/service
 ``request.app.state.service``, which ``serving.app.build_server`` sets. Every generating route goes
 through the same steps (serving/generation.py): authenticate the key -> the student must be on the
 key's roster -> rate limits -> moderation of the input -> engine (the student's adapter) with the
-output moderated as it streams -> moderation of the whole output -> mode check (tutor does not give
-away the answer) -> response naming the adapter version used.
+output moderated as it streams -> moderation of the whole output -> the answer checks (serving/answer_check.py: regenerated
+or replaced by the verified fallback on a finding) -> response naming the adapter version used.
 
 Run as part of ``python -m serving.app``.
 """
@@ -21,7 +21,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from brain.models import EMBEDDED, MANIFEST, TINY, resolve_device
-from serving import routes_chat, routes_students
+from serving import answer_check, routes_chat, routes_students
 from serving.service import service_of
 
 router = APIRouter()
@@ -53,6 +53,7 @@ async def health(request: Request):
     if service.ready:
         body["brain_version"] = service.brain_version.version
         body["cache"] = service.engine.stats()
+        body["quality"] = answer_check.stats()  # this process's checked answers: retries, fallbacks
     body["admission"] = service.admission.stats()
     return JSONResponse(status_code=200 if service.ready else 503, content=body)
 

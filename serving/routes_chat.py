@@ -1,8 +1,8 @@
 """The generating routes: ``/v1/generate`` (plain and SSE) and the OpenAI-compatible chat and models.
 
 Each handler builds a ``Job`` (authenticated, the student on the key's roster, sizes checked, the
-profile resolved, a place in the queue) and runs it through serving/generation.py, which moderates
-the input and the output and checks the mode. Included into the app of ``python -m serving.app``
+profile resolved, a place in the queue) and runs it through serving/answers.py, which moderates
+the input and the output and checks the answer (regenerating it or sending the verified fallback). Included into the app of ``python -m serving.app``
 (serving/routes.py); the service comes from ``request.app.state``.
 """
 
@@ -17,11 +17,12 @@ from brain.prompts import build_messages
 from brain.schemas import GenerationRequest
 from serving.admission import run_guarded, sse_guarded
 from serving.errors import FieldError, check_student_id
-from serving.generation import Job, admitted, check_sizes, generate_once, served, sse, stream_events
+from serving.answers import answer, answer_events
+from serving.generation import Job, admitted, check_sizes, served, sse
 from serving.profiles import HEADER as PROFILE_HEADER
 from serving.profiles import chat_student
 from serving.schemas import BRAIN_MODEL_ID, ChatCompletionRequest
-from serving.service import Service, service_of, usage_of
+from serving.service import Service, service_of
 
 router = APIRouter()
 NO_USAGE = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}  # nothing was generated
@@ -51,16 +52,20 @@ async def generate(body: GenerationRequest, request: Request):
     start = time.perf_counter()
     service = service_of(request)
     job = job_from_generate(service, request, body)
-    out = await run_guarded(job.ticket, generate_once(service, request, job, "generate"))
-    done = out["finished"]
+    out = await run_guarded(job.ticket, answer(service, request, job, "generate"))
     return {
         "response": out["text"], "student_id": job.student_id, "mode": job.mode.value,
         **served(service, out["choice"]), "profile_source": job.profile_source,
         "finish_reason": out["finish_reason"],
-        "usage": usage_of(done) if done else dict(NO_USAGE),
-        "safety": out["safety"], "mode_check": out["mode_problems"],
+        "usage": out["usage"] or dict(NO_USAGE),
+        "safety": out["safety"], "quality": out["quality"], "mode_check": repairs_of(out["quality"]),
         "latency_ms": round((time.perf_counter() - start) * 1000, 1),
     }
+
+
+def repairs_of(quality: dict | None) -> list[str] | None:
+    """The older ``mode_check`` field: the repairs made to the answer (a lesson's template parts, a cut)."""
+    return (quality or {}).get("repairs")
 
 
 @router.post("/v1/generate/stream")
@@ -69,7 +74,7 @@ async def generate_stream(body: GenerationRequest, request: Request):
     job = job_from_generate(service, request, body)
 
     async def events():
-        async for kind, value in stream_events(service, request, job, "generate_stream"):
+        async for kind, value in answer_events(service, request, job, "generate_stream"):
             if kind == "start":
                 yield sse({"type": "start", "student_id": job.student_id, "mode": job.mode.value,
                            "profile_source": job.profile_source, **value})
@@ -78,7 +83,8 @@ async def generate_stream(body: GenerationRequest, request: Request):
             elif kind == "replace":
                 yield sse({"type": "replace", "text": value})
             elif kind == "end":
-                yield sse({"type": "done", "done": True, "student_id": job.student_id, **value})
+                yield sse({"type": "done", "done": True, "student_id": job.student_id, **value,
+                           "mode_check": repairs_of(value.get("quality"))})
         yield "data: [DONE]\n\n"
 
     return StreamingResponse(sse_guarded(events(), job.ticket), media_type="text/event-stream",
@@ -126,18 +132,18 @@ async def chat_completions(body: ChatCompletionRequest, request: Request, respon
     response.headers[PROFILE_HEADER] = job.profile_source
     cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
     if not body.stream:
-        out = await run_guarded(job.ticket, generate_once(service, request, job, "chat_completions"))
+        out = await run_guarded(job.ticket, answer(service, request, job, "chat_completions"))
         answered_by = served(service, out["choice"])
-        done = out["finished"]
         return {
             "id": cid, "object": "chat.completion", "created": created, "model": body.model,
             "system_fingerprint": fingerprint(answered_by),
             "choices": [{"index": 0, "message": {"role": "assistant", "content": out["text"]},
                          "finish_reason": "length" if out["finish_reason"] == "length" else
                          ("content_filter" if out["finish_reason"] == "content_filter" else "stop")}],
-            "usage": usage_of(done) if done else dict(NO_USAGE),
+            "usage": out["usage"] or dict(NO_USAGE),
+            "quality": out["quality"],  # beside choices: what the answer checks did (docs/serving.md)
             "aivo": {**answered_by, "student_id": job.student_id, "profile_source": job.profile_source,
-                     "safety": out["safety"], "mode_check": out["mode_problems"]},
+                     "safety": out["safety"], "mode_check": repairs_of(out["quality"])},
         }
     include_usage = bool(body.stream_options and body.stream_options.include_usage)
 
@@ -152,7 +158,7 @@ async def chat_completions(body: ChatCompletionRequest, request: Request, respon
                 obj.update(extra)
             return sse(obj)
 
-        async for kind, value in stream_events(service, request, job, "chat_completions_stream"):
+        async for kind, value in answer_events(service, request, job, "chat_completions_stream"):
             if kind == "start":
                 answered_by = value
                 yield chunk({"role": "assistant", "content": ""}, extra={"aivo": {
@@ -164,8 +170,8 @@ async def chat_completions(body: ChatCompletionRequest, request: Request, respon
             elif kind == "end":
                 finish = value["finish_reason"]
                 finish = finish if finish in ("length", "content_filter") else "stop"
-                yield chunk({}, finish, extra={"aivo": {"safety": value.get("safety"),
-                                                        "mode_check": value.get("mode_problems")}})
+                yield chunk({}, finish, extra={"quality": value.get("quality"), "aivo": {
+                    "safety": value.get("safety"), "mode_check": repairs_of(value.get("quality"))}})
                 if include_usage:
                     usage = value.get("usage") or dict(NO_USAGE)
                     yield sse({"id": cid, "object": "chat.completion.chunk", "created": created,

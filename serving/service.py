@@ -47,6 +47,7 @@ class Service:
 
         self.limiter = RateLimiter(settings)
         self.admission = Admission.from_settings(settings)  # this replica's queue (serving/admission.py)
+        self._scorer, self._scorer_lock = None, threading.Lock()  # label_scorer()
 
     def load(self) -> None:
         try:
@@ -55,6 +56,7 @@ class Service:
             from serving.engine import Engine
 
             self.brain, self.brain_version = load_brain(self.settings)  # the engine's thread runs without grad
+            self._warm_checks()
             resolver = AdapterResolver(self.settings, self.brain_version.version)
             ctx = getattr(self.brain.model.config, "max_position_embeddings", 4096) or 4096
             self.engine = Engine(self.brain, resolver, max_batch=self.settings.serving_max_batch,
@@ -66,6 +68,16 @@ class Service:
         # A replica started outside `aivo up` (a container) also removes adapter uploads a crash left without a
         # manifest (older than adapter_orphan_grace_s); in the background, and never fatal.
         threading.Thread(target=self._sweep, name="aivo-sweep", daemon=True).start()
+
+    @staticmethod
+    def _warm_checks() -> None:
+        """The answer checks' first call warms sympy (about a second): here, not on a child's first answer."""
+        try:
+            from serving.answer_check import warm
+
+            warm()
+        except Exception:  # noqa: BLE001 - a cold first check is slower, not wrong
+            log.exception("warming the answer checks failed")
 
     def _sweep(self) -> None:
         try:
@@ -124,6 +136,16 @@ class Service:
             ticket.release("rate_limited")
             raise
         return ticket
+
+    def label_scorer(self):
+        """The brain's label scorer (serving/label_scores.py), built on first use: ``/v1/assess`` asks it
+        for the model's verdict as a constrained choice, beside the engine, never through it."""
+        with self._scorer_lock:
+            if getattr(self, "_scorer", None) is None:
+                from serving.label_scores import LabelScorer
+
+                self._scorer = LabelScorer(self.brain.model, self.brain.tokenizer)
+            return self._scorer
 
     # -- prompts ------------------------------------------------------------------
     def encode(self, messages: list[dict[str, str]]) -> list[int]:

@@ -130,3 +130,166 @@ def test_the_sentence_gate_releases_only_sentences_that_passed():
     assert gate.feed("Make eighths first. ") == "Make eighths first. "
     assert gate.feed("What is 3/4 in eighths?") == "" and gate.finish() == "What is 3/4 in eighths?"
     assert gate.failed is None
+
+
+# -- every generating route, the engine's text faked ----------------------------------------------------
+
+CTX = {"student_id": "kid-1", "grade": 4}
+ROUTES = {  # every route that generates for a child: (path, body, streamed)
+    "generate": ("/v1/generate", {"prompt": FRACTIONS, "context": CTX, "mode": "tutor", "max_tokens": 16}, False),
+    "generate_stream": ("/v1/generate/stream", {"prompt": FRACTIONS, "context": CTX, "mode": "tutor",
+                                                "max_tokens": 16}, True),
+    "chat": ("/v1/chat/completions", {"model": "student-kid-1", "context": CTX, "mode": "tutor", "max_tokens": 16,
+                                      "messages": [{"role": "user", "content": FRACTIONS}]}, False),
+    "chat_stream": ("/v1/chat/completions", {"model": "student-kid-1", "context": CTX, "mode": "tutor",
+                                             "max_tokens": 16, "stream": True,
+                                             "messages": [{"role": "user", "content": FRACTIONS}]}, True),
+}
+
+
+class FakeEngine:
+    """``engine.submit`` answering each try with the next scripted text (the last one repeats), word by word."""
+
+    def __init__(self, service, monkeypatch, script):
+        self.script, self.requests = list(script), []
+        monkeypatch.setattr(service.engine, "submit", self.submit)
+
+    def submit(self, request, loop=None):
+        from serving.adapters import Choice
+        from serving.streams import Finished, Stream
+
+        self.requests.append(request)
+        text = self.script[min(len(self.requests), len(self.script)) - 1]
+        stream = Stream(request, loop=loop)
+        stream.put(("start", Choice(None, None, "base model (test)")))
+        words = text.split(" ")
+        for i, word in enumerate(words):
+            stream.put(("text", word + (" " if i < len(words) - 1 else "")))
+        stream.put(("end", Finished("stop", len(request.prompt_ids), len(words), text, 0.001, 0.01)))
+        return stream
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, model_cache):
+    import os
+
+    from fastapi.testclient import TestClient
+
+    from serving.app import Service, build_server
+    from tests.conftest import make_settings
+
+    os.environ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0"  # no registry here: fail at once, serve the base
+    settings = make_settings(tmp_path_factory.mktemp("answer-checks"), model_cache=model_cache,
+                             mlflow_tracking_uri="http://127.0.0.1:9", s3_endpoint_url="http://127.0.0.1:9")
+    service = Service(settings)
+    service.load()
+    assert service.ready, service.error
+    service.engine.resolver = None  # every student gets the base model
+    yield service, TestClient(build_server(settings, service).app)
+    service.engine.stop()
+
+
+def ask(client, name):
+    """(what the child saw, every piece sent, the response's quality)."""
+    path, body, streamed = ROUTES[name]
+    if not streamed:
+        r = client.post(path, json=body)
+        assert r.status_code == 200, r.text
+        data = r.json()
+        text = data["choices"][0]["message"]["content"] if name == "chat" else data["response"]
+        return text, [text], data["quality"]
+    shown, pieces, quality = "", [], None
+    with client.stream("POST", path, json=body) as r:
+        assert r.status_code == 200
+        for line in r.iter_lines():
+            if not line.startswith("data: ") or line == "data: [DONE]":
+                continue
+            ev = json.loads(line[6:])
+            if name == "chat_stream":
+                assert not ev.get("aivo", {}).get("replace")
+                if ev["choices"]:
+                    piece = ev["choices"][0]["delta"].get("content") or ""
+                    shown, quality = shown + piece, ev.get("quality", quality)
+                    pieces.append(piece)
+            elif ev["type"] == "token":
+                shown += ev["token"]
+                pieces.append(ev["token"])
+            elif ev["type"] == "done":
+                quality = ev["quality"]
+            assert ev.get("type") != "replace"
+    return shown, pieces, quality
+
+
+def health(client):
+    return client.get("/health").json()["quality"]
+
+
+@pytest.mark.parametrize("name", list(ROUTES))
+def test_a_good_answer_goes_out_untouched(app, name, monkeypatch):
+    service, client = app
+    fake = FakeEngine(service, monkeypatch, [GOOD])
+    text, _, quality = ask(client, name)
+    assert text == GOOD and len(fake.requests) == 1
+    assert quality["retries"] == 0 and not quality["fallback"] and quality["findings"] == []
+    assert "reveal" in quality["checks"]
+
+
+@pytest.mark.parametrize("name", list(ROUTES))
+def test_a_revealing_answer_is_regenerated(app, name, monkeypatch):
+    service, client = app
+    fake = FakeEngine(service, monkeypatch, ["The answer is 7/8. Great job!", GOOD])
+    before = health(client)
+    text, pieces, quality = ask(client, name)
+    assert text == GOOD and len(fake.requests) == 2
+    assert quality["retries"] == 1 and not quality["fallback"]
+    assert [f["detector"] for f in quality["findings"]] == ["reveal"]
+    assert not any("7/8" in p for p in pieces)
+    retry = fake.requests[1]
+    assert retry.seed != fake.requests[0].seed and retry.temperature >= 0.7  # another sample, not the same
+    assert health(client)["retries"] - before["retries"] == 1
+
+
+@pytest.mark.parametrize("name", list(ROUTES))
+def test_an_answer_failing_every_try_is_replaced_by_the_fallback(app, name, monkeypatch):
+    service, client = app
+    fake = FakeEngine(service, monkeypatch, ["The answer is 7/8."])
+    before = health(client)
+    text, pieces, quality = ask(client, name)
+    assert len(fake.requests) == 3  # the answer and 2 retries
+    assert quality["retries"] == 2 and quality["fallback"]
+    assert "7/8" not in text and text.strip().endswith("?")
+    assert not any("7/8" in p for p in pieces)
+    after = health(client)
+    assert after["retries"] - before["retries"] == 2 and after["fallbacks"] - before["fallbacks"] == 1
+    assert after["answers"] - before["answers"] == 1
+
+
+@pytest.mark.parametrize("name", ["generate_stream", "chat_stream"])
+def test_a_stream_never_emits_a_failing_sentence(app, name, monkeypatch):
+    """A sentence already sent stays; the failing one is never sent, the fallback follows it."""
+    service, client = app
+    FakeEngine(service, monkeypatch, ["Let's work in eighths. The answer is 7/8. Do you see why?"])
+    text, pieces, quality = ask(client, name)
+    assert text.startswith("Let's work in eighths. ") and "7/8" not in text and "Do you see" not in text
+    assert not any("answer is" in p for p in pieces)
+    assert quality["fallback"] and quality["retries"] == 0  # released text is never taken back
+
+
+@pytest.mark.parametrize("name", ["generate", "chat"])
+def test_a_level_finding_retries_with_simpler_language(app, name, monkeypatch):
+    service, client = app
+    hard = ("Photosynthesis constitutes an extraordinarily sophisticated biochemical transformation whereby "
+            "chlorophyllous organisms systematically metabolize electromagnetic radiation into carbohydrates.")
+    fake = FakeEngine(service, monkeypatch, [hard, "Plants use sunlight to make food."])
+    path, body, _ = ROUTES[name]
+    body = json.loads(json.dumps(body))
+    body["mode"] = "explain"
+    if name == "chat":
+        body["messages"][0]["content"] = "What is photosynthesis?"
+    else:
+        body["prompt"] = "What is photosynthesis?"
+    r = client.post(path, json=body)
+    assert r.status_code == 200, r.text
+    assert r.json()["quality"]["retries"] == 1 and r.json()["quality"]["findings"][0]["detector"] == "level"
+    system = service.brain.tokenizer.decode(fake.requests[1].prompt_ids)
+    assert SIMPLER in system and SIMPLER not in service.brain.tokenizer.decode(fake.requests[0].prompt_ids)
