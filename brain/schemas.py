@@ -40,6 +40,20 @@ def _integral(value: Any) -> Any:
 JsonInt = Annotated[int, BeforeValidator(_integral)]
 OptionalJsonInt = Annotated[int | None, BeforeValidator(_integral)]  # (so the schema keeps minimum/maximum)
 
+# The repetition penalties of a generation request (serving/penalties.py; the generate and the OpenAI chat
+# bodies share these): strict JSON numbers, finite, in the ranges the engine runs (serving/sampling.py).
+FrequencyPenalty = Annotated[float | None, Field(
+    strict=True, ge=-2.0, le=2.0, allow_inf_nan=False, description="OpenAI's frequency_penalty: a token's "
+    "logit minus this times how often the answer has used it so far; -2..2, omitted or null = 0")]
+PresencePenalty = Annotated[float | None, Field(
+    strict=True, ge=-2.0, le=2.0, allow_inf_nan=False, description="OpenAI's presence_penalty: a token's "
+    "logit minus this once the answer has used it; -2..2, omitted or null = 0")]
+RepetitionPenalty = Annotated[float | None, Field(
+    strict=True, gt=0.0, le=2.0, allow_inf_nan=False, description="Repetition penalty (Hugging Face/CTRL): "
+    "the logits of tokens in the prompt or the answer so far are divided by it when positive, multiplied "
+    "when negative; (0, 2], 1 = off; omitted or null = the server's default (AIVO_DEFAULT_REPETITION_PENALTY, "
+    "1.1), which stops the small model's loops")]
+
 
 def parse_grade(value: Any) -> int:
     """K-12 grade as an int: 'K'/'kindergarten'/0 -> 0, '5'/5/'grade 5' -> 5.
@@ -293,6 +307,9 @@ class GenerationRequest(BaseModel):
     max_tokens: JsonInt = Field(256, ge=1, le=4096, strict=True)
     temperature: float = Field(0.7, ge=0.0, le=2.0, strict=True, allow_inf_nan=False,
                                description="0 = greedy (deterministic); a JSON number, not a string")
+    frequency_penalty: FrequencyPenalty = None
+    presence_penalty: PresencePenalty = None
+    repetition_penalty: RepetitionPenalty = None
 
     @field_validator("prompt")
     @classmethod

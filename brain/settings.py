@@ -99,6 +99,11 @@ class Settings(BaseSettings):
 
     max_prompt_chars: int = Field(4000, description="Longest prompt the endpoint accepts.")
     max_new_tokens: int = Field(512, description="Upper bound for a request's max_tokens.")
+    default_repetition_penalty: float = Field(
+        1.1, gt=0, le=2, description="repetition_penalty (HF/CTRL: the logits of the prompt's and the answer's "
+        "tokens divided by it when positive, multiplied when negative; serving/penalties.py) of a generation "
+        "request that sets none; 1 = off. 1.1 stops the embedded model's loops (docs/serving.md).",
+    )
     adapter_cache_bytes: int = Field(
         256 * 2**20, description="Bytes of student adapters the endpoint keeps loaded (LRU beyond that)."
     )

@@ -24,6 +24,7 @@ from serving import sampling
 from serving.adapters import Choice
 from serving.fastdecode import FastDecoder
 from serving.lora_bank import LoraBank
+from serving.penalties import Seen
 from serving.sampling import NonFiniteLogits
 from serving.streams import Stream
 
@@ -32,7 +33,7 @@ log = logging.getLogger("aivo.serving.engine")
 
 @dataclass
 class Row:
-    """One running request: its stream, adapter slot, sampler and what it generated so far."""
+    """One running request: its stream, adapter slot, sampler, penalties and what it generated so far."""
 
     stream: Stream
     choice: Choice
@@ -43,6 +44,10 @@ class Row:
     first_token_at: float | None = None
     next_token: int = -1  # sampled, not yet fed to the model
     done: bool = False  # ended (its slot unpinned, its stream's end event sent)
+    seen: Seen | None = None  # its repetition penalties' counts (serving/penalties.py); None: no penalty
+
+    def __post_init__(self):
+        self.seen = Seen.of(self.stream.request)
 
     def advance(self, logits: torch.Tensor, greedy: int | None, now: float, tok, stop_ids: set[int]) -> str | None:
         """One token (``greedy``: the argmax of ``logits``, None when they are not finite); the finish
@@ -60,6 +65,8 @@ class Row:
         if token in stop_ids and not req.ignore_eos:
             return "stop"
         self.ids.append(token)
+        if self.seen is not None:
+            self.seen.add(token)
         if self.first_token_at is None:
             self.first_token_at = now
         text = tok.decode(self.ids, skip_special_tokens=True)
@@ -146,10 +153,21 @@ class Batch:
              ) -> tuple[list[tuple[int, str, str | None]], int]:
         """Sample the next token of each row (all rows, or ``indices``) and hand out new text:
         (index, finish reason, error) of the rows that ended, and how many tokens were generated. A row
-        that fails here (non-finite logits, its sampler, ...) ends with the error; the others go on."""
+        that fails here (non-finite logits, its sampler, ...) ends with the error; the others go on.
+
+        A row's penalties change its own logits in place first: each row's logits are emitted once
+        (newcomers' after their prefill, every row's after a decode step)."""
         if indices is None:
             indices = list(range(len(self.rows)))
         logits = self.last
+        failed: dict[int, Exception] = {}
+        for i in indices:
+            seen = self.rows[i].seen
+            if seen is not None:
+                try:
+                    seen.apply(logits[i])
+                except Exception as exc:  # noqa: BLE001 - this row alone (below)
+                    failed[i] = exc
         greedy = logits.argmax(-1).tolist()
         finite = torch.isfinite(logits).all(-1).tolist()
         ended: list[tuple[int, str, str | None]] = []
@@ -160,6 +178,8 @@ class Batch:
             error = None
             before = len(row.ids)
             try:
+                if i in failed:
+                    raise failed[i]
                 reason = row.advance(self.last[i], greedy[i] if finite[i] else None, now, tok, stop_ids)
             except Exception as exc:  # noqa: BLE001 - this row alone
                 if isinstance(exc, NonFiniteLogits):

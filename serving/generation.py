@@ -26,10 +26,11 @@ class Job:
     """One prepared generation: who, what, with which limits."""
 
     def __init__(self, student_id, profile, messages, mode, max_tokens, temperature, top_p=0.95, seed=None,
-                 use_adapter=True, user_text=""):
+                 use_adapter=True, user_text="", penalties: dict | None = None):
         self.student_id, self.profile, self.messages, self.mode = student_id, profile, messages, mode
         self.max_tokens, self.temperature, self.top_p, self.seed = max_tokens, temperature, top_p, seed
         self.use_adapter, self.user_text = use_adapter, user_text
+        self.penalties = penalties  # the body's repetition penalties (None: read by ``admitted``)
         self.engine_request = self.ticket = None  # set once validated; the ticket: its place in the queue
 
 
@@ -41,18 +42,37 @@ def check_sizes(service: Service, prompt: str, max_tokens: int) -> None:
         raise FieldError("max_tokens", f"must be at most {s.max_new_tokens}, got {max_tokens}")
 
 
+PENALTIES = ("frequency_penalty", "presence_penalty", "repetition_penalty")
+
+
+def penalties_of(service: Service, body) -> dict:
+    """The repetition penalties of a request body (GenerationRequest, ChatCompletionRequest, or its JSON),
+    each one it leaves out (or null) at its default: frequency and presence 0 (OpenAI's), repetition
+    ``settings.default_repetition_penalty`` (serving/penalties.py)."""
+    get = body.get if isinstance(body, dict) else (lambda name: getattr(body, name, None))
+    default = {"frequency_penalty": 0.0, "presence_penalty": 0.0,
+               "repetition_penalty": service.settings.default_repetition_penalty}
+    return {name: default[name] if get(name) is None else get(name) for name in PENALTIES}
+
+
 def engine_request_of(service: Service, job: Job) -> EngineRequest:
     ids = service.encode(job.messages)
     if len(ids) + job.max_tokens > service.engine.max_context:
         raise HTTPException(413, f"prompt of {len(ids)} tokens plus max_tokens {job.max_tokens} is over the "
                                  f"model's context of {service.engine.max_context} tokens")
     return EngineRequest(prompt_ids=ids, max_tokens=job.max_tokens, temperature=job.temperature, top_p=job.top_p,
-                         seed=job.seed, student_id=job.student_id, use_adapter=job.use_adapter)
+                         seed=job.seed, student_id=job.student_id, use_adapter=job.use_adapter,
+                         **(job.penalties or penalties_of(service, None)))
 
 
 def admitted(service: Service, request: Request, principal, job: Job) -> Job:
     """The job once it passed every check: 413 over the context, then a place in the queue (429/503),
-    then the rate limits; a request refused on the way counts against no limit (serving/admission.py)."""
+    then the rate limits; a request refused on the way counts against no limit (serving/admission.py).
+
+    A job made without ``penalties`` takes them from the request's JSON body, which FastAPI parsed (and
+    validated against the route's body model) before the handler ran: the routes need not pass them."""
+    if job.penalties is None:
+        job.penalties = penalties_of(service, getattr(request, "_json", None))  # Starlette's parsed body
     job.engine_request = engine_request_of(service, job)
     job.ticket = service.admit(request, principal, job.student_id)
     return job

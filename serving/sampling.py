@@ -12,6 +12,9 @@ the same ranges or narrower ones, so a request that passes the edge never fails 
   (``1e-300``) samples the argmax instead of an empty distribution;
 - logits that are not finite (NaN/inf: an adapter or an input that overflowed) raise
   ``NonFiniteLogits``, which ends that row alone (serving/engine.py).
+
+A row's repetition penalties (serving/penalties.py) change its logits before either choice, greedy
+or sampled.
 """
 
 from __future__ import annotations
@@ -61,6 +64,9 @@ def check_request(request, vocab_size: int, max_context: int) -> None:
     _real("top_p", request.top_p, 0.0, 1.0, low_open=True)
     if request.seed is not None:
         _int("seed", request.seed, 0, SEED_MAX)
+    _real("frequency_penalty", request.frequency_penalty, -2.0, 2.0)
+    _real("presence_penalty", request.presence_penalty, -2.0, 2.0)
+    _real("repetition_penalty", request.repetition_penalty, 0.0, 2.0, low_open=True)
 
 
 def make_generator(seed: int | None, device: torch.device) -> torch.Generator | None:

@@ -16,10 +16,13 @@ from brain.schemas import (
     NOT_BLANK,
     STUDENT_ID_PATTERN,
     Baseline,
+    FrequencyPenalty,
     GenerationContext,
     JsonInt,
     Mode,
     OptionalJsonInt,
+    PresencePenalty,
+    RepetitionPenalty,
     StudentId,
 )
 
@@ -94,6 +97,9 @@ class ChatCompletionRequest(BaseModel):
     n: JsonInt = Field(1, ge=1, le=1, strict=True, description="only 1 is supported")
     seed: OptionalJsonInt = Field(None, ge=0, le=2**64 - 1, strict=True,
                              description="an unsigned 64-bit integer: the same seed gives the same sample")
+    frequency_penalty: FrequencyPenalty = None
+    presence_penalty: PresencePenalty = None
+    repetition_penalty: RepetitionPenalty = None  # not OpenAI's (the SDKs send it with extra_body)
     stream: bool = Field(False, strict=True)
     stream_options: StreamOptions | None = None
     mode: Mode = Mode.tutor

@@ -23,6 +23,11 @@ class EngineRequest:
     temperature: float = 0.0
     top_p: float = 0.95
     seed: int | None = None
+    # Repetition controls (serving/penalties.py), off by default here; the HTTP routes fill
+    # repetition_penalty from settings.default_repetition_penalty when a request leaves it out.
+    frequency_penalty: float = 0.0  # OpenAI: -= f * count of each generated token, in [-2, 2]
+    presence_penalty: float = 0.0  # OpenAI: -= r once a token was generated, in [-2, 2]
+    repetition_penalty: float = 1.0  # HF/CTRL: prompt + generated tokens' logits / p (x > 0) or * p, (0, 2]
     student_id: str | None = None  # whose adapter; None = the base model
     use_adapter: bool = True  # False: the base model even when the student has an adapter
     ignore_eos: bool = False  # benchmarks: always generate max_tokens
