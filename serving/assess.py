@@ -1,32 +1,41 @@
-"""Assessment grading for ``POST /v1/assess``: exact checks with sympy, open answers with the model.
+"""Assessment grading for ``POST /v1/assess``: exact checks, exact normalisations, then the model's verdict.
 
     result = assess(AssessRequest(question="What is 3/4 + 1/8?", student_answer="0.875",
                                   reference_answer="7/8", context={"student_id": "s1", "grade": 4}),
-                    generate_fn)
+                    score_fn=scorer.score)
     result.score, result.correct, result.method   # 1.0, True, "exact"
 
-Checkable answers (integers, decimals, fractions, mixed numbers, percentages,
-money and units, algebraic expressions, ``x = 4`` style answers, lists and
-sets) are compared exactly by ``brain.mathcompare.check_exact`` (parsing, and
-its safety limits, in ``brain.mathcheck``). Anything else is graded by the
-model through ``generate_fn(messages, max_new_tokens) -> str`` (injected by the
-endpoint), and by word overlap with the reference when the model's verdict
-cannot be read. Every result says which (``method``) and why (``note``), and
-the feedback is written for the student's reading level. The request and
-result models are ``serving.schemas``.
+In order, the first that decides wins (``method`` says which, ``note`` why):
+
+1. ``exact``: checkable answers (numbers, fractions, percentages, units, expressions, ``x = 4``,
+   lists) compared by ``brain.mathcompare.check_exact``; the same text.
+2. ``normalized``: the exact rules of ``brain.open_answers.decide`` (formulas <-> names, number words,
+   surnames of the reference's person, articles, misspellings of long words).
+3. ``model``: the model's verdict as a constrained choice: ``score_fn(messages, labels, prefix)``
+   returns its log-probabilities of the labels " Yes" / " No" after the grader prompt
+   (``serving.label_scores.LabelScorer.score``), so a verdict always exists. Without ``score_fn``, a
+   caller's ``generate_fn(messages, max_new_tokens) -> str`` is asked for a free-text verdict instead.
+4. ``overlap``: the last resort, when the model could not be run (scoring raised, the prompt is over
+   its budget) or its free text held no verdict: the share of the reference's key words in the answer.
+
+The feedback is written for the student's reading level. The request and result models are
+``serving.schemas``; the accuracy of each method is ``python -m benchmarks.open_answers``.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 
 from brain.mathcompare import check_exact
+from brain.open_answers import decide
 from brain.schemas import grade_label, parse_grade
 from serving.schemas import AssessRequest, AssessResult
 from serving.text_checks import grade_band
 
 GenerateFn = Callable[[list[dict[str, str]], int], str]
+ScoreFn = Callable[[list[dict[str, str]], list[str], str], dict[str, float]]  # (messages, labels, prefix)
 
 OPEN_CORRECT_AT = 0.6  # open answers: score at or above this is "correct"
 GRADER_MAX_TOKENS = 96
@@ -168,49 +177,117 @@ def _first_sentence(text: str, max_chars: int = 160) -> str:
     return sentence if len(sentence) <= max_chars else ""
 
 
+# -- the model's verdict: its scores for a fixed label set ----------------------------------------
+
+GRADER_LABELS = (" Yes", " No")  # one token each in the SmolLM2/Llama vocabularies (any tokens work)
+GRADER_PREFIX = "Answer:"  # the start of the model's reply; the labels continue it
+LABEL_BIAS = 0.0  # added to log P(Yes) - log P(No): chosen on the dev half of benchmarks/open_answers.py
+GRADER_MAX_CHARS = 300  # each of question, reference, rubric and answer: bounds the prompt
+_LABEL_SYSTEM = "You are a teacher. You check if a student's answer to a school question is correct."
+_LABEL_ASK = "Is the student's answer correct? Answer Yes or No."
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= GRADER_MAX_CHARS else text[:GRADER_MAX_CHARS] + "..."
+
+
+def _grader_facts(question: str, student_answer: str, reference: str | None, rubric: str | None) -> str:
+    lines = [f"Question: {_clip(question)}"]
+    if reference:
+        lines.append(f"Correct answer: {_clip(reference)}")
+    if rubric:
+        lines.append(f"Rubric: {_clip(rubric)}")
+    lines.append(f"Student's answer: {_clip(student_answer)}")
+    return "\n".join(lines)
+
+
+def grader_messages(question: str, student_answer: str, reference: str | None, rubric: str | None,
+                    grade: int) -> list[dict[str, str]]:
+    """The prompt whose next token the labels are scored as."""
+    return [{"role": "system", "content": _LABEL_SYSTEM},
+            {"role": "user", "content": _grader_facts(question, student_answer, reference, rubric) + "\n" + _LABEL_ASK}]
+
+
+def label_verdict(score_fn: ScoreFn, question: str, student_answer: str, reference: str | None,
+                  rubric: str | None, grade: int) -> tuple[float, float]:
+    """(P(correct), margin): the model's log-prob margin of " Yes" over " No" plus ``LABEL_BIAS``; a
+    verdict always exists (margin >= 0: correct). Raises when the model cannot score."""
+    yes, no = GRADER_LABELS
+    scores = score_fn(grader_messages(question, student_answer, reference, rubric, grade), [yes, no], GRADER_PREFIX)
+    margin = float(scores[yes]) - float(scores[no]) + LABEL_BIAS
+    if not math.isfinite(margin):
+        raise ValueError(f"label scores are not finite: {scores}")
+    return 1 / (1 + math.exp(-max(-50.0, min(50.0, margin)))), margin
+
+
+def _free_text_verdict(generate_fn: GenerateFn, question: str, student_answer: str, reference: str | None,
+                       rubric: str | None, grade: int) -> tuple[float, bool, str | None] | None:
+    """The older way, for callers with only a generator: ask for VERDICT/SCORE/FEEDBACK lines, parse them."""
+    system = _GRADER_SYSTEM.format(grade=grade_label(grade), and_rubric=" and the rubric" if rubric else "")
+    reply = generate_fn([{"role": "system", "content": system},
+                         {"role": "user", "content": _grader_facts(question, student_answer, reference, rubric)}],
+                        GRADER_MAX_TOKENS)
+    return parse_verdict(reply or "")
+
+
 def grade_open(
     question: str,
     student_answer: str,
     reference: str | None,
     rubric: str | None,
     grade: int | str,
-    generate_fn: GenerateFn,
+    generate_fn: GenerateFn | None = None,
     reading_level: int | None = None,
+    score_fn: ScoreFn | None = None,
 ) -> AssessResult:
-    """Grade a prose answer with the model; word overlap with the reference (or rubric) when the
-    model's reply holds no readable verdict. ``generate_fn(messages, max_new_tokens) -> str``."""
+    """Grade a prose answer: an exact rule of ``brain.open_answers`` when one decides, else the model's
+    verdict (``score_fn``: label scores; else ``generate_fn``: free text), else word overlap with the
+    reference (or rubric), the last resort when the model cannot be run or gave no verdict."""
     grade = parse_grade(grade)
     level = grade if reading_level is None else reading_level
-    system = _GRADER_SYSTEM.format(grade=grade_label(grade), and_rubric=" and the rubric" if rubric else "")
-    user = [f"Question: {question.strip()}"]
-    if reference:
-        user.append(f"Reference answer: {reference.strip()}")
-    if rubric:
-        user.append(f"Rubric: {rubric.strip()}")
-    user.append(f"Student answer: {student_answer.strip()}")
-    reply = generate_fn([{"role": "system", "content": system}, {"role": "user", "content": "\n".join(user)}],
-                        GRADER_MAX_TOKENS)
-    parsed = parse_verdict(reply or "")
-    if parsed is not None:
-        score, correct, comment = parsed
-        method, note = "model", "graded by the model against the " + ("reference" if reference else "rubric")
+    decision = decide(student_answer, reference, question) if reference else None
+    comment, status = None, None
+    if decision is not None:
+        score, correct, method, note = float(decision.correct), decision.correct, decision.method, decision.note
+        status = "open_correct" if correct else "different"
     else:
-        score = overlap_score(student_answer, reference or rubric or "")
-        correct, comment, method = score >= OPEN_CORRECT_AT, None, "overlap"
-        note = (f"the model's reply had no verdict; {score:.0%} of the "
-                f"{'reference' if reference else 'rubric'}'s key words are in the answer")
-    status = "open_correct" if correct else "open_partial" if score >= 0.3 else "open_different"
+        verdict, why = None, ""
+        if score_fn is not None:
+            try:
+                probability, margin = label_verdict(score_fn, question, student_answer, reference, rubric, grade)
+                verdict = (probability, margin >= 0, None)
+                why = f"graded by the model's label scores (P(correct) {probability:.2f})"
+            except Exception as exc:  # noqa: BLE001 - a model that cannot score falls back, and says so
+                why = f"the model could not score the labels ({type(exc).__name__}: {str(exc)[:120]})"
+        elif generate_fn is not None:
+            verdict = _free_text_verdict(generate_fn, question, student_answer, reference, rubric, grade)
+            why = "graded by the model's reply" if verdict else "the model's reply had no verdict"
+        else:
+            why = "no model to grade with"
+        if verdict is not None:
+            (score, correct, comment), method = verdict, "model"
+            note = f"{why}, against the " + ("reference" if reference else "rubric")
+        else:
+            score = overlap_score(student_answer, reference or rubric or "")
+            correct, method = score >= OPEN_CORRECT_AT, "overlap"
+            note = f"{why}; {score:.0%} of the {'reference' if reference else 'rubric'}'s key words are in the answer"
+    if status is None:
+        status = "open_correct" if correct else "open_partial" if score >= 0.3 else "open_different"
     text = feedback_text(status, level, reference)
     comment = _first_sentence(comment) if comment else ""
     if comment and (level > 5 or len(comment.split()) <= 12):
         text = f"{text} {comment}"
-    return AssessResult(score=score, correct=correct, feedback=text, method=method, expected=reference, note=note)
+    return AssessResult(score=round(score, 3), correct=correct, feedback=text, method=method, expected=reference,
+                        note=note)
 
 
 # -- the route's entry point ------------------------------------------------------------------
 
-def assess(request: AssessRequest, generate_fn: GenerateFn) -> AssessResult:
-    """Grade one answer: exact when the reference is checkable, else the model (or overlap)."""
+def assess(request: AssessRequest, generate_fn: GenerateFn | None = None, score_fn: ScoreFn | None = None
+           ) -> AssessResult:
+    """Grade one answer: exact when the reference is checkable, then the exact rules, the model's
+    verdict, and overlap as the last resort (``grade_open``)."""
     level = request.context.profile().effective_reading_level
     reference = request.reference_answer.strip() if request.reference_answer else None
     if not request.student_answer.strip():
@@ -222,4 +299,4 @@ def assess(request: AssessRequest, generate_fn: GenerateFn) -> AssessResult:
             return AssessResult(score=check.score, correct=check.correct, method="exact", expected=reference,
                                 feedback=feedback_text(check.status, level, reference), note=check.note)
     return grade_open(request.question, request.student_answer, reference, request.rubric,
-                      request.context.grade, generate_fn, reading_level=level)
+                      request.context.grade, generate_fn, reading_level=level, score_fn=score_fn)

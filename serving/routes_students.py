@@ -1,6 +1,7 @@
 """The routes about one student's record: assessment, clone runs (through Prefect) and deletion.
 
-- ``POST /v1/assess``: grade a student's answer (serving/assess.py), the feedback moderated;
+- ``POST /v1/assess``: grade a student's answer (serving/assess.py: exact, rules, the brain's label scores,
+  overlap as the last resort), the feedback moderated;
 - ``POST /v1/clone/start``, ``GET /v1/clone/{run_id}/status``: a clone run (serving/clones.py), only
   with the student's consent, only of a student the key may see;
 - ``POST /v1/students/{student_id}/forget``: delete the student's data (registry/forget.py).
@@ -15,9 +16,8 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi import Path as PathParam
 
 from brain.schemas import STUDENT_ID_PATTERN
-from serving.admission import generate_blocking, run_guarded
+from serving.admission import run_guarded
 from serving.clones import clone_status_of, start_clone
-from serving.engine import EngineRequest
 from serving.errors import RunId, check_student_id
 from serving.generation import served
 from serving.guards import guard_input, moderate, safety_of
@@ -62,23 +62,18 @@ async def assess_route(request: Request):
         ticket.release()
         return {"student_id": sid, "score": 0.0, "correct": False, "feedback": verdict_in.message,
                 "method": "safety", "adapter_version": None, "safety": {"input": safety_of(verdict_in)}}
-    used = {}
 
-    def generate_fn(messages, max_new_tokens):
-        ids = service.encode(messages)
-        if len(ids) + max_new_tokens > service.engine.max_context:  # graded without the model (overlap)
-            return ""
-        choice, done = generate_blocking(service.engine, EngineRequest(ids, max_new_tokens, 0.0, student_id=sid),
-                                         ticket)
-        used["choice"] = choice
-        return done.text
+    def score_fn(messages, labels, prefix):  # the brain's label scores (serving/label_scores.py), beside the engine
+        return service.label_scorer().score(messages, labels, prefix)
 
-    result = await run_guarded(ticket, asyncio.to_thread(assess, body, generate_fn))
+    result = await run_guarded(ticket, asyncio.to_thread(assess, body, score_fn=score_fn))
     out = result.model_dump(mode="json")
     verdict_out = moderate(service, out.get("feedback", ""), "output", sid, "assess")
     if not verdict_out.allowed:
         out["feedback"] = verdict_out.message
-    return {**out, "student_id": sid, **served(service, used.get("choice")), "profile_source": chosen.source,
+    graded_by = {"model": "the brain: label scores", "overlap": "word overlap (the model could not score)"}
+    return {**out, "student_id": sid, **served(service, None), "served_by": graded_by.get(result.method, "exact rules (no model)"),
+            "profile_source": chosen.source,
             "safety": {"input": safety_of(verdict_in), "output": safety_of(verdict_out)}}
 
 

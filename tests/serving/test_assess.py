@@ -151,3 +151,103 @@ def test_bad_requests_name_the_field(body, field):
         AssessRequest.model_validate(body)
     locs = [".".join(str(p) for p in e["loc"]) for e in info.value.errors()]
     assert any(loc.endswith(field) for loc in locs), locs
+
+
+# -- open answers: exact rules first, the model's label scores, overlap only when the model cannot score --------
+
+def yes_no(margin):
+    """A fake label scorer: log P(" Yes") - log P(" No") = margin."""
+    calls = []
+
+    def score(messages, labels, prefix):
+        calls.append((messages, labels, prefix))
+        return {labels[0]: -0.1, labels[1]: -0.1 - margin}
+
+    score.calls = calls
+    return score
+
+
+def failing_scorer(messages, labels, prefix):
+    raise RuntimeError("CUDA out of memory")
+
+
+def _open(student, reference, question="q", score_fn=None):
+    return assess(AssessRequest(question=question, student_answer=student, reference_answer=reference,
+                                context=CTX), score_fn=score_fn or yes_no(-5.0))
+
+
+@pytest.mark.parametrize("student, reference, question, method", [
+    ("CO2", "carbon dioxide", "What gas do plants take in?", "normalized"),
+    ("washington", "George Washington", "Who was the first President?", "normalized"),
+    ("twelve", "12", "How many months are in a year?", "normalized"),
+    ("Photosynthesis.", "photosynthesis", "q", "exact"),
+])
+def test_exact_rules_decide_before_the_model(student, reference, question, method):
+    scorer = yes_no(-5.0)  # the model would say "No": the rule decides first
+    result = _open(student, reference, question, scorer)
+    assert (result.correct, result.score, result.method) == (True, 1.0, method) and not scorer.calls
+
+
+def test_a_different_value_is_wrong_by_the_rule_and_another_person_goes_to_the_model():
+    wrong = _open("CO", "carbon dioxide")
+    assert (wrong.correct, wrong.method) == (False, "normalized") and "carbon monoxide" in wrong.note
+    assert "carbon dioxide" in wrong.feedback  # the answer is shown after grading
+    scorer = yes_no(-3.0)
+    other = _open("Lincoln", "George Washington", "Who was the first President?", scorer)
+    assert (other.correct, other.method) == (False, "model") and len(scorer.calls) == 1
+
+
+def test_the_model_verdict_is_a_label_choice():
+    scorer = yes_no(2.0)
+    result = _open("huge", "large", "What is a synonym for big?", scorer)
+    assert (result.correct, result.method) == (True, "model") and result.score == pytest.approx(0.881, abs=1e-3)
+    messages, labels, prefix = scorer.calls[0]
+    assert labels == [" Yes", " No"] and "large" in messages[-1]["content"] and "huge" in messages[-1]["content"]
+    assert not _open("tiny", "large", "q", yes_no(-2.0)).correct
+
+
+def test_overlap_only_when_the_scorer_fails():
+    good = _open("the earth's axis is tilted as it orbits the sun", "The Earth's tilted axis as it orbits the Sun",
+                 "Why do we have seasons?", failing_scorer)
+    bad = _open("because it gets cold", "The Earth's tilted axis as it orbits the Sun", "Why?", failing_scorer)
+    assert good.method == bad.method == "overlap" and "could not score" in good.note and "RuntimeError" in good.note
+    assert good.correct and not bad.correct
+    assert _open("because it gets cold", "The Earth's tilted axis", "Why?", yes_no(1.0)).method == "model"
+
+
+def test_grader_prompt_is_bounded():
+    scorer = yes_no(1.0)
+    _open("word " * 390, "a long reference " * 110, "q " * 900, scorer)
+    assert len(scorer.calls[0][0][-1]["content"]) < 1500
+
+
+def test_label_scorer_always_reads_a_verdict_on_the_tiny_model(tiny):
+    from serving.assess import GRADER_LABELS, grade_open
+    from serving.label_scores import LabelScorer, PromptTooLong
+
+    scorer = LabelScorer(tiny.model, tiny.tokenizer)
+    for student, reference in [("sun water and air", "Sunlight, water and carbon dioxide"), ("huge", "large"),
+                               ("asdf qwer", "the mitochondria")]:
+        result = grade_open("What is it?", student, reference, None, 5, score_fn=scorer.score)
+        assert result.method == "model" and 0.0 <= result.score <= 1.0 and result.feedback
+    messages = [{"role": "user", "content": "Is it right?"}]
+    single = scorer.score(messages, list(GRADER_LABELS), "Answer:")
+    multi = scorer.score(messages, [" Yes", " No", " partly correct"], "Answer:")  # a multi-token label: batched
+    assert set(single) == set(GRADER_LABELS) and all(v < 0 for v in multi.values())
+    assert multi[" Yes"] == pytest.approx(single[" Yes"], abs=1e-4)  # the batched path agrees
+    with pytest.raises(PromptTooLong):
+        LabelScorer(tiny.model, tiny.tokenizer, max_prompt_tokens=8).score(messages, [" Yes"], "")
+
+
+def test_label_scores_skip_the_engines_lora_wrappers(tiny):
+    from serving.label_scores import base_view
+    from serving.lora_bank import GatheredLoRALinear, LoraBank
+
+    view = base_view(tiny.model)
+    assert not any(isinstance(m, GatheredLoRALinear) for m in view.modules())
+    assert view.model.embed_tokens.weight is tiny.model.model.embed_tokens.weight  # shared, not copied
+    import copy
+
+    wrapped = copy.deepcopy(tiny.model)
+    LoraBank(wrapped, slots=2)
+    assert not any(isinstance(m, GatheredLoRALinear) for m in base_view(wrapped).modules())
