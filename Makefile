@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.aivo-installed
 # checkov lives in its own virtualenv inside .venv (its pins clash with prefect's and mlflow's)
 CHECKOV := $(VENV)/checkov/.aivo-installed
 
-.PHONY: install up down status test bench eval-safety clean-data
+.PHONY: install up down status test bench eval-safety eval-open-answers clean-data
 
 $(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ bench: install
 
 eval-safety: install
 	$(BIN)/python -m brain.safety eval
+
+eval-open-answers: install
+	$(BIN)/python -m benchmarks.open_answers
 
 clean-data: down
 	rm -rf .aivo
