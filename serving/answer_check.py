@@ -22,7 +22,6 @@ The checks, per mode (``Checker.names``):
   ``length`` repair: an answer over the student's length is cut at a sentence end (serving.text_checks);
 - lesson (for teachers): ``lesson`` (objective, activities, check for understanding, the standard),
   wrong_claim and degeneration; the reading-level and persona detectors do not apply to a plan.
-- every mode: ``empty`` (an answer with no words).
 
 On a finding: up to ``tries`` regenerations (default 2), each checked again; a retry that would not
 fit in the time left (``time_left() < attempt_s``) is not started. If none passes, the verified
@@ -92,19 +91,19 @@ class Checker:
         self.profile, self.standard = profile, standard
         if self.mode == Mode.lesson:
             self.detectors: tuple[str, ...] = ("wrong_claim", "degeneration")
-            self.names = ["lesson", *self.detectors, "empty"]
+            self.names = ["lesson", *self.detectors]
         elif self.mode == Mode.tutor:
             self.detectors = DETECTORS
-            self.names = [*DETECTORS, "give_away", "empty"]
+            self.names = [*DETECTORS, "give_away"]
         else:
             self.detectors = tuple(d for d in DETECTORS if d != "reveal")
-            self.names = [*self.detectors, "length", "empty"]
+            self.names = [*self.detectors, "length"]
 
     def findings(self, text: str, final: bool = True) -> list[Finding]:
-        """Every finding on ``text``; ``final`` False: a stream's text so far (the lesson's shape and
-        an empty answer are judged on the whole answer only)."""
+        """Every finding on ``text``; ``final`` False: a stream's text so far (a lesson's shape is
+        judged on the whole answer only)."""
         if not text.strip():
-            return [Finding("empty", "the answer is empty", "")] if final else []
+            return []  # nothing to read (an empty answer is sent as it is)
         if self.mode == Mode.lesson:
             found = [f for f in (_safe(name, text, self.item, "explain") for name in self.detectors) if f]
             if final:

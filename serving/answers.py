@@ -17,7 +17,7 @@ moderator and then the quality checks passed it with the text before it (``Sente
 first failing sentence the try is stopped. If nothing was released yet, the answer is regenerated
 (the same checks on each try); once something was released, the fallback is sent as the rest of the
 answer (a lesson: the template's missing parts). The client never sees a sentence that failed.
-``usage`` adds up every try. Used by the routes of serving/routes_chat.py.
+``usage`` is the last try's (within max_tokens); ``quality.generated_tokens`` adds up every try's. Used by the routes of serving/routes_chat.py.
 """
 
 import copy
@@ -33,7 +33,7 @@ from serving.answer_check import (
 from serving.answer_item import item_for
 from serving.generation import Job, engine_request_of, served
 from serving.guards import guard_input, moderate, safety_of, stream_guard, student_ref
-from serving.service import Service, run_to_end
+from serving.service import Service, run_to_end, usage_of
 from serving.text_checks import lesson_appendix
 
 log = logging.getLogger("aivo.serving")
@@ -68,10 +68,16 @@ def retry_request(service: Service, job: Job, attempt: int, extra: str | None):
         return None
 
 
-def _usage(dones) -> dict:
+def _usage(dones) -> dict | None:
+    """The usage of the last try (the answer sent, or the one the fallback replaced): within max_tokens,
+    as clients expect; ``quality.generated_tokens`` adds up every try's."""
     dones = [d for d in dones if d is not None]
-    prompt, completion = sum(d.prompt_tokens for d in dones), sum(d.completion_tokens for d in dones)
-    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+    return usage_of(dones[-1]) if dones else None
+
+
+def _generated(quality: dict | None, dones) -> None:
+    if quality is not None:
+        quality["generated_tokens"] = sum(d.completion_tokens for d in dones if d is not None)
 
 
 def _fallback_checked(service: Service, job: Job, route: str, text: str) -> str:
@@ -140,6 +146,7 @@ async def answer(service: Service, request: Request, job: Job, route: str) -> di
     except _Blocked as exc:
         return blocked(exc.out)
     last = tries[-1]
+    _generated(quality, (t["finished"] for t in tries))
     if quality["fallback"]:
         text = _fallback_checked(service, job, route, text)
     finish = "stop" if quality["fallback"] else last["finished"].finish_reason
@@ -233,6 +240,7 @@ async def answer_events(service: Service, request: Request, job: Job, route: str
         quality["repairs"] = [f.reason for f in checker.findings(gate.released) if f.detector == "lesson"]
         yield "text", appendix
     record(quality, check_s + time.perf_counter() - t1)
+    _generated(quality, dones)
     last = dones[-1]
     finish = "stop" if quality["fallback"] or gate.cut or last is None else last.finish_reason
     yield "end", {"finish_reason": finish, "usage": _usage(dones), "ttft_ms": ttft, "quality": quality,

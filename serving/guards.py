@@ -1,14 +1,14 @@
-"""The safety steps every route that writes to a student shares: moderation in and out, the mode check.
+"""The safety steps every route that writes to a student shares: moderation in and out.
 
 Moderation fails closed (brain.safety) with the service's moderator, built once with its
-settings; a self-harm disclosure escalates to a trusted adult. The mode check keeps a tutor from
-giving the answer away (serving/modes.py). Log lines name a student only by ``student_ref``.
+settings; a self-harm disclosure escalates to a trusted adult. The answer checks that follow
+moderation (a tutor does not give the answer away, ...) are serving/answer_check.py, run by
+serving/answers.py. Log lines name a student only by ``student_ref``.
 Used by the routes of ``python -m serving.app``.
 """
 
 import logging
 
-from brain.schemas import Mode, StudentProfile
 from brain.settings import get_settings, student_hash
 from serving.service import Service
 
@@ -47,12 +47,3 @@ def stream_guard(service: Service, student_id: str | None, route: str):
     from brain.safety.streams import StreamModerator
 
     return StreamModerator(service.moderator, student_id=student_id, route=route)
-
-
-def mode_check(mode: Mode, prompt: str, text: str, profile: StudentProfile | None):
-    from serving.modes import check_output
-
-    result = check_output(mode, prompt, text, profile)
-    if result.ok:
-        return text, None
-    return (result.fixed_text or text), list(result.problems)

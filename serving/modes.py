@@ -21,6 +21,10 @@
 
 The lesson and length checks, and ``ModeCheck``, are ``serving.text_checks``;
 the per-mode instructions for the model are ``brain.prompts.MODE_INSTRUCTIONS``.
+At serving time these checks act through ``serving.answer_check`` (docs/serving.md, Checked
+answers): the tutor check is its ``give_away`` detector (a failing answer is regenerated or
+replaced by the verified fallback, not sent redacted), a lesson's missing parts trigger a retry
+and then the template repair, an over-long explanation is cut.
 """
 
 from __future__ import annotations
