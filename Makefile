@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.aivo-installed
 # checkov lives in its own virtualenv inside .venv (its pins clash with prefect's and mlflow's)
 CHECKOV := $(VENV)/checkov/.aivo-installed
 
-.PHONY: install up down status test bench eval-safety eval-open-answers clean-data
+.PHONY: install up down status test bench eval-safety eval-tutor eval-open-answers clean-data
 
 $(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ eval-safety: install
 
 eval-open-answers: install
 	$(BIN)/python -m benchmarks.open_answers
+
+# The tutoring benchmark (issue 14): base model and clones of sample students on the shipped items,
+# detector rates raw and as sent -> benchmarks/results/tutor.{json,md}. EVAL_TUTOR_ARGS="--limit 20" for a quick look.
+eval-tutor: install
+	$(BIN)/python -m benchmarks.tutor $(EVAL_TUTOR_ARGS)
 
 clean-data: down
 	rm -rf .aivo
