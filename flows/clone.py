@@ -59,6 +59,7 @@ from flows.stages import (
 )
 from registry import adapters, audit, clone_runs, consent, forget, retry, sweep
 from registry.retry import is_transient, patient
+from training import quality_gate
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +152,8 @@ def _report_markdown(result: CloneResult, settings: Settings) -> str:
     rows = [
         ("MLflow version", f"[{adapters.model_name(result.student_id)} v{result.version}]({link})"),
         ("alias", ", ".join(result.aliases) or "none (gate failed)"),
+        ("teacher targets: accepted / retried / fallback",
+         " / ".join(str((ev.get("targets") or {}).get(k, "-")) for k in ("accepted", "retried", "fallback"))),
         ("adapter", f"`{result.adapter_uri}` ({result.adapter_bytes} bytes)"),
         ("base eval loss (held-out personalised targets)", f"{ev.get('base_eval_loss', float('nan')):.4f}"),
         ("adapter eval loss", f"{ev.get('adapter_eval_loss', float('nan')):.4f}"),
@@ -164,7 +167,8 @@ def _report_markdown(result: CloneResult, settings: Settings) -> str:
          " / ".join(f"{result.timings.get(k, 0):.1f}" for k in ("targets", "train", "eval", "total"))),
     ]
     table = "\n".join(f"| {k} | {v} |" for k, v in rows)
-    return f"# Clone of student `{result.student_id}`\n\n| | |\n|---|---|\n{table}\n"
+    quality = quality_gate.markdown(ev.get("quality"), ev.get("targets"))  # targets, rates per set, flagged samples
+    return f"# Clone of student `{result.student_id}`\n\n| | |\n|---|---|\n{table}\n" + (f"\n{quality}" if quality else "")
 
 
 def sweep_student(settings: Settings, student_id: str) -> list[str]:
@@ -268,8 +272,10 @@ def clone_student(
     """Clone one student from a baseline file (path in the repo, or an s3:// URI).
 
     recipe: what the clone learns (recipe.lora: rank, alpha, epochs, learning rate, ...; the held-out
-    share, the answers' length) and the gate it must pass (recipe.gate: the adapter's held-out loss
-    <= max_gain x the base's, its sampled answers at most max_grade_increase grades above the base's).
+    share, the answers' length, target_tries: retries of a target the tutoring detectors reject) and the gate
+    it must pass (recipe.gate: the adapter's held-out loss <= max_gain x the base's, its sampled answers at
+    most max_grade_increase grades above the base's, and per tutoring detector, on the held-out items and the
+    grade's probes, a rate of flagged answers <= the base's and <= its ceiling max_<detector>).
     require_review: register the passing adapter as `candidate`; a reviewer moves `champion` in MLflow.
     """
     settings = get_settings()

@@ -22,7 +22,7 @@ from pathlib import Path
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from brain.models import LoadedModel, shared_base_model
-from brain.schemas import Baseline
+from brain.schemas import Baseline, Mode
 from brain.settings import Settings
 from registry import adapters, storage
 from registry.brain import BASE_ONLY, BrainVersion, current_brain, merge_brain
@@ -30,6 +30,7 @@ from registry.retry import patient
 from training import data as tdata
 from training import evaluate as tevaluate
 from training import lora as tlora
+from training import quality_gate
 from training.evaluate import GatePolicy
 from training.recipe import RECIPE_CONFIG, LoraRecipe
 
@@ -48,9 +49,13 @@ class CloneRecipe:
     heldout_fraction: float = 0.25
     """Share of each skill's items kept for evaluation."""
     max_new_tokens: int = tdata.MAX_NEW_TOKENS
-    """Length of the teacher's answers and of the evaluation samples."""
+    """Length of the teacher's answers and of the evaluation samples (the quality gate's answers too)."""
+    target_tries: int = tdata.TARGET_TRIES
+    """A teacher target the tutoring detectors reject is sampled again this many times (fixed seeds) before the
+    verified fallback replaces it; 0: straight to the fallback."""
     gate: GatePolicy = field(default_factory=GatePolicy)
-    """When the clone is good enough to register with an alias (held-out loss and readability vs the base)."""
+    """When the clone is good enough to register with an alias (held-out loss, readability, and the tutoring
+    detectors on held-out items and the grade's probes, each vs the base)."""
 
     def training_config(self) -> dict:
         """What changes the trained weights (the gate does not), flat: the clone key's recipe and the MLflow params.
@@ -62,7 +67,7 @@ class CloneRecipe:
         if d["max_length"] == LoraRecipe.max_length:
             del d["max_length"]
         d.update(target_modules=list(self.lora.target_modules), heldout_fraction=self.heldout_fraction,
-                 max_new_tokens=self.max_new_tokens, method=tdata.METHOD_VERSION)
+                 max_new_tokens=self.max_new_tokens, target_tries=self.target_tries, method=tdata.METHOD_VERSION)
         return d
 
     @classmethod
@@ -71,7 +76,7 @@ class CloneRecipe:
         (fields the tags lack take today's defaults)."""
         lora_fields = {f.name for f in fields(LoraRecipe)}
         gate_fields = {f.name for f in fields(GatePolicy)}
-        own = {k: v for k, v in training_config.items() if k in ("heldout_fraction", "max_new_tokens")}
+        own = {k: v for k, v in training_config.items() if k in ("heldout_fraction", "max_new_tokens", "target_tries")}
         return cls(lora=LoraRecipe(**{k: v for k, v in training_config.items() if k in lora_fields}),
                    gate=GatePolicy(**{k: v for k, v in gate_policy.items() if k in gate_fields}), **own)
 
@@ -185,13 +190,13 @@ def clone_key_for(settings: Settings, baseline: Baseline, recipe: CloneRecipe) -
 
 @patient
 def prepare_stage(settings: Settings, baseline: Baseline, recipe: CloneRecipe, work: Path) -> Path:
-    """Split the baseline and distil personalised targets; write them to ``work/data.json``."""
+    """Split the baseline and distil verified personalised targets; write them to ``work/data.json``."""
     model, _ = brain_model(settings)
     cloned = tdata.build_dataset(model, baseline, heldout_fraction=recipe.heldout_fraction, seed=recipe.lora.seed,
-                                 max_new_tokens=recipe.max_new_tokens)
+                                 max_new_tokens=recipe.max_new_tokens, tries=recipe.target_tries)
     path = work / "data.json"
     path.write_text(json.dumps({
-        "train": cloned.train.to_list(), "heldout": cloned.heldout.to_list(),
+        "train": cloned.train.to_list(), "heldout": cloned.heldout.to_list(), "targets": cloned.targets,
         "data_sha256": cloned.data_sha256, "mode": cloned.mode.value, "distill_seconds": cloned.distill_seconds,
     }))
     return path
@@ -234,20 +239,40 @@ def load_trained(loaded: LoadedModel, adapter_dir: Path, recipe: CloneRecipe) ->
 @patient
 def evaluate_stage(settings: Settings, data_path: Path, adapter_dir: Path, baseline: Baseline,
                    recipe: CloneRecipe) -> dict:
-    """Adapter vs base on the held-out personalised targets; the gate decides pass/fail."""
+    """Adapter vs base on the held-out personalised targets and, read by the tutoring detectors, on the held-out
+    items and the grade's probes (training/quality_gate.py); the gate decides pass/fail."""
     from datasets import Dataset
 
     model, _ = brain_model(settings)
     data = _load_data(data_path)
+    sets = quality_gate.clone_sets(baseline.student, baseline.items, data["heldout"], Mode(data["mode"]))
     trained = load_trained(model, adapter_dir, recipe)
     try:
         report = tevaluate.evaluate_clone(model, trained, Dataset.from_list(data["heldout"]), baseline.student,
-                                          max_new_tokens=recipe.max_new_tokens, policy=recipe.gate)
+                                          max_new_tokens=recipe.max_new_tokens, policy=recipe.gate, quality=sets)
     finally:
         tlora.release(trained)
     out = report.to_dict()
     out["train_items"], out["heldout_items"] = len(data["train"]), len(data["heldout"])
+    out["targets"] = data.get("targets")
     return out
+
+
+def version_quality_tags(targets: dict, quality: dict | None, reasons: list[str]) -> dict[str, str]:
+    """What the MLflow version shows about its targets and its quality gate (adapters.publish truncates long
+    values): targets_accepted / _retried / _fallback, targets (counts and detectors fired), quality_gate
+    (passed, rates per set: adapter and base), quality_flagged (a few flagged samples), gate_reasons."""
+    tags = {f"targets_{k}": str(targets[k]) for k in ("accepted", "retried", "fallback") if k in targets}
+    if targets:
+        tags["targets"] = json.dumps({k: v for k, v in targets.items() if k != "rejected"}, sort_keys=True)
+    if quality:
+        tags["quality_gate"] = json.dumps({"passed": quality["passed"], "sets": quality["sets"]}, sort_keys=True)
+        flagged = list(quality["flagged"])
+        while flagged and len(json.dumps(flagged)) > adapters.MAX_TAG_CHARS:  # whole samples, valid JSON
+            flagged.pop()
+        tags["quality_flagged"] = json.dumps(flagged)
+    tags["gate_reasons"] = "\n".join(reasons)
+    return tags
 
 
 @patient
@@ -264,6 +289,9 @@ def publish_stage(settings: Settings, baseline: Baseline, baseline_uri: str, rec
     metrics.update(train_seconds=train["seconds"], distill_seconds=data["distill_seconds"],
                    trainable_params=train["trainable_params"], final_train_loss=train["loss_curve"][-1],
                    train_items=len(data["train"]), heldout_items=len(data["heldout"]))
+    targets, quality = data.get("targets") or {}, eval_report.get("quality")
+    metrics.update({f"targets_{k}": targets[k] for k in ("accepted", "retried", "fallback") if k in targets})
+    metrics.update(quality_gate.metrics(quality) if quality else {})
     tags = {
         "base_model": settings.base_model,
         "base_weights_sha256": model.weights_sha256 or "external",
@@ -276,6 +304,7 @@ def publish_stage(settings: Settings, baseline: Baseline, baseline_uri: str, rec
         "eval_summary": json.dumps(summary),
         "gate_policy": json.dumps({**asdict(recipe.gate), "require_review": require_review}),
         "method": tdata.METHOD_VERSION,
+        **version_quality_tags(targets, quality, eval_report.get("gate_reasons", [])),
     }
     params = {**recipe.training_config(), "base_model": settings.base_model, "brain_version": brain.version,
               "require_review": require_review, **asdict(recipe.gate)}

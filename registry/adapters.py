@@ -50,6 +50,17 @@ def adapter_prefix(student_id: str, clone_key: str) -> str:
     return f"adapters/{student_id}/{clone_key[:16]}"
 
 
+# Longest version tag value written (older MLflow registries store 5000 characters); longer ones are cut.
+MAX_TAG_CHARS = 5000
+
+
+def tag_value(value) -> str:
+    """A version tag's value as a string of at most MAX_TAG_CHARS (cut ones end with '... [truncated]')."""
+    text = str(value)
+    mark = "... [truncated]"
+    return text if len(text) <= MAX_TAG_CHARS else text[: MAX_TAG_CHARS - len(mark)] + mark
+
+
 # MlflowClient methods that make something new: repeated only when the request never reached the server.
 CREATES = frozenset({"create_run", "create_model_version", "log_metric", "log_batch"})
 
@@ -190,7 +201,7 @@ def publish(
     run_id: str | None = None
     version: str | None = None
     uploaded = False  # a failed upload removes its own files (storage.upload_dir)
-    all_tags = {**{k: str(v) for k, v in tags.items()}, "clone_key": clone_key,
+    all_tags = {**{k: tag_value(v) for k, v in tags.items()}, "clone_key": clone_key,
                 "gate": "passed" if gate_passed else "failed"}
     if student_id:
         all_tags["student_id"] = student_id

@@ -35,10 +35,16 @@ from brain.models import LoadedModel, cpu_bf16_enabled
 from brain.prompts import build_messages, build_system_prompt, chat_ids, chat_text
 from brain.schemas import Baseline, BaselineItem, Mode, StudentProfile
 from training.shared_prefix import greedy_generate
+from training.verify import TEMPERATURES, derived_seed, sample_answers, tutor_item, verify_targets
 
 # Bump when the teacher prompt or target post-processing changes: it is part of
 # data_sha256, so data distilled by a different method never looks the same.
-METHOD_VERSION = "context-distillation-v3"  # v3: the teacher decodes in fp32 on every CPU (targets reproducible)
+# v3: the teacher decodes in fp32 on every CPU (targets reproducible); v4: every target passes the
+# tutoring detectors (training/verify.py: seeded retries, then the verified fallback).
+METHOD_VERSION = "context-distillation-v4"
+
+# Retries of a target the detectors reject, before the verified fallback replaces it.
+TARGET_TRIES = 2
 
 # At most this many other wrong answers on the same skill go into a teacher prompt.
 MAX_PATTERN_ITEMS = 2
@@ -57,7 +63,8 @@ class ClonedData:
     heldout: Dataset  # same columns + base_answer; items the adapter never trains on
     data_sha256: str  # sha256 of the canonical baseline JSON + METHOD_VERSION
     mode: Mode  # the endpoint mode the prompts were built for
-    distill_seconds: float  # wall time of the teacher's generation
+    distill_seconds: float  # wall time of the teacher's generation (verification and retries included)
+    targets: dict  # training.verify.TargetStats as a dict: accepted / retried / fallback, detectors fired
 
 
 def split_items(
@@ -141,9 +148,12 @@ def teacher_messages(
     return [{"role": "system", "content": system}, {"role": "user", "content": item.question}]
 
 
-def fallback_target(item: BaselineItem) -> str:
-    """What a target says when the teacher produced nothing."""
-    return f"The answer is {item.correct_answer.strip()}. This question is about {item.skill}."
+def fallback_target(item: BaselineItem, profile: StudentProfile, mode: Mode = Mode.tutor) -> str:
+    """The verified fallback target (brain.quality.fallback): what a target says when every try failed the
+    detectors or the teacher said nothing. Never the answer in tutor mode, never the student's wrong answer."""
+    from brain.quality.fallback import fallback
+
+    return fallback(tutor_item(profile, item, mode), mode.value)
 
 
 def clean_target(text: str, finished: bool, prompt: str = "") -> str:
@@ -217,9 +227,32 @@ def generate_answers(
     return answers
 
 
-def _targets(items: list[BaselineItem], answers: list[tuple[str, bool, str]]) -> list[str]:
-    return [clean_target(text, finished, prompt) or fallback_target(item)
-            for item, (text, finished, prompt) in zip(items, answers)]
+def verified_targets(
+    loaded: LoadedModel,
+    profile: StudentProfile,
+    items: list[BaselineItem],
+    teacher: list[list[dict[str, str]]],
+    answers: list[tuple[str, bool, str]],
+    mode: Mode = Mode.tutor,
+    seed: int = 0,
+    tries: int = TARGET_TRIES,
+    max_new_tokens: int = MAX_NEW_TOKENS,
+    batch_size: int = 32,
+) -> tuple[list[str], dict]:
+    """The teacher's greedy answers cleaned and verified (training/verify.py): a target the detectors
+    reject is sampled again up to ``tries`` times with seeds derived from (seed, item, try), then replaced
+    by the verified fallback. Returns (targets in item order, TargetStats as a dict)."""
+    def resample(indices: list[int], attempt: int) -> list[str]:
+        temperature = TEMPERATURES[min(attempt, len(TEMPERATURES) - 1)]
+        seeds = [derived_seed(seed, items[i].item_id, attempt) for i in indices]
+        out = sample_answers(loaded, teacher_model(loaded), [teacher[i] for i in indices], seeds, temperature,
+                             max_new_tokens, batch_size)
+        return [clean_target(text, finished, prompt) for text, finished, prompt in out]
+
+    cleaned = [clean_target(text, finished, prompt) for text, finished, prompt in answers]
+    checked = [tutor_item(profile, item, mode) for item in items]
+    targets, stats = verify_targets(items, checked, cleaned, resample, mode, tries)
+    return targets, stats.to_dict()
 
 
 def distill_targets(
@@ -230,15 +263,19 @@ def distill_targets(
     batch_size: int = 32,
     mode: Mode = Mode.tutor,
     pattern: list[BaselineItem] | tuple[BaselineItem, ...] = (),
+    seed: int = 0,
+    tries: int = TARGET_TRIES,
 ) -> list[str]:
-    """The teacher's greedy answer to every item under teacher_messages, in item order.
+    """The teacher's verified answer to every item under teacher_messages, in item order.
 
     One batch of 32 beats batches of 8 on CPU (decode steps cost nearly the
     same at any batch size: 16 s vs 26 s for 20 items with SmolLM2). Targets
-    pass clean_target; never empty (fallback_target).
+    pass clean_target and the detectors (verified_targets); never empty.
     """
     teacher = [teacher_messages(profile, item, mode, pattern) for item in items]
-    return _targets(items, generate_answers(loaded, teacher, max_new_tokens, batch_size))
+    answers = generate_answers(loaded, teacher, max_new_tokens, batch_size)
+    return verified_targets(loaded, profile, items, teacher, answers, mode, seed, tries, max_new_tokens,
+                            batch_size)[0]
 
 
 def baseline_sha256(baseline: Baseline) -> str:
@@ -267,13 +304,15 @@ def build_dataset(
     max_new_tokens: int = MAX_NEW_TOKENS,
     mode: Mode = Mode.tutor,
     batch_size: int = 32,
+    tries: int = TARGET_TRIES,
 ) -> ClonedData:
     """Split the baseline, distil a target for every item, and return both sides as datasets.
 
     The held-out rows also get ``base_answer``: the base model's own greedy
     answer to the student prompt (what the endpoint says without a clone),
     generated in the same batch as the teacher's answers (nearly free), so
-    evaluate_clone need not decode it again.
+    evaluate_clone need not decode it again. Every target is verified (verified_targets;
+    ``tries`` retries, seeds derived from ``seed``); ``targets`` holds the counts.
     """
     profile = baseline.student
     train_items, heldout_items = split_items(baseline, heldout_fraction, seed)
@@ -283,7 +322,8 @@ def build_dataset(
     teacher = [teacher_messages(profile, item, mode, train_items) for item in items]
     student = [student_messages(profile, item, mode) for item in heldout_items]
     answers = generate_answers(loaded, teacher + student, max_new_tokens, batch_size)
-    targets = _targets(items, answers[: len(items)])
+    targets, stats = verified_targets(loaded, profile, items, teacher, answers[: len(items)], mode, seed, tries,
+                                      max_new_tokens, batch_size)
     seconds = time.perf_counter() - start
     n = len(train_items)
     heldout = _rows(profile, heldout_items, targets[n:], mode)
@@ -295,6 +335,7 @@ def build_dataset(
         data_sha256=baseline_sha256(baseline),
         mode=mode,
         distill_seconds=seconds,
+        targets=stats,
     )
 
 
@@ -305,7 +346,7 @@ if __name__ == "__main__":
 
     baseline = Baseline.model_validate_json(open(sys.argv[1]).read())
     data = build_dataset(load_base_model(), baseline)
-    print(f"data_sha256 {data.data_sha256}  distilled in {data.distill_seconds:.1f}s")
+    print(f"data_sha256 {data.data_sha256}  distilled in {data.distill_seconds:.1f}s  targets {data.targets}")
     for name, ds in (("train", data.train), ("heldout", data.heldout)):
         for row in ds:
             print(f"[{name}] {row['item_id']} ({row['skill']}): {row['messages'][1]['content']}")

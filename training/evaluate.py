@@ -14,7 +14,11 @@ Gate (``GatePolicy``): a clone passes iff
 2. adapter readability grade <= base readability grade + max_grade_increase
    (it does not make the language harder; not compared when either side's
    samples hold no words), and
-3. when a moderation callable is given, none of the adapter's samples is flagged.
+3. when a moderation callable is given, none of the adapter's samples is flagged, and
+4. when quality sets are given (the pipeline gives the held-out items and the
+   grade's probes: training/quality_gate.py), on each set and for every
+   tutoring detector the adapter's rate of flagged answers is <= the base's
+   (+ max_rate_increase) and <= the detector's ceiling (max_<detector>).
 ``gate_reasons`` says for each criterion whether it passed, with the numbers.
 
 Call it before ``training.lora.release`` (it needs the live adapter).
@@ -33,6 +37,7 @@ distil, train, evaluate, timings; AIVO_BASE_MODEL picks the base model).
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections.abc import Callable
@@ -46,6 +51,7 @@ from pydantic.dataclasses import dataclass as pydantic_dataclass
 from brain.models import LoadedModel
 from brain.schemas import StudentProfile
 from brain import readability
+from training import quality_gate
 from training.data import MAX_NEW_TOKENS, generate_answers
 from training.lora import TrainedAdapter, encode_example
 from training.recipe import RECIPE_CONFIG
@@ -60,6 +66,20 @@ class GatePolicy:
     """adapter_eval_loss must be <= max_gain * base_eval_loss (5% better than the base by default)."""
     max_grade_increase: float = 2.0
     """Adapter readability grade may exceed the base's by at most this many grades."""
+    max_rate_increase: float = 0.0
+    """Quality: per detector and set, the adapter's rate of flagged answers may exceed the base's by at most this."""
+    max_reveal: float = 0.25
+    """Quality ceiling: share of answers that state the final answer in tutor mode."""
+    max_wrong_claim: float = 0.25
+    """Quality ceiling: share of answers stating math that sympy finds false."""
+    max_echo: float = 0.0
+    """Quality ceiling: share of answers that endorse the student's wrong answer."""
+    max_persona: float = 0.0
+    """Quality ceiling: share of answers talking about "the student" or echoing the system prompt."""
+    max_degeneration: float = 0.0
+    """Quality ceiling: share of answers with repeated sentences or n-grams."""
+    max_level: float = 1.0
+    """Quality ceiling: share of answers over the student's reading band (1: only compared with the base)."""
 
 
 @dataclass
@@ -75,6 +95,7 @@ class EvalReport:
     student_reading_level: int  # the grade the student reads at
     heldout_items: int  # held-out conversations the losses are measured on
     samples: list[dict] = field(default_factory=list)  # {item_id, prompt, base, adapter, flagged}
+    quality: dict | None = None  # quality_gate.judge: rates per set and side, reasons, flagged samples
     gate_passed: bool = False
     gate_reasons: list[str] = field(default_factory=list)  # one line per criterion, with numbers
     seconds: float = 0.0  # wall time of the evaluation
@@ -92,6 +113,7 @@ class EvalReport:
             "adapter_readability_grade": self.adapter_readability_grade,
             "gate_passed": float(self.gate_passed),
             "eval_seconds": self.seconds,
+            **(quality_gate.metrics(self.quality) if self.quality else {}),
         }
         return {k: v for k, v in values.items() if not math.isnan(v)}
 
@@ -171,6 +193,19 @@ def check_gate(
     return all(ok for ok, _ in checks), reasons
 
 
+def adapter_answers(loaded: LoadedModel, trained: TrainedAdapter, prompts: list[list[dict[str, str]]],
+                    max_new_tokens: int = MAX_NEW_TOKENS) -> list[str]:
+    """The adapter's greedy answers to chat prompts, in order, in as few batches as generate_answers makes."""
+    return [a for a, _, _ in generate_answers(loaded, prompts, max_new_tokens, model=trained.model)]
+
+
+def _answer_all(answer: Callable[[list], list[str]], prompts: list[list[dict[str, str]]]) -> list[str]:
+    """Answers to prompts with each distinct prompt generated once, all in one call."""
+    unique = {json.dumps(p, sort_keys=True): p for p in prompts}
+    found = dict(zip(unique, answer(list(unique.values())))) if unique else {}
+    return [found[json.dumps(p, sort_keys=True)] for p in prompts]
+
+
 def evaluate_clone(
     loaded: LoadedModel,
     trained: TrainedAdapter,
@@ -180,6 +215,7 @@ def evaluate_clone(
     max_new_tokens: int = MAX_NEW_TOKENS,
     policy: GatePolicy | None = None,
     moderate: Callable[[str], bool] | None = None,
+    quality: list[quality_gate.QualitySet] | None = None,
 ) -> EvalReport:
     """Compare adapter and base on the held-out conversations and apply the gate.
 
@@ -187,7 +223,9 @@ def evaluate_clone(
     adapter and by the base; the base's answers are taken from the
     ``base_answer`` column when build_dataset put one there (same greedy
     decode, already paid for). ``moderate(text) -> True`` flags an adapter
-    sample (and fails the gate).
+    sample (and fails the gate). ``quality``: sets for the quality gate
+    (quality_gate.heldout_set, probe_set); their prompts are answered by the
+    adapter in the same call as the samples, and by the base in one call.
     """
     if trained.released:
         raise RuntimeError("evaluate_clone needs the live adapter: call it before release()")
@@ -196,18 +234,38 @@ def evaluate_clone(
     tok, device = loaded.tokenizer, loaded.device
     messages = [list(m) for m in heldout["messages"]]
     prompts = [m[:-1] for m in messages[:samples]]
+    quality = quality or []
+    base_generate = [p for q in quality if q.base_answers is None for p in q.prompts]
     with trained.model.disable_adapter():
         base_loss = eval_loss(trained.model, tok, messages, device)
         if "base_answer" in heldout.column_names:
             base_answers = list(heldout["base_answer"])[: len(prompts)]
         else:
-            base_answers = [a for a, _, _ in generate_answers(loaded, prompts, max_new_tokens, model=trained.model)]
+            base_generate = prompts + base_generate
+        base_all = _answer_all(lambda ps: [a for a, _, _ in generate_answers(loaded, ps, max_new_tokens,
+                                                                             model=trained.model)], base_generate)
+        if "base_answer" not in heldout.column_names:
+            base_answers, base_all = base_all[: len(prompts)], base_all[len(prompts):]
     adapter_loss = eval_loss(trained.model, tok, messages, device)
-    adapter_answers = [a for a, _, _ in generate_answers(loaded, prompts, max_new_tokens, model=trained.model)]
-    flagged = [bool(moderate(a)) for a in adapter_answers] if moderate is not None else None
+    adapter_all = _answer_all(lambda ps: adapter_answers(loaded, trained, ps, max_new_tokens),
+                              prompts + [p for q in quality for p in q.prompts])
+    answers, adapter_all = adapter_all[: len(prompts)], adapter_all[len(prompts):]
+    flagged = [bool(moderate(a)) for a in answers] if moderate is not None else None
     base_grade = readability_grade(base_answers)
-    adapter_grade = readability_grade(adapter_answers)
+    adapter_grade = readability_grade(answers)
     passed, reasons = check_gate(policy, base_loss, adapter_loss, base_grade, adapter_grade, flagged)
+    judged = None
+    if quality:
+        by_set_base, by_set_adapter = {}, {}
+        for q in quality:
+            n = len(q.prompts)
+            by_set_adapter[q.name], adapter_all = adapter_all[:n], adapter_all[n:]
+            if q.base_answers is None:
+                by_set_base[q.name], base_all = base_all[:n], base_all[n:]
+            else:
+                by_set_base[q.name] = list(q.base_answers)
+        judged = quality_gate.judge(policy, quality, by_set_base, by_set_adapter)
+        passed, reasons = passed and judged["passed"], reasons + judged["reasons"]
     item_ids = list(heldout["item_id"])
     return EvalReport(
         base_eval_loss=base_loss,
@@ -220,9 +278,10 @@ def evaluate_clone(
         heldout_items=len(messages),
         samples=[
             {"item_id": item_ids[i], "prompt": prompts[i][-1]["content"], "base": base_answers[i],
-             "adapter": adapter_answers[i], "flagged": bool(flagged[i]) if flagged is not None else None}
+             "adapter": answers[i], "flagged": bool(flagged[i]) if flagged is not None else None}
             for i in range(len(prompts))
         ],
+        quality=judged,
         gate_passed=passed,
         gate_reasons=reasons,
         seconds=time.perf_counter() - start,
@@ -230,7 +289,6 @@ def evaluate_clone(
 
 
 if __name__ == "__main__":
-    import json
     import sys
     import tempfile
 
@@ -244,14 +302,15 @@ if __name__ == "__main__":
     t0 = time.perf_counter()
     data = build_dataset(loaded, baseline)
     trained = train_adapter(loaded, [list(m) for m in data.train["messages"]])
-    report = evaluate_clone(loaded, trained, data.heldout, baseline.student)
+    sets = quality_gate.clone_sets(baseline.student, baseline.items, data.heldout.to_list(), data.mode)
+    report = evaluate_clone(loaded, trained, data.heldout, baseline.student, quality=sets)
     total = time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as tmp:
         size = sum(p.stat().st_size for p in save_adapter(trained, tmp))
     release(trained)
     print(json.dumps(report.to_dict(), indent=2))
     print(json.dumps({
-        "distill_s": round(data.distill_seconds, 1), "train_s": round(trained.seconds, 1),
+        "targets": data.targets, "distill_s": round(data.distill_seconds, 1), "train_s": round(trained.seconds, 1),
         "eval_s": round(report.seconds, 1), "clone_s": round(total, 1),
         "train_examples": trained.examples, "losses": [round(x, 3) for x in trained.losses],
         "adapter_bytes": size, "trainable_params": trained.trainable_params,

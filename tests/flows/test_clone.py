@@ -18,10 +18,13 @@ from training.recipe import LoraRecipe
 SAMPLES = Path(__file__).parents[2] / "samples" / "baselines"
 # The tiny random model sits near the uniform loss (ln 49152 = 10.8): a higher learning rate moves it,
 # and its gate asks for any improvement rather than the default 5%.
-# Its sampled "answers" are random tokens, so readability says nothing about it: that gate is left open here
-# (tests/training covers the gate's logic).
+# Its sampled "answers" are random tokens, so readability and the tutoring detectors say nothing about it: those
+# gates are left open here (tests/training covers the gate's logic; tests/flows/test_quality_gate.py the quality
+# gate through the flow, with scripted answers).
+OPEN_QUALITY = dict(max_rate_increase=1.0, max_reveal=1.0, max_wrong_claim=1.0, max_echo=1.0, max_persona=1.0,
+                    max_degeneration=1.0)
 TINY_RECIPE = CloneRecipe(lora=LoraRecipe(learning_rate=0.02),
-                          gate=GatePolicy(max_gain=0.995, max_grade_increase=1000.0))
+                          gate=GatePolicy(max_gain=0.995, max_grade_increase=1000.0, **OPEN_QUALITY))
 TINY = {"recipe": TINY_RECIPE}
 
 
@@ -116,7 +119,8 @@ def test_review_policy_registers_a_candidate_and_a_reviewer_promotes_it(prefect_
 
 
 def test_failed_gate_registers_no_alias(prefect_stack, tmp_path):
-    strict = CloneRecipe(lora=LoraRecipe(learning_rate=0.02), gate=GatePolicy(max_gain=0.5, max_grade_increase=1000.0))
+    strict = CloneRecipe(lora=LoraRecipe(learning_rate=0.02),
+                         gate=GatePolicy(max_gain=0.5, max_grade_increase=1000.0, **OPEN_QUALITY))
     result = clone_student(baseline_path=_copy_sample(tmp_path, "stu-0001", "t-gate"), recipe=strict)
     assert result["aliases"] == [] and not result["eval"]["gate_passed"]
     assert any("eval loss" in r for r in result["eval"]["gate_reasons"])

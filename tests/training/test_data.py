@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -106,5 +107,7 @@ def test_distill_targets_fall_back_when_the_teacher_says_nothing(base, baseline)
     assert len(targets) == 3
     for item, target in zip(items, targets):
         assert target.strip()
-        if target == data.fallback_target(item):
-            assert item.correct_answer in target and item.skill in target
+        # The fallback used to state the answer ("The answer is 7. This question is about ..."): what issue 14
+        # forbids in tutor mode. Now it is the verified fallback, which never does.
+        if target == data.fallback_target(item, baseline.student):
+            assert not re.search(rf"(?<![\w.]){re.escape(item.correct_answer)}(?![\w.])", target)
