@@ -1,8 +1,9 @@
 """Tutoring benchmark (issue 14): what the embedded model and clones of the sample students answer on the
 shipped tutoring items, read by the answer detectors, raw and as sent after the serving checks.
 
-Run as: ``make eval-tutor`` or ``python -m benchmarks.tutor [--limit N] [--students stu-0002,...] [--out DIR]``
-(results in ``benchmarks/results/tutor.{json,md}``; ``--limit`` takes the first N items of the set).
+Run as: ``make eval-tutor`` or ``python -m benchmarks.tutor [--limit N] [--every N] [--students stu-0002,...]
+[--out DIR]`` (results in ``benchmarks/results/tutor.{json,md}``; ``--limit`` takes the first N items of the set,
+``--every`` every N-th; ``--threads 1`` is faster on a machine busy with other work).
 
 The set is ``brain/quality/data/tutor_bench.jsonl`` (224 items, grades 2-8, math and ELA; the BLIND set: nothing
 is tuned on it). Each item is answered the way the endpoint answers it:
@@ -355,13 +356,15 @@ def main(argv: list[str] | None = None) -> dict:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="only the first N items")
+    parser.add_argument("--every", type=int, default=1,
+                        help="only every N-th item (a quick spread over grades, subjects and modes)")
     parser.add_argument("--students", default=",".join(STUDENTS), help="sample students to clone ('' for none)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where tutor.json and tutor.md go")
     parser.add_argument("--items", type=Path, default=ITEMS, help=argparse.SUPPRESS)
     parser.add_argument("--max-tokens", type=int, default=Sampling.max_tokens, help="per answer (default 256)")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (default: the cores available)")
     args = parser.parse_args(argv)
-    items = load_items(args.items)[: args.limit]
+    items = load_items(args.items)[:: args.every][: args.limit]
     students = [s for s in args.students.split(",") if s.strip()]
 
     def log(msg):
