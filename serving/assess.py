@@ -181,7 +181,7 @@ def _first_sentence(text: str, max_chars: int = 160) -> str:
 
 GRADER_LABELS = (" Yes", " No")  # one token each in the SmolLM2/Llama vocabularies (any tokens work)
 GRADER_PREFIX = "Answer:"  # the start of the model's reply; the labels continue it
-LABEL_BIAS = 0.0  # added to log P(Yes) - log P(No): chosen on the dev half of benchmarks/open_answers.py
+LABEL_BIAS = 0.11  # added to log P(Yes) - log P(No): the best on the DEV half of benchmarks/open_answers.py (embedded model)
 GRADER_MAX_CHARS = 300  # each of question, reference, rubric and answer: bounds the prompt
 _LABEL_SYSTEM = "You are a teacher. You check if a student's answer to a school question is correct."
 _LABEL_ASK = "Is the student's answer correct? Answer Yes or No."

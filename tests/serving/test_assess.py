@@ -156,12 +156,14 @@ def test_bad_requests_name_the_field(body, field):
 # -- open answers: exact rules first, the model's label scores, overlap only when the model cannot score --------
 
 def yes_no(margin):
-    """A fake label scorer: log P(" Yes") - log P(" No") = margin."""
+    """A fake label scorer whose verdict margin (log P(" Yes") - log P(" No") + LABEL_BIAS) is ``margin``."""
+    from serving.assess import LABEL_BIAS
+
     calls = []
 
     def score(messages, labels, prefix):
         calls.append((messages, labels, prefix))
-        return {labels[0]: -0.1, labels[1]: -0.1 - margin}
+        return {labels[0]: -0.1, labels[1]: -0.1 - margin + LABEL_BIAS}
 
     score.calls = calls
     return score
