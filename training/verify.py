@@ -126,31 +126,34 @@ def sample_generate(model: torch.nn.Module, prompts: list[list[int]], seeds: lis
     positions = (mask.cumsum(-1) - 1).clamp(min=0)
     new: list[list[int]] = [[] for _ in range(rows)]
     done = [False] * rows
+    alive = list(range(rows))  # original row of each batch row still answering
     with torch.inference_mode():
         out = model(input_ids=ids, attention_mask=mask, position_ids=positions, use_cache=True, logits_to_keep=1)
         cache, last = out.past_key_values, positions[:, -1:]
         for step in range(max_new_tokens):
-            logits = out.logits[:, -1].float().cpu() / temperature
-            top, index = logits.topk(TOP_K, dim=-1)
+            top, index = (out.logits[:, -1].float().cpu() / temperature).topk(TOP_K, dim=-1)
             probs = top.softmax(-1)
-            tokens = []
-            for r in range(rows):
-                keep = (probs[r].cumsum(0) - probs[r]) < TOP_P  # nucleus within the top k (first always kept)
-                p = probs[r] * keep
-                t = int(index[r, torch.multinomial(p / p.sum(), 1, generator=generators[r])])
-                tokens.append(t)
-                if not done[r]:
-                    if t == eos_token_id:
-                        done[r] = True
-                    else:
-                        new[r].append(t)
-            if all(done) or step == max_new_tokens - 1:
+            keep, tokens = [], []
+            for i, r in enumerate(alive):
+                nucleus = probs[i] * ((probs[i].cumsum(0) - probs[i]) < TOP_P)  # top-p within top-k; first kept
+                t = int(index[i, torch.multinomial(nucleus / nucleus.sum(), 1, generator=generators[r])])
+                if t == eos_token_id:
+                    done[r] = True
+                else:
+                    new[r].append(t)
+                    keep.append(i)
+                    tokens.append(t)
+            if not keep or step == max_new_tokens - 1:
                 break
-            token = torch.tensor(tokens, device=device)[:, None]
-            mask = torch.cat([mask, torch.ones((rows, 1), dtype=mask.dtype, device=device)], dim=1)
+            if len(keep) < len(alive):  # a row that ended leaves the batch
+                index_ = torch.tensor(keep, device=device)
+                cache.batch_select_indices(index_)
+                mask, last = mask.index_select(0, index_), last.index_select(0, index_)
+                alive = [alive[i] for i in keep]
+            mask = torch.cat([mask, torch.ones((len(alive), 1), dtype=mask.dtype, device=device)], dim=1)
             last = last + 1
-            out = model(input_ids=token, attention_mask=mask, position_ids=last, past_key_values=cache,
-                        use_cache=True)
+            out = model(input_ids=torch.tensor(tokens, device=device)[:, None], attention_mask=mask,
+                        position_ids=last, past_key_values=cache, use_cache=True)
             cache = out.past_key_values
     return [(tokens, d) for tokens, d in zip(new, done)]
 
