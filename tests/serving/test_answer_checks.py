@@ -189,9 +189,20 @@ def app(tmp_path_factory, model_cache):
     service.engine.stop()
 
 
-def ask(client, name):
-    """(what the child saw, every piece sent, the response's quality)."""
+REPLACED = "<replace>"  # in the pieces: a stream said to replace what was shown
+
+
+def ask(client, name, **changes):
+    """(what the child saw, every piece sent, the response's quality); ``changes``: prompt, mode."""
     path, body, streamed = ROUTES[name]
+    body = json.loads(json.dumps(body))
+    if "mode" in changes:
+        body["mode"] = changes["mode"]
+    if "prompt" in changes:
+        if name.startswith("chat"):
+            body["messages"][0]["content"] = changes["prompt"]
+        else:
+            body["prompt"] = changes["prompt"]
     if not streamed:
         r = client.post(path, json=body)
         assert r.status_code == 200, r.text
@@ -206,17 +217,21 @@ def ask(client, name):
                 continue
             ev = json.loads(line[6:])
             if name == "chat_stream":
-                assert not ev.get("aivo", {}).get("replace")
-                if ev["choices"]:
+                if ev.get("aivo", {}).get("replace"):
+                    shown = ev["choices"][0]["delta"]["content"]
+                    pieces.append(REPLACED)
+                elif ev["choices"]:
                     piece = ev["choices"][0]["delta"].get("content") or ""
                     shown, quality = shown + piece, ev.get("quality", quality)
                     pieces.append(piece)
             elif ev["type"] == "token":
                 shown += ev["token"]
                 pieces.append(ev["token"])
+            elif ev["type"] == "replace":
+                shown = ev["text"]
+                pieces.append(REPLACED)
             elif ev["type"] == "done":
                 quality = ev["quality"]
-            assert ev.get("type") != "replace"
     return shown, pieces, quality
 
 
@@ -228,8 +243,8 @@ def health(client):
 def test_a_good_answer_goes_out_untouched(app, name, monkeypatch):
     service, client = app
     fake = FakeEngine(service, monkeypatch, [GOOD])
-    text, _, quality = ask(client, name)
-    assert text == GOOD and len(fake.requests) == 1
+    text, pieces, quality = ask(client, name)
+    assert text == GOOD and len(fake.requests) == 1 and REPLACED not in pieces
     assert quality["retries"] == 0 and not quality["fallback"] and quality["findings"] == []
     assert "reveal" in quality["checks"]
 
@@ -255,7 +270,7 @@ def test_an_answer_failing_every_try_is_replaced_by_the_fallback(app, name, monk
     fake = FakeEngine(service, monkeypatch, ["The answer is 7/8."])
     before = health(client)
     text, pieces, quality = ask(client, name)
-    assert len(fake.requests) == 3  # the answer and 2 retries
+    assert len(fake.requests) == 3 and REPLACED not in pieces  # the answer and 2 retries
     assert quality["retries"] == 2 and quality["fallback"]
     assert "7/8" not in text and text.strip().endswith("?")
     assert not any("7/8" in p for p in pieces)
@@ -271,7 +286,7 @@ def test_a_stream_never_emits_a_failing_sentence(app, name, monkeypatch):
     FakeEngine(service, monkeypatch, ["Let's work in eighths. The answer is 7/8. Do you see why?"])
     text, pieces, quality = ask(client, name)
     assert text.startswith("Let's work in eighths. ") and "7/8" not in text and "Do you see" not in text
-    assert not any("answer is" in p for p in pieces)
+    assert not any("answer is" in p for p in pieces) and REPLACED not in pieces
     assert quality["fallback"] and quality["retries"] == 0  # released text is never taken back
 
 
@@ -293,3 +308,37 @@ def test_a_level_finding_retries_with_simpler_language(app, name, monkeypatch):
     assert r.json()["quality"]["retries"] == 1 and r.json()["quality"]["findings"][0]["detector"] == "level"
     system = service.brain.tokenizer.decode(fake.requests[1].prompt_ids)
     assert SIMPLER in system and SIMPLER not in service.brain.tokenizer.decode(fake.requests[0].prompt_ids)
+
+
+@pytest.mark.parametrize("name", list(ROUTES))
+def test_a_retry_blocked_by_moderation_ends_with_the_safety_message(app, name, monkeypatch):
+    """Moderation comes first on every try: a blocked retry is not checked, its safety message is sent."""
+    from brain.safety.moderator import Moderator
+    from brain.safety.verdict import Verdict
+
+    service, client = app
+    real = Moderator.check
+
+    def flag_zorp(self, text, *, direction="input"):
+        if direction == "output" and "Zorp" in text:
+            return Verdict(False, "block", ("violence",), "Let's talk about something else.", {}, "output")
+        return real(self, text, direction=direction)
+
+    monkeypatch.setattr(Moderator, "check", flag_zorp)
+    FakeEngine(service, monkeypatch, ["The answer is 7/8.", "Zorp hits you. Zorp again."])
+    text, _, quality = ask(client, name)
+    assert text == "Let's talk about something else."
+
+
+@pytest.mark.parametrize("name", list(ROUTES))
+def test_a_lesson_missing_parts_gets_them_from_the_template(app, name, monkeypatch):
+    service, client = app
+    plan = "Fold paper strips into halves. Shade one part and name it."
+    fake = FakeEngine(service, monkeypatch, [plan])
+    text, pieces, quality = ask(client, name, mode="lesson", prompt="Write a lesson on fractions")
+    assert plan in text and "Objective:" in text and "exit ticket" in text
+    assert quality["repairs"] and not quality["fallback"] and REPLACED not in pieces
+    if name.endswith("stream"):  # released text stays: the parts follow it, no retry
+        assert text.startswith(plan) and quality["retries"] == 0 and len(fake.requests) == 1
+    else:  # the plan is regenerated first, then sent with the parts added
+        assert quality["retries"] == 2 and len(fake.requests) == 3
