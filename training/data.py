@@ -13,6 +13,11 @@ distilled too (with only the train items as the pattern pool, so nothing of a
 held-out answer leaks into training) and measure whether the clone learnt
 the personalised behaviour on questions it did not train on.
 
+Every target is verified before the clone learns it (training/verify.py):
+it must pass the tutoring detectors (brain.quality), else it is sampled
+again with fixed derived seeds, else the verified fallback replaces it;
+``ClonedData.targets`` counts accepted / retried / fallback.
+
 Run as: ``python -m training.data BASELINE.json`` (prints the split and the
 distilled targets with the embedded model; AIVO_BASE_MODEL=tiny-random for a
 quick look at the plumbing).
@@ -33,6 +38,7 @@ from datasets import Dataset
 
 from brain.models import LoadedModel, cpu_bf16_enabled
 from brain.prompts import build_messages, build_system_prompt, chat_ids, chat_text
+from brain.quality.fallback import fallback
 from brain.schemas import Baseline, BaselineItem, Mode, StudentProfile
 from training.shared_prefix import greedy_generate
 from training.verify import TEMPERATURES, derived_seed, sample_answers, tutor_item, verify_targets
@@ -151,8 +157,6 @@ def teacher_messages(
 def fallback_target(item: BaselineItem, profile: StudentProfile, mode: Mode = Mode.tutor) -> str:
     """The verified fallback target (brain.quality.fallback): what a target says when every try failed the
     detectors or the teacher said nothing. Never the answer in tutor mode, never the student's wrong answer."""
-    from brain.quality.fallback import fallback
-
     return fallback(tutor_item(profile, item, mode), mode.value)
 
 
@@ -268,9 +272,8 @@ def distill_targets(
 ) -> list[str]:
     """The teacher's verified answer to every item under teacher_messages, in item order.
 
-    One batch of 32 beats batches of 8 on CPU (decode steps cost nearly the
-    same at any batch size: 16 s vs 26 s for 20 items with SmolLM2). Targets
-    pass clean_target and the detectors (verified_targets); never empty.
+    One batch of 32 beats batches of 8 on CPU (16 s vs 26 s for 20 items with SmolLM2).
+    Targets pass clean_target and the detectors (verified_targets); never empty.
     """
     teacher = [teacher_messages(profile, item, mode, pattern) for item in items]
     answers = generate_answers(loaded, teacher, max_new_tokens, batch_size)
