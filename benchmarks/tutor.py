@@ -251,12 +251,16 @@ async def sent_of(a: Answerer, item: TutorItem, who: str, mode: str, messages, r
     profile = profile_of(item, who)
     checker = Checker(item_for(item.prompt, profile, Mode(mode)), Mode(mode), prompt=item.prompt, profile=profile)
 
+    retries = []  # each retry's tokens and its time from the first token on (no queue wait, no prefill)
+
     async def regenerate(attempt: int, extra: str | None) -> str:
         msgs = [dict(m) for m in messages]
         if extra:
             msgs[0]["content"] += "\n" + extra
         done = await a.generate(msgs, who, (seed_of(item, who) + attempt) % 2**64,
                                 temperature=max(a.sampling.temperature, RETRY_TEMPERATURE))
+        retries.append({"tokens": done.completion_tokens, "seconds": round(done.seconds, 3),
+                        "decode_seconds": round(done.seconds - (done.ttft_s or 0.0), 3)})
         return done.text
 
     start = time.perf_counter()
@@ -265,7 +269,8 @@ async def sent_of(a: Answerer, item: TutorItem, who: str, mode: str, messages, r
     sent_findings, _ = _findings(text, item, mode)
     return {"sent": text, "sent_findings": sent_findings, "quality": quality, "retries": quality["retries"],
             "fallback": quality["fallback"], "check_seconds": round(extra, 4),
-            "check_only_seconds": round(quality.get("check_ms", 0.0) / 1000, 4)}
+            "check_only_seconds": round(quality.get("check_ms", 0.0) / 1000, 4), "retry_generations": retries,
+            "retry_decode_seconds": round(sum(r["decode_seconds"] for r in retries), 3)}
 
 
 async def answer_all(a: Answerer, jobs: list[tuple[TutorItem, str]], checks: bool, log=print) -> list[dict]:
