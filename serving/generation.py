@@ -24,7 +24,7 @@ class Job:
         self.student_id, self.profile, self.messages, self.mode = student_id, profile, messages, mode
         self.max_tokens, self.temperature, self.top_p, self.seed = max_tokens, temperature, top_p, seed
         self.use_adapter, self.user_text = use_adapter, user_text
-        self.penalties = penalties  # the body's repetition penalties (None: read by ``admitted``)
+        self.penalties = penalties  # the body's repetition penalties (None: the defaults)
         self.engine_request = self.ticket = None  # set once validated; the ticket: its place in the queue
 
 
@@ -61,12 +61,7 @@ def engine_request_of(service: Service, job: Job) -> EngineRequest:
 
 def admitted(service: Service, request: Request, principal, job: Job) -> Job:
     """The job once it passed every check: 413 over the context, then a place in the queue (429/503),
-    then the rate limits; a request refused on the way counts against no limit (serving/admission.py).
-
-    A job made without ``penalties`` takes them from the request's JSON body, which FastAPI parsed (and
-    validated against the route's body model) before the handler ran: the routes need not pass them."""
-    if job.penalties is None:
-        job.penalties = penalties_of(service, getattr(request, "_json", None))  # Starlette's parsed body
+    then the rate limits; a request refused on the way counts against no limit (serving/admission.py)."""
     job.engine_request = engine_request_of(service, job)
     job.ticket = service.admit(request, principal, job.student_id)
     return job

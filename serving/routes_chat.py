@@ -18,7 +18,7 @@ from brain.schemas import GenerationRequest
 from serving.admission import run_guarded, sse_guarded
 from serving.errors import FieldError, check_student_id
 from serving.answers import answer, answer_events
-from serving.generation import Job, admitted, check_sizes, served, sse
+from serving.generation import Job, admitted, check_sizes, penalties_of, served, sse
 from serving.profiles import HEADER as PROFILE_HEADER
 from serving.profiles import chat_student
 from serving.schemas import BRAIN_MODEL_ID, ChatCompletionRequest
@@ -42,7 +42,8 @@ def job_from_generate(service: Service, request: Request, body: GenerationReques
     chosen = service.profiles.resolve(principal, sid, body.context.profile())  # roster or the request: no I/O
     profile = chosen.profile
     messages = build_messages(profile, body.prompt, body.mode)
-    job = Job(sid, profile, messages, body.mode, max_tokens, body.temperature, user_text=body.prompt)
+    job = Job(sid, profile, messages, body.mode, max_tokens, body.temperature, user_text=body.prompt,
+              penalties=penalties_of(service, body))
     job.profile_source = chosen.source
     return admitted(service, request, principal, job)
 
@@ -115,7 +116,7 @@ async def job_from_chat(service: Service, request: Request, body: ChatCompletion
         system = {"role": "system", "content": system["content"] + "\n" + "\n".join(app_system)}
     turns = [{"role": m.role, "content": m.text()} for m in body.messages if m.role in ("user", "assistant")]
     job = Job(sid, profile, [system] + turns, body.mode, max_tokens, body.temperature, body.top_p, body.seed,
-              use_adapter=use_adapter, user_text=last)
+              use_adapter=use_adapter, user_text=last, penalties=penalties_of(service, body))
     job.profile_source = chosen.source
     return admitted(service, request, principal, job)
 
