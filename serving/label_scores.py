@@ -26,6 +26,8 @@ import threading
 import torch
 from torch import nn
 
+from brain.prompts import chat_ids
+
 
 class PromptTooLong(ValueError):
     """The grader prompt is over the scorer's token budget."""
@@ -37,6 +39,9 @@ def base_view(model: nn.Module) -> nn.Module:
     memo: dict[int, object] = {id(t): t for t in model.parameters()}
     memo.update({id(t): t for t in model.buffers()})
     for module in model.modules():
+        # plain tensor attributes are shared too: serving/kernels.py PackedLinear's oneDNN-packed weight
+        # is an opaque tensor that cannot be copied (deepcopy raised, and every open answer fell to overlap)
+        memo.update({id(v): v for v in vars(module).values() if isinstance(v, torch.Tensor)})
         if isinstance(getattr(module, "base", None), nn.Linear) and hasattr(module, "rows"):
             memo[id(module)] = module.base  # the copy points at the shared base layer, not the wrapper
     view = copy.deepcopy(model, memo)
@@ -56,7 +61,7 @@ class LabelScorer:
         self.calls = 0
 
     def prompt_ids(self, messages: list[dict[str, str]], prefix: str = "") -> list[int]:
-        ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_dict=True)["input_ids"]
+        ids = chat_ids(self.tokenizer, messages)
         if prefix:
             ids = list(ids) + self.tokenizer.encode(prefix, add_special_tokens=False)
         return list(ids)

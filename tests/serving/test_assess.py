@@ -253,3 +253,20 @@ def test_label_scores_skip_the_engines_lora_wrappers(tiny):
     wrapped = copy.deepcopy(tiny.model)
     LoraBank(wrapped, slots=2)
     assert not any(isinstance(m, GatheredLoRALinear) for m in base_view(wrapped).modules())
+
+
+def test_label_scores_work_on_the_engines_packed_model(tiny):
+    """The engine packs its Linear layers for oneDNN (opaque tensors deepcopy cannot copy): the scorer's
+    base view must share them, and score as the unpacked model does."""
+    import copy
+
+    from serving.kernels import pack_linears
+    from serving.label_scores import LabelScorer
+
+    messages = [{"role": "user", "content": "Is it right?"}]
+    plain = LabelScorer(tiny.model, tiny.tokenizer).score(messages, [" Yes", " No"], "Answer:")
+    packed = copy.deepcopy(tiny.model)
+    if not pack_linears(packed):
+        pytest.skip("the packed oneDNN path does not apply on this machine")
+    scores = LabelScorer(packed, tiny.tokenizer).score(messages, [" Yes", " No"], "Answer:")
+    assert scores == pytest.approx(plain, abs=1e-3)
