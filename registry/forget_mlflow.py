@@ -93,16 +93,22 @@ def vacuum_sqlite(uri: str | None) -> bool:
     if not uri or not uri.startswith("sqlite:///"):
         return False
     path = uri.removeprefix("sqlite:///")
+    vacuumed = False
     for attempt in range(6):
         conn = sqlite3.connect(path, timeout=10, isolation_level=None)
         try:
-            conn.execute("VACUUM")
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no old page image left in the WAL
-            return True
+            if not vacuumed:
+                conn.execute("VACUUM")
+                vacuumed = True
+            # no old page image left in the WAL: a checkpoint a reader blocked reports busy (first
+            # column 1) instead of raising; it is retried until it completes
+            if conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0:
+                return True
         except sqlite3.OperationalError:
-            time.sleep(0.3 * 2**attempt)
+            pass
         finally:
             conn.close()
+        time.sleep(0.3 * 2**attempt)
     return False
 
 
