@@ -11,6 +11,7 @@ import pytest
 from aivo import stack
 from registry import adapters
 from tests.conftest import make_settings
+from tests.flows.test_clone import OPEN_QUALITY
 
 pytestmark = pytest.mark.stack
 
@@ -58,7 +59,8 @@ def test_a_run_started_like_the_ui_does_is_executed_by_the_worker(worker_stack):
     dep = next(d for d in _api(settings, "POST", "/deployments/filter", json={}) if d["name"] == "clone-student")
     run = _api(settings, "POST", f"/deployments/{dep['id']}/create_flow_run", json={"parameters": {
         "baseline_path": "samples/baselines/stu-0006.json",
-        "recipe": {"lora": {"learning_rate": 0.02}, "gate": {"max_gain": 0.995, "max_grade_increase": 1000.0}}}})
+        "recipe": {"lora": {"learning_rate": 0.02}, "gate": {"max_gain": 0.995, "max_grade_increase": 1000.0,
+                                                          **OPEN_QUALITY}}}})
     deadline = time.monotonic() + 300
     state = None
     while time.monotonic() < deadline:

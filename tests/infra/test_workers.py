@@ -29,6 +29,7 @@ import pytest
 
 from aivo import stack
 from tests.conftest import make_settings
+from tests.flows.test_clone import OPEN_QUALITY
 
 pytestmark = pytest.mark.stack
 
@@ -37,7 +38,8 @@ POOL = "aivo-local"  # prefect.yaml's pool: the file `make up` registers
 POOL_LIMIT = 2
 WORKERS = ("aivo-worker-a", "aivo-worker-b")
 # the recipe tests/flows use with the tiny model: a gate it passes
-TINY = {"recipe": {"lora": {"learning_rate": 0.02}, "gate": {"max_gain": 0.995, "max_grade_increase": 1000.0}}}
+TINY = {"recipe": {"lora": {"learning_rate": 0.02},
+                   "gate": {"max_gain": 0.995, "max_grade_increase": 1000.0, **OPEN_QUALITY}}}
 SAMPLES = ("stu-0001", "stu-0002", "stu-0003", "stu-0004")
 
 
