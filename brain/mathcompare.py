@@ -24,7 +24,7 @@ EQUAL, UNITS, CLOSE, DIFFERENT = "equal", "units", "close", "different"
 _STATUS_SCORE = {EQUAL: 1.0, UNITS: 0.5, CLOSE: 0.5, DIFFERENT: 0.0}
 
 
-def _terminates(r: sp.Rational) -> bool:
+def terminates(r: sp.Rational) -> bool:
     """Whether a rational has a finite decimal expansion (denominator 2^a 5^b)."""
     q = int(r.q)
     for p in (2, 5):
@@ -43,7 +43,7 @@ def _compare_values(a: sp.Expr, pa: int | None, b: sp.Expr, pb: int | None) -> s
             continue
         if other.is_rational is False:
             return EQUAL  # pi ~ 3.14: a correctly rounded irrational value
-        if other.is_Rational and not _terminates(other):
+        if other.is_Rational and not terminates(other):
             return CLOSE  # 0.33 vs 1/3: near, not exact
     return DIFFERENT
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from brain.mathcheck import UNIT_SYMBOLS, NotCheckable, parse_answer, same_value, unit_key
+from brain.mathcompare import terminates
 from brain.quality.mathtext import Token, math_runs, number_values, prepare, sentences, split_eq, tokens, value_of
 
 # Bounds on what is read (a tutor's answer is a few hundred characters; the rest of a runaway text is not)
@@ -334,16 +335,7 @@ def is_true(claim: Claim, ref: Reference) -> bool | None:
     if places and lhs.is_number and lhs.is_real:
         # "7 / 3 = 2.33", "pi = 3.14": a correctly rounded decimal of a value with no finite decimal
         # (as brain.mathcompare grades it); "1/4 = 0.3" stays false, 1/4 has one
-        if lhs.is_rational and _terminates(sp.Rational(lhs)):
+        if lhs.is_rational and terminates(sp.Rational(lhs)):
             return False
         return bool(abs(sp.N(lhs - rhs, 30)) <= sp.Rational(1, 2) / 10**places)
     return False
-
-
-def _terminates(r: sp.Rational) -> bool:
-    """Whether a rational has a finite decimal expansion (its denominator is 2^a 5^b)."""
-    q = int(r.q)
-    for p in (2, 5):
-        while q % p == 0:
-            q //= p
-    return q == 1
