@@ -255,6 +255,13 @@ async def answer_all(a: Answerer, jobs: list[tuple[TutorItem, str]], checks: boo
 def run(settings: Settings, items: list[TutorItem], students: list[str], sampling: Sampling = Sampling(),
         samples: Path = SAMPLES, log=print) -> dict:
     """Answer ``items`` with the base model and the clones of ``students``; every row and the rates."""
+    wall = time.perf_counter()
+    with torch.no_grad():  # not set_grad_enabled(False): that would outlive the run in the caller's process
+        return answer_all(settings, items, students, sampling, samples, log, wall)
+
+
+def answer_all(settings, items, students, sampling, samples, log, wall) -> dict:
+    """``run``'s body, under no_grad (clone training enables it again)."""
     from benchmarks.clone import cpu_kind
     from benchmarks.tutor_report import summary
     from benchmarks.workload import ResidentResolver
@@ -262,8 +269,6 @@ def run(settings: Settings, items: list[TutorItem], students: list[str], samplin
     from serving.engine import Engine
     from serving.lora_bank import read_adapter
 
-    wall = time.perf_counter()
-    torch.set_grad_enabled(False)
     base = load_base_model(settings)
     torch.set_num_threads(sampling.threads or settings.cpu_threads())
     t = time.perf_counter()

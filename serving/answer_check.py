@@ -166,6 +166,14 @@ def only_shape(findings: list[Finding]) -> bool:
     return bool(findings) and all(f.detector == "lesson" for f in findings)
 
 
+def only_level(findings: list[Finding]) -> bool:
+    """Only the reading level failed (a style finding, not a wrong or revealing answer): after the
+    retries with simpler language the last answer is sent, marked ``over_level``, not the fallback
+    (for "What is photosynthesis?" a generic guiding question is worse than a text that reads a few
+    grades high)."""
+    return bool(findings) and all(f.detector == "level" for f in findings)
+
+
 def retry_allowed(quality: dict, tries: int, time_left: Callable[[], float] | None,
                   attempt_s: float | None) -> bool:
     """Whether one more retry may start: under ``tries``, and (when known) fitting in the time left."""
@@ -185,7 +193,9 @@ def instruction_for(findings: list[Finding]) -> str | None:
 
 def finish(quality: dict, checker: Checker, text: str, findings: list[Finding], started: float) -> str:
     """The text to send once the tries are over: the fallback (or the repaired plan), counted."""
-    if findings and not only_shape(findings):
+    if only_level(findings):
+        quality["over_level"] = True
+    elif findings and not only_shape(findings):
         text, quality["fallback"] = checker.fallback(), True
     text, notes = checker.repair(text)
     if notes:

@@ -49,8 +49,12 @@ from training.verify import TEMPERATURES, derived_seed, sample_answers, tutor_it
 # tutoring detectors (training/verify.py: seeded retries, then the verified fallback).
 METHOD_VERSION = "context-distillation-v4"
 
-# Retries of a target the detectors reject, before the verified fallback replaces it.
-TARGET_TRIES = 2
+# Retries of a target the detectors reject, before the verified fallback replaces it. Off by default:
+# with 2 sampled retries (temperature 0.7, 1.0) the embedded clone of tests/training/test_clone_embedded.py
+# failed its readability gate (grade 8.2 vs 7.6) and stu-0002's missed the eval-loss gain (1.029), and
+# verification took 755 of its 1345 s; greedy targets + the verified fallback pass (gain 0.94). Opt in
+# per clone with CloneRecipe.target_tries.
+TARGET_TRIES = 0
 
 # At most this many other wrong answers on the same skill go into a teacher prompt.
 MAX_PATTERN_ITEMS = 2

@@ -342,3 +342,26 @@ def test_a_lesson_missing_parts_gets_them_from_the_template(app, name, monkeypat
         assert text.startswith(plan) and quality["retries"] == 0 and len(fake.requests) == 1
     else:  # the plan is regenerated first, then sent with the parts added
         assert quality["retries"] == 2 and len(fake.requests) == 3
+
+
+def test_an_answer_still_over_level_after_the_retries_is_sent_marked_not_replaced():
+    """A style finding is not a wrong answer: the last simpler-language try goes out, marked."""
+    import asyncio
+
+    from serving.answer_check import Checker, checked
+    from serving.answer_item import item_for
+    from brain.schemas import StudentProfile
+
+    profile = StudentProfile(student_id="lv-1", grade=2)
+    dense = ("Photosynthesis constitutes the biochemical mechanism whereby autotrophic organisms transform "
+             "electromagnetic radiation into chemically stored potential energy, simultaneously liberating "
+             "molecular oxygen as a metabolic byproduct of considerable atmospheric significance.")
+    checker = Checker(item_for("What is photosynthesis?", profile, "explain"), "explain",
+                      prompt="What is photosynthesis?", profile=profile)
+    assert [f.detector for f in checker.findings(dense)] == ["level"]
+
+    async def regenerate(attempt, extra):
+        return dense
+
+    text, quality = asyncio.run(checked(dense, checker, regenerate))
+    assert text == dense and quality["over_level"] and not quality["fallback"] and quality["retries"] == 2

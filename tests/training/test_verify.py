@@ -109,7 +109,7 @@ def bad_teacher(monkeypatch, base_answer: str = "What do you notice about the nu
 def test_a_deliberately_bad_teacher_is_retried_then_replaced(base, monkeypatch):
     baseline: Baseline = make_baseline()
     sampled = bad_teacher(monkeypatch)
-    cloned = data.build_dataset(base, baseline, max_new_tokens=8, seed=3)
+    cloned = data.build_dataset(base, baseline, max_new_tokens=8, seed=3, tries=2)
     n = len(baseline.items)
     t = cloned.targets
     assert (t["accepted"], t["retried"], t["fallback"]) == (0, 0, n)
