@@ -257,10 +257,10 @@ def run(settings: Settings, items: list[TutorItem], students: list[str], samplin
     """Answer ``items`` with the base model and the clones of ``students``; every row and the rates."""
     wall = time.perf_counter()
     with torch.no_grad():  # not set_grad_enabled(False): that would outlive the run in the caller's process
-        return answer_all(settings, items, students, sampling, samples, log, wall)
+        return run_body(settings, items, students, sampling, samples, log, wall)
 
 
-def answer_all(settings, items, students, sampling, samples, log, wall) -> dict:
+def run_body(settings, items, students, sampling, samples, log, wall) -> dict:
     """``run``'s body, under no_grad (clone training enables it again)."""
     from benchmarks.clone import cpu_kind
     from benchmarks.tutor_report import summary
