@@ -20,7 +20,8 @@ from training.evaluate import GatePolicy
 from training.recipe import LoraRecipe
 
 # The default quality gate; the tiny model's loss gate asks for any improvement and its readability is noise.
-RECIPE = CloneRecipe(lora=LoraRecipe(learning_rate=0.02), gate=GatePolicy(max_gain=0.995, max_grade_increase=1000.0))
+RECIPE = CloneRecipe(lora=LoraRecipe(learning_rate=0.02), target_tries=2,  # the retries are what is tested
+                     gate=GatePolicy(max_gain=0.995, max_grade_increase=1000.0))
 GOOD = "Let's look at the question together. What do you know already?"
 BAD_CLONE = "The student forgot to carry. 7 x 8 = 54. 7 x 8 = 54. 7 x 8 = 54."
 
