@@ -17,8 +17,13 @@ it raises (a moderation block, a deadline) goes through ``checked`` unchanged.
 The checks, per mode (``Checker.names``):
 - tutor: the six detectors of ``brain.quality`` (reveal, wrong_claim, echo, persona, degeneration,
   level) plus ``give_away`` (serving.modes' tutor check, which also reads symbolic answers:
-  simplify / expand / factor);
-- explain, assess: the same detectors (reveal is a tutor-mode check, so it is not listed), and the
+  simplify / expand / factor) and ``tells`` (``brain.quality.tells``: what the child was asked to
+  find handed over when the answer is unknown: "the answer is ...", a vocabulary word defined, a
+  part of speech named, a choice picked, the corrected sentence written out);
+- tutor, explain, assess: ``wrong_form`` (``brain.quality.tells``: a plural or past tense stated
+  for the asked word that is not the one ``brain.quality.ela_task`` derived: "the past tense of go
+  is goed");
+- explain, assess: the detectors but reveal (a tutor-mode check, so it is not listed), and the
   ``length`` repair: an answer over the student's length is cut at a sentence end (serving.text_checks);
 - lesson (for teachers): ``lesson`` (objective, activities, check for understanding, the standard),
   wrong_claim and degeneration; the reading-level and persona detectors do not apply to a plan.
@@ -39,7 +44,9 @@ import time
 from collections.abc import Awaitable, Callable
 
 from brain.quality import DETECTORS, Finding, TutorItem, check, detector
+from brain.quality.ela_task import read_ela
 from brain.quality.fallback import build as build_fallback
+from brain.quality.tells import tells, wrong_form
 from brain.schemas import Mode, StudentProfile
 from serving.text_checks import check_length, check_lesson, lesson_appendix
 
@@ -89,15 +96,16 @@ class Checker:
         self.item, self.mode = item, Mode(mode)
         self.prompt = item.prompt if prompt is None else prompt
         self.profile, self.standard = profile, standard
+        self.task = read_ela(self.prompt) if self.mode != Mode.lesson and item.subject != "math" else None
         if self.mode == Mode.lesson:
             self.detectors: tuple[str, ...] = ("wrong_claim", "degeneration")
             self.names = ["lesson", *self.detectors]
         elif self.mode == Mode.tutor:
             self.detectors = DETECTORS
-            self.names = [*DETECTORS, "give_away"]
+            self.names = [*DETECTORS, "wrong_form", "give_away", "tells"]
         else:
             self.detectors = tuple(d for d in DETECTORS if d != "reveal")
-            self.names = [*self.detectors, "length"]
+            self.names = [*self.detectors, "wrong_form", "length"]
 
     def findings(self, text: str, final: bool = True) -> list[Finding]:
         """Every finding on ``text``; ``final`` False: a stream's text so far (a lesson's shape is
@@ -111,12 +119,19 @@ class Checker:
                 found += [Finding("lesson", p, "") for p in shape.problems]
             return found
         found = check(text, self.item, self.mode.value)
+        wrong = _guarded(wrong_form, text, self.item, self.task)
+        if wrong is not None and not any(f.detector == "wrong_claim" for f in found):
+            found.append(wrong)
         if self.mode == Mode.tutor:
             from serving.modes import check_output
 
             give_away = check_output(Mode.tutor, self.prompt, text, self.profile)
             if not give_away.ok and not any(f.detector == "reveal" for f in found):
                 found.append(Finding("give_away", give_away.problems[0], ""))
+            if not any(f.detector in ("reveal", "give_away") for f in found):
+                told = _guarded(tells, text, self.item, self.task, "tutor")
+                if told is not None:
+                    found.append(told)
         return found
 
     def fallback(self, released: str = "") -> str:
@@ -152,6 +167,13 @@ def _safe(name: str, text: str, item: TutorItem, mode: str) -> Finding | None:
     try:
         return detector(name)(text, item, mode)
     except Exception:  # noqa: BLE001  (a detector bug must not take down an answer: not checked)
+        return None
+
+
+def _guarded(check_fn, *args) -> Finding | None:
+    try:
+        return check_fn(*args)
+    except Exception:  # noqa: BLE001  (as _safe: a check's bug must not take down an answer)
         return None
 
 

@@ -11,12 +11,15 @@ prompt's problem can be solved, its answer:
   one-letter linear equations, blanks), then ``serving.tutor_problem.solve_problem`` for what it does
   not read ('20% of 50', '3/4 of 12', 'x^2 - 5x + 6 = 0', 'If x = 3, what is 2x + 1?'); only exact
   rational answers (a symbolic answer, simplify/expand/factor, is checked by serving.modes instead).
-  Word problems and ELA questions have no known answer here: the answer-based detectors (reveal,
-  echo, a wrong final answer) then check nothing, the others still run.
-- the student's answer (math only): a number after 'I got', 'I get', 'my answer is', 'I think it's',
+  ELA questions are read by ``brain.quality.ela_task.read_ela``: plurals and past tenses get their
+  answer (irregular tables, then the spelling rules), every ELA question its topic (the fallback's
+  hint) and the child's word answer. Word problems and the other ELA questions (meanings, parts of
+  speech, punctuation) have no known answer here: the answer-based detectors (reveal, echo, a
+  wrong final answer) then check nothing, and the tutor-mode ``tells`` check
+  (``brain.quality.tells``) reads the answer's shape instead.
+- the student's answer: for ELA, the word ``read_ela`` finds; for math, a number after 'I got', 'I get', 'my answer is', 'I think it's',
   'I wrote', 'I put', 'I said', 'I answered', 'is it' ('I got 4/12', 'my answer is x = 5'), when it
-  differs from the prompt's problem; a word answer is not taken (without the ELA answer known, the
-  echo detector could not use it).
+  differs from the prompt's problem.
 - the subject: 'math' when a problem was solved or the prompt has digits, 'ela' on ELA words
   (plural, past tense, noun, verb, synonym, punctuation...), else None.
 """
@@ -28,6 +31,7 @@ import re
 import sympy as sp
 
 from brain.quality import TutorItem
+from brain.quality.ela_task import read_ela
 from brain.quality.fallback_problem import find_problem, fmt
 from brain.schemas import Mode, StudentProfile
 
@@ -87,9 +91,14 @@ def item_for(prompt: str, profile: StudentProfile | None, mode: Mode | str) -> T
     """The TutorItem of one request (see the module docstring)."""
     found = known_answer(prompt)
     answer, variable = found if found else (None, None)
-    subject = subject_of(prompt, found is not None)
-    student = student_answer_in(prompt, answer) if subject == "math" else None
+    task = None if found else read_ela(prompt)
+    if task is not None:
+        subject, topic, accept, student = "ela", task.topic, list(task.accept), task.student_answer
+        answer = task.answer
+    else:
+        subject, topic, accept = subject_of(prompt, found is not None), None, []
+        student = student_answer_in(prompt, answer) if subject == "math" else None
     return TutorItem(prompt=prompt, grade=profile.grade if profile else DEFAULT_GRADE,
                      accommodations=list(profile.accommodations) if profile else [],
-                     mode=Mode(mode).value, subject=subject, answer=answer, variable=variable,
-                     student_answer=student)
+                     mode=Mode(mode).value, subject=subject, topic=topic, answer=answer, accept=accept,
+                     variable=variable, student_answer=student)

@@ -22,7 +22,12 @@ around the question is ignored):
 - vocabulary: "what does X mean", "meaning of X", "define X", "synonym of / another word for
   X", "antonym / opposite of X", prefix and suffix questions;
 - punctuation: "fix / correct the punctuation / capitals / commas / apostrophe in 'S'",
-  "where does the comma go in 'S'", "its or it's in 'S'".
+  "fix this sentence: 'S'", "where does the comma go in 'S'", "its or it's in 'S'";
+- choice: "Which is correct / punctuated correctly: 'A' or 'B'?" when no kind above matches.
+
+Every kind also gets ``options``, the choices offered: the quoted phrases after "which is
+correct", or two labels before a question mark ("a subject pronoun or an object pronoun?",
+"active or passive?").
 
 The answer is derived only for plurals and for past tense / past participle, by
 ``brain.quality.ela_words`` (the irregular-word table, then the regular rules); it is None
@@ -48,13 +53,14 @@ from brain.quality.ela_words import participle, past, plural
 
 @dataclass(frozen=True)
 class ElaTask:
-    topic: str            # plurals | verb_tenses | parts_of_speech | vocabulary | punctuation
+    topic: str            # plurals | verb_tenses | parts_of_speech | vocabulary | punctuation | choice
     asked: str            # plural; past | past_participle | present | future | progressive | tense; ...
     target: str | None    # the word asked about, lower-case
     sentence: str | None  # the quoted sentence the question is about, as typed
     answer: str | None    # exact answer: plurals and past tense / past participle only
     accept: tuple[str, ...] = ()        # other correct forms
     student_answer: str | None = None   # the child's own answer, lower-case, when stated
+    options: tuple[str, ...] = ()       # the choices offered ("Which is correct: 'A' or 'B'?", "a noun or a verb")
 
 
 W = r"[\"']?-?([a-z][a-z'\-]*[a-z]|[a-z])-?[\"']?"    # a word, maybe quoted (or a word part: un-, -ful)
@@ -122,6 +128,7 @@ def _plural(p: _Prompt) -> ElaTask | None:
         r"\bone " + W + r"\s*[,;.]?\s*(?:and )?two\b",
         r"more than one " + W,
         r"(?:say|spell|write|call) two " + W + r"\s*\?",
+        r"\b(?:a|an|one|my) " + W + r"\b[^?]{0,60}?\b(?:two|three|more than one|many|lots) of them\b",
     ])
     if target is None:
         return None
@@ -185,12 +192,12 @@ def _tense_cue(low: str, at: int) -> str:
 def _part_of_speech(p: _Prompt) -> ElaTask | None:
     low = p.low
     patterns = [r"part of speech (?:is|for) " + OPT + "%s", r"(?:kind|type|sort) of (?:a )?word is " + OPT + "%s",
-                r"\bis " + OPT + "%s" + r",? (?:a|an) " + POS, r"\bis " + OPT + "%s" + r" used as (?:a|an) " + POS]
+                r"\bis " + OPT + "%s" + r",? (?:a|an) (?:[a-z]+ )?" + POS, r"\bis " + OPT + "%s" + r" used as (?:a|an) " + POS]
     quoted = r"[\"']([a-z][a-z']*)[\"']"  # a quoted stop word counts: is 'and' a conjunction?
     target = _find(low, [x % W for x in patterns]) or _find(low, [x % quoted for x in patterns], ())
     whole = re.search(r"(?:which|what) words? (?:is|are) (?:the |a |an )?" + POS
                       + r"|\b(?:find|circle|underline|name|identify|list|what are|what is|what's|which is) "
-                      + r"(?:the |all the )?" + POS + r"\b|part of speech", low)
+                      + r"(?:the |all the )?" + POS + r"\b|part of speech|\bactive or passive|\bpassive or active", low)
     if target is None and not whole:
         return None
     return ElaTask("parts_of_speech", "part_of_speech", target or p.quoted_word(), p.sentence(), None)
@@ -231,6 +238,7 @@ MARKS = (r"(?:punctuation|punctuate|capital letters?|capitals|capitali[sz]ation|
 PUNCT = re.compile(
     r"\b(?:fix|correct|check|add|edit|proofread|insert|punctuate|capitali[sz]e)\b.*" + MARKS
     + r"|\bwhere (?:does|do|should|would|did|can) (?:the |a |an |i (?:put|add) (?:the |a |an )?)?" + MARKS
+    + r"|\b(?:fix|correct|edit|proofread)\b (?:this|the|my|that) sentence\b"
     + r"|\b(?:its|your|whose|their|whos)\W{0,3} or \W{0,3}(?:it's|you're|who's|they're)\b"
     + r"|\b(?:it's|you're|who's|they're)\W{0,3} or \W{0,3}(?:its|your|whose|their)\b")
 PUNCT_SENTENCE = re.compile(  # these only count with a sentence to fix
@@ -272,6 +280,31 @@ def _student(p: _Prompt) -> str | None:
     return None
 
 
+CHOICE = re.compile(r"\b(?:which|what)(?: one| sentence| way| word)? (?:is|sounds|looks) (?:more |the most )?"
+                    r"(?:correct|right|better|grammatical|punctuated correctly|spelled correctly|written correctly)"
+                    r"|\bwhich (?:is|one is) (?:correct|right)")
+LABELS = re.compile(r"\b(?:an? )?([a-z]+(?: (?:pronoun|noun|verb|clause|phrase|sentence|voice|tense))?) or "
+                    r"(?:an? )?([a-z]+(?: (?:pronoun|noun|verb|clause|phrase|sentence|voice|tense))?)(?:\s*\?|\s*$|\s+in\b)")
+
+
+def _options(p: _Prompt) -> tuple[str, ...]:
+    """The choices the question offers: its quoted phrases after "which is correct", or "A or B?" labels."""
+    if CHOICE.search(p.low) and len(p.quotes) >= 2:
+        return tuple(q.strip(" .,!?") for _, _, q in p.quotes)
+    for question in re.split(r"(?<=[?.!])\s+", p.low):
+        m = LABELS.search(question.rstrip())
+        if m and not {m.group(1), m.group(2)} & STOP:
+            return m.group(1), m.group(2)
+    return ()
+
+
+def _choice(p: _Prompt) -> ElaTask | None:
+    """"Which is correct: 'A' or 'B'?" when no other reader knows the topic."""
+    if CHOICE.search(p.low) and len(p.quotes) >= 2:
+        return ElaTask("choice", "choice", None, None, None)
+    return None
+
+
 def read_ela(prompt: str) -> ElaTask | None:
     """The ELA question in ``prompt`` (see the module docstring), or None when it is not one."""
     if not isinstance(prompt, str) or not prompt.strip():
@@ -279,11 +312,11 @@ def read_ela(prompt: str) -> ElaTask | None:
     p = _Prompt(prompt[:4000])
     if MATH.search(p.low):
         return None
-    for reader in (_punctuation, _verb, _plural, _part_of_speech, _vocabulary):
+    for reader in (_punctuation, _verb, _plural, _part_of_speech, _vocabulary, _choice):
         task = reader(p)
         if task is not None:
             said = _student(p)
             if said and task.answer and (said == task.answer or said in task.accept):
                 said = None
-            return replace(task, student_answer=said)
+            return replace(task, student_answer=said, options=_options(p))
     return None

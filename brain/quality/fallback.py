@@ -17,8 +17,9 @@ misconception; all but prompt and grade may be missing).
   ``a op b = c`` it writes must be true, and no number in it may equal the final answer
   (tutor and assess modes) or the student's wrong answer (unless the problem itself
   shows that number). When no candidate passes, a generic guiding question is sent.
-- ELA with a known answer: a hint on the rule (``brain.quality.fallback_ela``) that
-  holds neither the answer nor an accepted form as a word.
+- ELA with a known answer or a known topic (serving: ``brain.quality.ela_task``): a hint on
+  the rule (``brain.quality.fallback_ela``) that holds neither the answer nor an accepted
+  form as a word; with the answer unknown, a hint that does not depend on it.
 - a student answer with a misconception: the text says the answer isn't right yet and
   names the slip ("a common slip is to ..."), never repeating the wrong answer.
 - explain mode: the step, then the final answer (math: worked out with sympy).
@@ -294,7 +295,7 @@ def _candidates(item: Any, problem: MathProblem | None) -> tuple[list[str], str]
         else:
             steps = word_steps(prompt, grade)
         return steps, "step"
-    if subject == "ela" and _get(item, "answer"):
+    if subject == "ela" and (_get(item, "answer") or _get(item, "topic")):
         return ela_steps(_get(item, "topic"), prompt, _get(item, "answer"), _get(item, "misconception")), "hint"
     return [], "generic"
 

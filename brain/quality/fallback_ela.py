@@ -32,6 +32,8 @@ def _plural(prompt: str, answer: str) -> list[str]:
         return ["Is this a regular noun that just adds -s, or a special one? Say it out loud for more than one."]
     cap = base.capitalize()
     ask = "What word do you say for more than one?"
+    if not ans:  # the answer is not known (serving, a word the tables do not hold): no rule is named
+        return [f"Is {base} a regular noun that just adds -s or -es, or a special one? {ask}"]
     if ans == base:
         return [f"{cap} is a special noun that does not change at all for more than one. {ask}",
                 f"Some animal nouns stay the same for one or many. {ask}"]
@@ -73,9 +75,13 @@ def _verb(prompt: str, answer: str) -> list[str]:
                 f"What form of {base or 'the verb'} fits 'I have ___'?"]
     if re.search(r"\blay or laid\b|\blie\b", low):
         return ["Is someone resting here, or putting something down? If it is resting, what is the past tense of lie?"]
-    if base and re.fullmatch(rf"{base}{base[-1]}ed|{base}ed|{base}d", answer.lower()):
+    if base and not answer:  # the answer is not known (serving, a verb the tables do not hold)
+        return [f"Say it in a sentence: 'Yesterday I ...'. Does {base} just take -ed, or is it a special verb?"]
+    if base and answer.lower() == f"{base}{base[-1]}ed":
         return [f"{base.capitalize()} ends in a short vowel and one consonant. What do you do to that last letter "
                 "before adding -ed?"]
+    if base and re.fullmatch(rf"{base}ed|{base}d|{base[:-1]}ied", answer.lower()):
+        return [f"{base.capitalize()} is a regular verb. How do regular verbs show that something already happened?"]
     if base:
         return [f"{base.capitalize()} is a special verb that does not take -ed. What is its past form, like in "
                 "'Yesterday I ...'?",
@@ -209,8 +215,10 @@ def _punct(prompt: str, misconception: str | None) -> list[str]:
     return list(dict.fromkeys(out))[:2] + ["Read the sentence out loud. Where do you pause, and where does it stop?"]
 
 
-def ela_steps(topic: str | None, prompt: str, answer: str, misconception: str | None = None) -> list[str]:
-    """Hint candidates for a known-answer ELA item, best first."""
+def ela_steps(topic: str | None, prompt: str, answer: str | None, misconception: str | None = None) -> list[str]:
+    """Hint candidates for an ELA item, best first (``answer`` None or "": not known; no hint then
+    depends on it)."""
+    answer = answer or ""
     if topic == "plurals":
         return _plural(prompt, answer)
     if topic == "verb_tenses":

@@ -35,12 +35,52 @@ def run(coro):
     ("What is 20% of 50?", "10", None, "math"),
     ("Solve 2x + 3 = 11", "4", None, "math"),
     ("What is 7 x 8? I think it is 54", "56", "54", "math"),
-    ("What is the plural of mouse?", None, None, "ela"),
+    ("What is the plural of mouse?", "mice", None, "ela"),
+    ("What's the past tense of go? I wrote goed.", "went", "goed", "ela"),
+    ("What does 'reluctant' mean?", None, None, "ela"),
     ("Tell me about frogs.", None, None, None),
 ])
 def test_the_item_of_a_request(prompt, answer, student, subject):
     item = item_for(prompt, P4, "tutor")
     assert (item.answer, item.student_answer, item.subject, item.grade) == (answer, student, subject, 4)
+
+
+# -- ELA at serving time: the answer derived, or the answer's shape read -----------------------------
+
+@pytest.mark.parametrize("prompt, mode, text, detector", [
+    ("What is the plural of mouse? I wrote mouses.", "tutor", "Good try! The plural of mouse is mice.", "reveal"),
+    ("What is the plural of sheep?", "explain", "The plural of sheep is sheeps.", "wrong_form"),
+    ("What's the past tense of go?", "explain", "That's a great question! The past tense of go is goed.",
+     "wrong_form"),
+    ("What does 'reluctant' mean?", "tutor", "Reluctant means you do not want to do something.", "tells"),
+    ("Which is correct: 'Me and Sam played' or 'Sam and I played'?", "tutor", "'Sam and I played' is correct.",
+     "tells"),
+    ("A bus has 40 seats and 13 are empty. How many people are on it?", "tutor",
+     "No worries! The correct answer is 27 people.", "tells"),
+])
+def test_ela_and_word_problem_answers_are_checked_without_a_given_answer(prompt, mode, text, detector):
+    found = tutor_checker(prompt, mode=mode).findings(text)
+    assert detector in [f.detector for f in found]
+
+
+@pytest.mark.parametrize("prompt, mode, text", [
+    ("What is the plural of mouse? I wrote mouses.", "tutor",
+     "Mouse is a special noun. Its plural changes the vowel. What could it be?"),
+    ("What is the plural of sheep?", "explain", "The plural of sheep is sheep: it does not change."),
+    ("What does 'reluctant' mean?", "tutor", "Look at the sentence it is in. How did the person feel about going?"),
+])
+def test_guiding_and_correct_ela_answers_pass(prompt, mode, text):
+    assert tutor_checker(prompt, mode=mode).findings(text) == []
+
+
+def test_a_defined_word_is_regenerated_then_replaced_by_a_hint():
+    async def regenerate(attempt, extra):
+        return "Reluctant is when you do not want to do something."
+
+    checker = tutor_checker("What does 'reluctant' mean?")
+    text, quality = run(checked("Reluctant means unwilling.", checker, regenerate))
+    assert quality["retries"] == 2 and quality["fallback"] and text.strip().endswith("?")
+    assert not checker.findings(text) and "unwilling" not in text
 
 
 # -- the core loop --------------------------------------------------------------------------------------
@@ -277,6 +317,16 @@ def test_an_answer_failing_every_try_is_replaced_by_the_fallback(app, name, monk
     after = health(client)
     assert after["retries"] - before["retries"] == 2 and after["fallbacks"] - before["fallbacks"] == 1
     assert after["answers"] - before["answers"] == 1
+
+
+@pytest.mark.parametrize("name", list(ROUTES))
+def test_a_word_answer_given_away_is_replaced_on_every_route(app, name, monkeypatch):
+    service, client = app
+    fake = FakeEngine(service, monkeypatch, ["The plural of goose is geese. Good job!"])
+    text, pieces, quality = ask(client, name, prompt="What is the plural of goose? I wrote gooses.")
+    assert len(fake.requests) == 3 and quality["retries"] == 2 and quality["fallback"]
+    assert "geese" not in text.lower() and not any("geese" in p.lower() for p in pieces)
+    assert [f["detector"] for f in quality["findings"]] == ["reveal"]
 
 
 @pytest.mark.parametrize("name", ["generate_stream", "chat_stream"])
