@@ -22,7 +22,8 @@ The checks, per mode (``Checker.names``):
   part of speech named, a choice picked, the corrected sentence written out);
 - tutor, explain, assess: ``wrong_form`` (``brain.quality.tells``: a plural or past tense stated
   for the asked word that is not the one ``brain.quality.ela_task`` derived: "the past tense of go
-  is goed");
+  is goed") and ``wrong_comparison`` (``brain.quality.comparisons``: "0.25 is bigger than 0.3", or
+  "No" to "Is 3/5 bigger than 1/2?");
 - explain, assess: the detectors but reveal (a tutor-mode check, so it is not listed), and the
   ``length`` repair: an answer over the student's length is cut at a sentence end (serving.text_checks);
 - lesson (for teachers): ``lesson`` (objective, activities, check for understanding, the standard),
@@ -44,6 +45,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from brain.quality import DETECTORS, Finding, TutorItem, check, detector
+from brain.quality.comparisons import wrong_comparison
 from brain.quality.ela_task import read_ela
 from brain.quality.fallback import build as build_fallback
 from brain.quality.tells import tells, wrong_form
@@ -102,10 +104,10 @@ class Checker:
             self.names = ["lesson", *self.detectors]
         elif self.mode == Mode.tutor:
             self.detectors = DETECTORS
-            self.names = [*DETECTORS, "wrong_form", "give_away", "tells"]
+            self.names = [*DETECTORS, "wrong_form", "wrong_comparison", "give_away", "tells"]
         else:
             self.detectors = tuple(d for d in DETECTORS if d != "reveal")
-            self.names = [*self.detectors, "wrong_form", "length"]
+            self.names = [*self.detectors, "wrong_form", "wrong_comparison", "length"]
 
     def findings(self, text: str, final: bool = True) -> list[Finding]:
         """Every finding on ``text``; ``final`` False: a stream's text so far (a lesson's shape is
@@ -119,9 +121,10 @@ class Checker:
                 found += [Finding("lesson", p, "") for p in shape.problems]
             return found
         found = check(text, self.item, self.mode.value)
-        wrong = _guarded(wrong_form, text, self.item, self.task)
-        if wrong is not None and not any(f.detector == "wrong_claim" for f in found):
-            found.append(wrong)
+        if not any(f.detector == "wrong_claim" for f in found):
+            wrong = _guarded(wrong_form, text, self.item, self.task) or _guarded(wrong_comparison, text, self.item)
+            if wrong is not None:
+                found.append(wrong)
         if self.mode == Mode.tutor:
             from serving.modes import check_output
 

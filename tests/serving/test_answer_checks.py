@@ -57,6 +57,7 @@ def test_the_item_of_a_request(prompt, answer, student, subject):
      "tells"),
     ("A bus has 40 seats and 13 are empty. How many people are on it?", "tutor",
      "No worries! The correct answer is 27 people.", "tells"),
+    ("Is 0.25 bigger than 0.3?", "explain", "Yes! 0.25 is bigger because 25 is more than 3.", "wrong_comparison"),
 ])
 def test_ela_and_word_problem_answers_are_checked_without_a_given_answer(prompt, mode, text, detector):
     found = tutor_checker(prompt, mode=mode).findings(text)
