@@ -3,7 +3,8 @@
 A clone learns whatever its teacher wrote, so a teacher that states the final
 answer in tutor mode, states wrong math, endorses the student's mistake, talks
 about "the student" or loops would teach the clone exactly that (issue 14).
-Each target is read by ``brain.quality.check`` against a ``TutorItem`` built
+Each target is read by ``brain.quality.check`` (and ``brain.quality.comparisons``: a false
+number comparison, a wrong yes/no) against a ``TutorItem`` built
 from its baseline item (the question, the known answer, the student's own
 answer, the student's grade and accommodations):
 
@@ -45,6 +46,7 @@ import torch
 from brain.models import LoadedModel
 from brain.prompts import chat_ids, chat_text
 from brain.quality import TutorItem, check
+from brain.quality.comparisons import wrong_comparison
 from brain.quality.fallback import fallback
 from brain.schemas import BaselineItem, Mode, StudentProfile
 
@@ -205,7 +207,9 @@ def verify_targets(
     fired: Counter[str] = Counter()
 
     def findings(text: str, item: TutorItem) -> list[str]:
-        return [f.detector for f in check(text, item, mode)] if text.strip() else ["empty"]
+        if not text.strip():
+            return ["empty"]
+        return [f.detector for f in [*check(text, item, mode), wrong_comparison(text, item)] if f]
 
     out = list(targets)
     pending = []

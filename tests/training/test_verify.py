@@ -69,6 +69,16 @@ def test_a_target_is_accepted_retried_or_replaced_by_the_verified_fallback():
     assert (s0.accepted, s0.retried, s0.fallback) == (0, 0, 3)
 
 
+def test_a_false_comparison_is_not_learnt():
+    item = _item(question="Is 0.25 bigger than 0.3?", correct_answer="no", student_answer="yes",
+                 skill="compare decimals", standard="4.NF.C.7")
+    checked = [verify.tutor_item(PROFILE, item)]
+    wrong = "Yes! 0.25 is bigger than 0.3 because 25 is more than 3."
+    targets, stats = verify.verify_targets([item], checked, [wrong], lambda idx, attempt: [wrong] * len(idx),
+                                           Mode.explain, tries=1)
+    assert stats.fallback == 1 and stats.fired["wrong_comparison"] == 2 and targets[0] != wrong
+
+
 def test_sampling_is_fixed_by_the_row_seed(base):
     tok = base.tokenizer
     prompts = [chat_ids(tok, [{"role": "user", "content": f"What is {k} + {k}?"}]) for k in range(3)]
