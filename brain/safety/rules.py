@@ -1,8 +1,9 @@
-r"""Safety rules: the categories, the text normalisation and the engine; the rules themselves are data.
+r"""Safety rules: the categories and the engine; the rules themselves are data.
 
 Rules catch what an offline profanity classifier misses for children. Each rule is a regular
-expression over *normalised* text (lower case, leetspeak and chat spelling undone: "u r" -> "you
-are", "k1ll" -> "kill", "wanna" -> "want to") with an optional ``unless`` expression looked for
+expression over *normalised* text (``brain/safety/normalize.py``: lower case, disguises, leetspeak and
+chat spelling undone: "u r" -> "you are", "k1ll" -> "kill", "k i l l" -> "kill"; every reading of
+``variants`` is tried) with an optional ``unless`` expression looked for
 around the match (the school context that makes it benign: "kill the *process*", "*sex
 chromosomes*", "*bath* bomb"). Rules look for intent and context (who does what to whom), not
 single words, so history, biology and literature pass.
@@ -38,11 +39,13 @@ Check a change with ``python -m brain.safety eval`` and
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+# ``normalize`` is re-exported while classifier.py's import moves (it is edited alongside the language work).
+from brain.safety.normalize import normalize, variants  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -227,81 +230,6 @@ def load_rules(directory: Path = RULEDATA) -> tuple[list[Rule], dict[str, str]]:
 RULES: list[Rule]
 FRAGMENTS: dict[str, str]  # fragment name -> its expression, the fragments inside it expanded
 RULES, FRAGMENTS = load_rules()
-
-
-# ---------------------------------------------------------------------------- normalising
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
-                       "$": "s", "!": "i", "|": "l", "€": "e"})
-# A word mixing letters and look-alike digits/symbols ("k1ll", "s3x", "n00d"); punctuation after it
-# ("d1e.", "p0rn!") ends the word and stays as it is.
-_LEET_TOKEN = re.compile(r"(?<!\S)(?=[^\s]*[a-z])(?=[^\s]*[0134579@$!|€][^\s]*[a-z]|[^\s]*[a-z][^\s]*[0134579@$!|€])"
-                         r"[a-z0134579@$!|€]{3,}?(?=[.,;:?!)\]\"']*(?:\s|$))")
-_NOT_LEET = re.compile(r"^\d+(?:st|nd|rd|th|s|am|pm|k|m|cm|mm|km|kg|g|lb|lbs|x|d|h|min|mph)$")
-_SLANG = {
-    "u": "you", "ya": "you", "yu": "you", "yuo": "you", "ur": "your", "yur": "your", "yr": "your",
-    "youre": "you're", "urself": "yourself", "yourslef": "yourself", "r": "are", "im": "i'm",
-    "ima": "i'm going to", "imma": "i'm going to", "wanna": "want to", "wana": "want to",
-    "gonna": "going to", "gunna": "going to", "gona": "going to", "gotta": "got to", "tryna": "trying to",
-    "dont": "don't", "doesnt": "doesn't", "didnt": "didn't", "cant": "can't", "wont": "won't",
-    "isnt": "isn't", "arent": "aren't", "ive": "i've", "whats": "what's", "wats": "what's",
-    "wuts": "what's", "wat": "what", "wut": "what", "wht": "what", "whr": "where", "wher": "where",
-    "pls": "please", "plz": "please", "ppl": "people", "sum1": "someone", "some1": "someone",
-    "every1": "everyone", "evry1": "everyone", "no1": "no one", "noone": "no one", "bc": "because",
-    "cuz": "because", "coz": "because", "abt": "about", "rly": "really", "lemme": "let me",
-    "gimme": "give me", "kinda": "kind of", "hafta": "have to", "thru": "through", "pix": "pics",
-    "pic": "pic", "mum": "mom", "mommy": "mom", "momma": "mom", "daddy": "dad", "addy": "address",
-    "adress": "address", "addres": "address", "numba": "number", "nmbr": "number", "wanted": "wanted",
-    "alot": "a lot", "yall": "you all", "ppls": "people", "sis": "sister", "bro": "brother",
-    "skool": "school", "skl": "school", "scool": "school", "teh": "the", "nite": "night",
-    "h8": "hate", "h8s": "hates", "gr8": "great", "l8r": "later", "b4": "before", "2day": "today",
-    "2nite": "tonight", "2morrow": "tomorrow", "ne1": "anyone", "any1": "anyone", "4ever": "forever",
-    "nood": "nude", "noods": "nudes", "noodz": "nudes", "nudez": "nudes", "nudie": "nude", "nudies": "nudes",
-    "nudey": "nude", "nekkid": "naked", "seggs": "sex", "secks": "sex", "sexi": "sexy", "smexy": "sexy",
-    "kil": "kill", "kll": "kill", "rn": "right now", "ngl": "not going to lie", "fr": "for real",
-    "srsly": "seriously", "fone": "phone", "numbr": "number", "pasword": "password", "passwrd": "password",
-    "bday": "birthday", "b-day": "birthday", "wen": "when", "luv": "love", "bcuz": "because", "becuz": "because",
-    "r8": "rate", "cuase": "because", "tho": "though", "thx": "thanks", "ppl's": "people's", "skinnyer": "skinnier",
-}
-_STARRED = [(re.compile(p), w) for p, w in [
-    (r"\bf[*#@%]+c?k", "fuck"), (r"\bf[*#@%]{2,}", "fuck"), (r"\bsh[*#@%!]+t", "shit"), (r"\bb[*#@%]+tch", "bitch"),
-    (r"\ba[*#@%$]{1,2}hole", "asshole"), (r"\bc[*#@%]+nt", "cunt"), (r"\bd[*#@%]+ck", "dick"), (r"\bs[*#@%]+x\b", "sex"),
-    (r"\bp[*#@%]+rn", "porn"), (r"\bn[*#@%]+de", "nude"),
-]]
-_SLANG_RE = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, sorted(_SLANG, key=len, reverse=True))) + r")(?![\w'])")
-# Chat words written with digits ("no1", "sum1", "b4") are read before leetspeak would turn them into letters.
-_DIGIT_SLANG_RE = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, sorted((k for k in _SLANG if re.search(r"\d", k)), key=len, reverse=True))) + r")(?![\w'])")
-
-
-def _deleet(match: re.Match) -> str:
-    token = match.group(0)
-    return token if _NOT_LEET.match(token) else token.translate(_LEET)
-
-
-def normalize(text: str) -> str:
-    """Lower case, unicode folded, leetspeak and chat spelling undone, whitespace collapsed."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = re.sub(r"[\u200b-\u200f\u2060\ufeff\u00ad]", "", text)
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'").replace("\u00b4", "'")
-    text = text.replace("\u201c", '"').replace("\u201d", '"')
-    text = re.sub(r"\b(mr|mrs|ms|dr|st|jr|sr|mt)\.", r"\1", text)  # "mrs. lee" is not a sentence end
-    text = _DIGIT_SLANG_RE.sub(lambda m: _SLANG[m.group(1)], text)
-    text = _LEET_TOKEN.sub(_deleet, text)
-    for pattern, word in _STARRED:
-        text = pattern.sub(word, text)
-    text = re.sub(r"\b(want|wanna|need|going|have|got|how|like|try|trying|wish|ready|deserve)\s+2\b", r"\1 to", text)
-    text = _SLANG_RE.sub(lambda m: _SLANG[m.group(1)], text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def variants(text: str) -> list[str]:
-    """The normalised text, plus stretched words squeezed ("pleeease", "diiie", "killlll")."""
-    base = normalize(text)
-    out = [base]
-    for repl in (r"\1\1", r"\1"):
-        squeezed = re.sub(r"([a-z])\1{2,}", repl, base)
-        if squeezed not in out:
-            out.append(squeezed)
-    return out
 
 
 def match_rules(text: str, direction: str) -> dict[str, list[str]]:

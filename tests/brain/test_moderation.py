@@ -404,7 +404,7 @@ def test_their_benign_neighbours_pass(mod, text, direction):
 
 
 def test_normalisation_reads_leetspeak_before_punctuation_and_digit_slang():
-    from brain.safety.rules import normalize
+    from brain.safety.normalize import normalize
 
     assert normalize("wanna d1e. no1 cares") == "want to die. no one cares"
     assert normalize("p0rn!") == "porn!"

@@ -1,0 +1,310 @@
+"""Text normalisation for moderation: what the rules, the learned classifier and the profanity classifier read.
+
+Every check goes through here, on input and output alike (``Moderator.check``, hence ``moderate`` and
+``StreamModerator``): the rules read every text of ``variants(text)``, the two classifiers read
+``normalize(text)``. The normalised text is for matching only; nobody sees it.
+
+``normalize`` does, in this order:
+
+1. **Unicode NFKC**: fullwidth (``ｋｉｌｌ``), mathematical (``𝓀𝒾𝓁𝓁``, ``𝐤𝐢𝐥𝐥``), circled (``ⓚⓘⓛⓛ``) and
+   superscript letters become plain letters; accented letters are composed (``está``, ``chết`` stay
+   as they are, one code point per letter).
+2. **Invisible characters** removed: zero-width space/joiners and direction marks (U+200B-U+200F,
+   U+202A-U+202E, U+2060-U+2064, U+2066-U+206F, U+FEFF), soft hyphen, U+034F, U+061C, U+180B-U+180F,
+   U+3164 and U+FFA0 (Hangul fillers used as blanks), variation selectors (U+FE00-U+FE0F and the
+   supplement), tag characters (U+E0000-U+E007F) and emoji skin tones: ``k\\u200bill`` is ``kill``.
+3. **Decoration on Latin letters** removed: combining marks that NFKC could not compose into an
+   accented letter (strike-through ``k̶i̶l̶l̶``, "zalgo" stacks), and only after a Latin letter, so
+   Arabic harakat, Devanagari or Thai marks are untouched.
+4. **Look-alike letters -> Latin** (``CONFUSABLES``): Cyrillic, Greek and Armenian letters that look
+   Latin (``кіll``, ``ѕех``, ``ΚΙLL``), Latin small capitals (``ᴋɪʟʟ``), dotless ``ı``, and the
+   negative circled/squared letters (``🅺🅸🅻🅻``). A Cyrillic, Greek or Armenian letter is only read as
+   Latin inside a word that also has a Latin letter, or in a word made only of look-alikes (two
+   letters or more) in a text whose Cyrillic/Greek/Armenian letters are all such look-alikes:
+   real Russian, Greek or Armenian text (which always has other letters of its script: ``я``,
+   ``л``, ``ж``, ``λ``, ``π``...) and single Greek letters in maths (``angle α``) are left as they
+   are. Arabic, Chinese and other scripts have no entry and are never touched. The mapping is
+   applied before lower-casing, so ``Ν`` (Greek capital nu) reads ``n`` and ``ν`` (small nu) ``v``.
+5. **Lower case**; curly quotes straightened.
+6. **Emoji with a meaning** become words (``EMOJI``, see there for why each reads as it does:
+   ``🔪`` knife, ``💊`` pills, ``🏠`` home, ``💀`` lol...); other emoji stay.
+7. **Titles** (``mr.``, ``mrs.`` ...) lose their dot, so they do not end a sentence.
+8. **Spaced or dotted letters** joined (``k i l l``, ``k.i.l.l``, ``k-i-l-l``, ``k_i_l_l`` ->
+   ``kill``), see ``join_spaced``.
+9. **Chat spelling and leetspeak**: chat words with digits first (``no1``, ``b4``), then leetspeak
+   inside words (``k1ll``, ``d1e.``), star-censoring (``f*ck``), ``want 2``, then chat words (``u r``,
+   ``wanna``, ``im``, ``h8``).
+10. Whitespace collapsed.
+
+``variants`` adds the readings ``normalize`` had to choose between, so that the rules lose
+nothing: the spaced letters joined the other way, stretched words squeezed (``pleeease``,
+``diiie``), and accents stripped from Latin letters (``kíll`` -> ``kill``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+# ---------------------------------------------------------------------------- 2. invisible characters
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f"
+    "\ufeff\uffa0\U000e0000-\U000e007f\U000e0100-\U000e01ef\U0001f3fb-\U0001f3ff]")
+
+# ---------------------------------------------------------------------------- 3. decoration
+_LATIN_LETTER = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+_DECORATION = re.compile(f"(?<=[{_LATIN_LETTER}])[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+# ---------------------------------------------------------------------------- 4. look-alike letters
+# Letters of other scripts (and a few Latin ones) that are drawn like a Latin letter. Case matters:
+# the table is applied before lower-casing.
+_CYRILLIC = dict(zip(
+    "АВЕЅІЇЈКМНОРСТУХҮҺԀԚԜӀ" "аеорсухіјѕԁһԛԝӏкмьүғ",
+    "ABESIIJKMHOPCTYXYHDQWI" "aeopcyxijsdhqwlkmbyf", strict=True))
+_GREEK = dict(zip(
+    "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαορικνυχεγωη",
+    "ABEZHIKMNOPTYXaopikvuxeywn", strict=True))
+_ARMENIAN = dict(zip("օսհոցզ", "ouhngq", strict=True))
+_LATIN_LOOKALIKES = dict(zip(
+    "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢıȷɑɡɩʋǀ",
+    "abcdefghijklmnoprstuvwyzijagiul", strict=True))
+_NEGATIVE_LETTERS = {chr(base + i): chr(ord("A") + i) for base in (0x1F150, 0x1F170) for i in range(26)}
+CONFUSABLES: dict[str, str] = {**_CYRILLIC, **_GREEK, **_ARMENIAN, **_LATIN_LOOKALIKES, **_NEGATIVE_LETTERS}
+_FOREIGN_LOOKALIKES = set(_CYRILLIC) | set(_GREEK) | set(_ARMENIAN)  # read as Latin only in Latin company
+_ALWAYS = {**_LATIN_LOOKALIKES, **_NEGATIVE_LETTERS}
+_ALWAYS_RE = re.compile("[" + re.escape("".join(_ALWAYS)) + "]")
+_FOREIGN_SCRIPT = re.compile("[\u0370-\u03ff\u1f00-\u1fff\u0400-\u052f\u0530-\u058f]")
+_WORD = re.compile(r"[^\W_]+")
+_LATIN_CHAR = re.compile(f"[{_LATIN_LETTER}]")
+
+
+def _delookalike(text: str) -> str:
+    text = _ALWAYS_RE.sub(lambda m: _ALWAYS[m.group(0)], text)
+    if not _FOREIGN_SCRIPT.search(text):
+        return text
+    words = _WORD.findall(text)
+    # A text is "Latin with disguises" when every Cyrillic/Greek/Armenian letter in it is a look-alike.
+    all_lookalike = all(ch in _FOREIGN_LOOKALIKES for w in words for ch in w if _FOREIGN_SCRIPT.match(ch))
+    has_latin = bool(_LATIN_CHAR.search(text))
+
+    def word(m: re.Match) -> str:
+        w = m.group(0)
+        foreign = [ch for ch in w if _FOREIGN_SCRIPT.match(ch)]
+        if not foreign or not all(ch in _FOREIGN_LOOKALIKES for ch in foreign):
+            return w
+        if _LATIN_CHAR.search(w) or (all_lookalike and has_latin and len(w) >= 2 and len(foreign) == len(
+                [ch for ch in w if ch.isalpha()])):
+            return "".join(CONFUSABLES.get(ch, ch) for ch in w)
+        return w
+
+    return _WORD.sub(word, text)
+
+
+# ---------------------------------------------------------------------------- 6. emoji
+# What an emoji means when a child or a chat uses it, written as the word a rule looks for. Each
+# reading was chosen for how kids use the emoji, not for its Unicode name:
+EMOJI: dict[str, str] = {
+    "🔪": "knife", "🗡": "knife",       # a knife; rules still need a target ("🔪 him") or an intent
+    "🔫": "gun",                         # drawn as a water pistol, but sent to mean a gun
+    "💣": "bomb",                        # rules need a making/bringing context ("the bomb" = great stays harmless)
+    "🪓": "axe",
+    "🩸": "blood",
+    "💊": "pills",                       # overdose talk ("how many 💊")
+    "💉": "needle",
+    "🪢": "rope",                        # a knot: rope (noose talk needs more words to fire)
+    "⚰": "coffin", "🪦": "grave",
+    "💀": "lol",                         # "i'm dead 💀": kids' laughter, not death; read as "lol"
+    "☠": " ",                            # used like 💀 (laughing) and for poison: read as nothing, neither harm nor a joke
+    "🍆": "penis", "🍑": "butt",         # sexual slang far more than food in chat
+    "💦": "wet",                         # with 🍆/🍑 sexual; alone (sweat, water) harmless to every rule
+    "👅": "tongue", "💋": "kiss",
+    "🔞": "18+",                         # adult content
+    "👙": "bikini", "🩲": "underwear",
+    "📍": "location",                    # "drop your 📍" / "send me ur 📍"
+    "🏠": "home", "🏡": "home",          # "are you 🏠 alone"
+    "🏫": "school",
+    "🤫": "secret", "🤐": "secret",      # "our 🤫", "don't tell mom 🤐"
+    "📸": "photo", "📷": "photo", "🤳": "selfie", "📹": "video",
+    "📱": "phone", "📞": "phone", "☎": "phone",
+    "🚬": "cigarette", "🍺": "beer", "🍻": "beer", "🍷": "wine", "🥃": "liquor",
+    "🖕": "fuck you",                    # an obscene gesture: profanity
+}
+# Not mapped on purpose: 😭 (laughing as often as crying), 🔥 (cool), 😈/😏 (mischief), 🍃/❄️ (drug
+# slang, but far more often leaves and snow), 💔 (sadness is not harm).
+_EMOJI_RE = re.compile("|".join(map(re.escape, sorted(EMOJI, key=len, reverse=True))))
+
+# ---------------------------------------------------------------------------- 8. spaced letters
+_ITEM = r"[a-z0134579@$]"
+_SEP = r"(?:[ ._\-*~·•]{1,3})"
+_SPACED = re.compile(rf"(?<![^\W_]|[@$']){_ITEM}(?:{_SEP}{_ITEM}(?![^\W_]|[@$'])){{2,}}")
+_SPLIT = re.compile(rf"({_SEP})")
+# Single letters that are whole chat words ("r u a girl", "i c u"): a run made of these alone and
+# spaced is read as words by normalize (joined only in a variant).
+CHAT_LETTERS = frozenset("uriacybnkox")
+_REFLEXIVE = re.compile(r"^([a-z0-9@$]{3,}?)(myself|yourself|urself|himself|herself|themselves|ourselves|you|u)$")
+
+
+def _join_run(run: str) -> str:
+    parts = _SPLIT.split(run)
+    items, seps = parts[0::2], parts[1::2]
+    # The separator used most is the one inside words; any other (a double space, ". ") ends a word.
+    inside = Counter(seps).most_common(1)[0][0]
+    words, cur = [], items[0]
+    for sep, item in zip(seps, items[1:], strict=True):
+        if sep == inside:
+            cur += item
+        else:
+            words.append(cur)
+            cur = item
+    words.append(cur)
+    return " ".join(_REFLEXIVE.sub(r"\1 \2", w) for w in words)
+
+
+def _should_join(run: str) -> bool:
+    items = _SPLIT.split(run)[0::2]
+    letters = sum(i.isalpha() for i in items)
+    return letters >= 2 and letters > len(items) - letters
+
+
+def join_spaced(text: str, mode: str = "auto") -> str:
+    """Join runs of three or more single letters separated by a space, dot, dash, underscore or star.
+
+    ``k i l l  m y s e l f`` -> ``kill myself`` (the separator used most is the one inside words, so
+    a double space or a different separator ends a word); ``k.1.l.l`` -> ``k1ll`` (leetspeak is undone
+    after). A run needs at least two letters and more letters than digits (``1 2 3``, ``2 x 4`` stay).
+    A joined word ending in a reflexive pronoun, "you" or "u" is split before it (``killmyself`` ->
+    ``kill myself``): the one piece of word knowledge, because a run spaced with single spaces
+    throughout has no word ends.
+
+    ``mode``: ``"auto"`` (``normalize``) joins every run except one spaced with plain spaces and
+    made only of letters that are chat words on their own (``r u a``, ``i c u``: ``CHAT_LETTERS``),
+    ``"all"`` joins every run, ``"none"`` none; ``variants`` tries the other two.
+
+    Limits (no dictionary): three or more single letters in a row that are real words are joined
+    too, e.g. ``plan a b c`` -> ``plan abc`` or ``U. S. A.`` -> ``usa``; harmless for the rules,
+    and the unjoined reading stays in ``variants``. Words spaced with single spaces throughout and
+    not ending in a pronoun run together (``k i l l t h e m`` -> ``killthem``: the classifier's
+    character n-grams still see "kill"). Two single letters (``d e``) are never joined.
+    """
+    if mode == "none":
+        return text
+
+    def repl(m: re.Match) -> str:
+        run = m.group(0)
+        if not _should_join(run):
+            return run
+        if mode == "auto" and re.fullmatch(r"[a-z]( [a-z])+", run) and set(run[0::2]) <= CHAT_LETTERS:
+            return run
+        return _join_run(run)
+
+    return _SPACED.sub(repl, text)
+
+
+# ---------------------------------------------------------------------------- 9. chat spelling, leetspeak
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
+                       "$": "s", "!": "i", "|": "l", "€": "e"})
+# A word mixing letters and look-alike digits/symbols ("k1ll", "s3x", "n00d"); punctuation after it
+# ("d1e.", "p0rn!") ends the word and stays as it is.
+_LEET_TOKEN = re.compile(r"(?<!\S)(?=[^\s]*[a-z])(?=[^\s]*[0134579@$!|€][^\s]*[a-z]|[^\s]*[a-z][^\s]*[0134579@$!|€])"
+                         r"[a-z0134579@$!|€]{3,}?(?=[.,;:?!)\]\"']*(?:\s|$))")
+_NOT_LEET = re.compile(r"^\d+(?:st|nd|rd|th|s|am|pm|k|m|cm|mm|km|kg|g|lb|lbs|x|d|h|min|mph)$")
+_SLANG = {
+    "u": "you", "ya": "you", "yu": "you", "yuo": "you", "ur": "your", "yur": "your", "yr": "your",
+    "youre": "you're", "urself": "yourself", "yourslef": "yourself", "r": "are", "im": "i'm",
+    "ima": "i'm going to", "imma": "i'm going to", "wanna": "want to", "wana": "want to",
+    "gonna": "going to", "gunna": "going to", "gona": "going to", "gotta": "got to", "tryna": "trying to",
+    "dont": "don't", "doesnt": "doesn't", "didnt": "didn't", "cant": "can't", "wont": "won't",
+    "isnt": "isn't", "arent": "aren't", "ive": "i've", "whats": "what's", "wats": "what's",
+    "wuts": "what's", "wat": "what", "wut": "what", "wht": "what", "whr": "where", "wher": "where",
+    "pls": "please", "plz": "please", "ppl": "people", "sum1": "someone", "some1": "someone",
+    "every1": "everyone", "evry1": "everyone", "no1": "no one", "noone": "no one", "bc": "because",
+    "cuz": "because", "coz": "because", "abt": "about", "rly": "really", "lemme": "let me",
+    "gimme": "give me", "kinda": "kind of", "hafta": "have to", "thru": "through", "pix": "pics",
+    "pic": "pic", "mum": "mom", "mommy": "mom", "momma": "mom", "daddy": "dad", "addy": "address",
+    "adress": "address", "addres": "address", "numba": "number", "nmbr": "number", "wanted": "wanted",
+    "alot": "a lot", "yall": "you all", "ppls": "people", "sis": "sister", "bro": "brother",
+    "skool": "school", "skl": "school", "scool": "school", "teh": "the", "nite": "night",
+    "h8": "hate", "h8s": "hates", "gr8": "great", "l8r": "later", "b4": "before", "2day": "today",
+    "2nite": "tonight", "2morrow": "tomorrow", "ne1": "anyone", "any1": "anyone", "4ever": "forever",
+    "nood": "nude", "noods": "nudes", "noodz": "nudes", "nudez": "nudes", "nudie": "nude", "nudies": "nudes",
+    "nudey": "nude", "nekkid": "naked", "seggs": "sex", "secks": "sex", "sexi": "sexy", "smexy": "sexy",
+    "kil": "kill", "kll": "kill", "rn": "right now", "ngl": "not going to lie", "fr": "for real",
+    "srsly": "seriously", "fone": "phone", "numbr": "number", "pasword": "password", "passwrd": "password",
+    "bday": "birthday", "b-day": "birthday", "wen": "when", "luv": "love", "bcuz": "because", "becuz": "because",
+    "r8": "rate", "cuase": "because", "tho": "though", "thx": "thanks", "ppl's": "people's", "skinnyer": "skinnier",
+}
+_STARRED = [(re.compile(p), w) for p, w in [
+    (r"\bf[*#@%]+c?k", "fuck"), (r"\bf[*#@%]{2,}", "fuck"), (r"\bsh[*#@%!]+t", "shit"), (r"\bb[*#@%]+tch", "bitch"),
+    (r"\ba[*#@%$]{1,2}hole", "asshole"), (r"\bc[*#@%]+nt", "cunt"), (r"\bd[*#@%]+ck", "dick"), (r"\bs[*#@%]+x\b", "sex"),
+    (r"\bp[*#@%]+rn", "porn"), (r"\bn[*#@%]+de", "nude"),
+]]
+_SLANG_RE = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, sorted(_SLANG, key=len, reverse=True))) + r")(?![\w'])")
+# Chat words written with digits ("no1", "sum1", "b4") are read before leetspeak would turn them into letters.
+_DIGIT_SLANG_RE = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, sorted((k for k in _SLANG if re.search(r"\d", k)), key=len, reverse=True))) + r")(?![\w'])")
+
+
+def _deleet(match: re.Match) -> str:
+    token = match.group(0)
+    return token if _NOT_LEET.match(token) else token.translate(_LEET)
+
+
+# ---------------------------------------------------------------------------- the steps together
+def _prepare(text: str) -> str:
+    """Steps 1-7: unicode, invisible characters, decoration, look-alikes, case, emoji, titles."""
+    text = unicodedata.normalize("NFKC", text)
+    text = INVISIBLE.sub("", text)
+    text = _DECORATION.sub("", text)
+    text = _delookalike(text).lower()
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'").replace("\u00b4", "'")
+    text = text.replace("\u201c", '"').replace("\u201d", '"')
+    text = _EMOJI_RE.sub(lambda m: f" {EMOJI[m.group(0)]} ", text)
+    return re.sub(r"\b(mr|mrs|ms|dr|st|jr|sr|mt)\.", r"\1", text)  # "mrs. lee" is not a sentence end
+
+
+def _finish(text: str) -> str:
+    """Steps 9-10: chat spelling and leetspeak undone, whitespace collapsed."""
+    text = _DIGIT_SLANG_RE.sub(lambda m: _SLANG[m.group(1)], text)
+    text = _LEET_TOKEN.sub(_deleet, text)
+    for pattern, word in _STARRED:
+        text = pattern.sub(word, text)
+    text = re.sub(r"\b(want|wanna|need|going|have|got|how|like|try|trying|wish|ready|deserve)\s+2\b", r"\1 to", text)
+    text = _SLANG_RE.sub(lambda m: _SLANG[m.group(1)], text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def normalize(text: str) -> str:
+    """Lower case, unicode folded, disguises undone (see the module's docstring), whitespace collapsed."""
+    return _finish(join_spaced(_prepare(text)))
+
+
+def strip_accents(text: str) -> str:
+    """Accents taken off Latin letters only (``kíll`` -> ``kill``, ``chết`` -> ``chet``); other scripts kept."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", re.sub(f"(?<=[{_LATIN_LETTER}])[\u0300-\u036f]+", "", decomposed))
+
+
+def variants(text: str) -> list[str]:
+    """The normalised text, then the other readings ``normalize`` chose between (the rules try each).
+
+    The spaced letters joined every way (``join_spaced`` "all" and "none"), stretched words squeezed
+    ("pleeease", "diiie", "killlll": to two letters and to one), and accents stripped from Latin
+    letters when there are any.
+    """
+    prepared = _prepare(text)
+    base = _finish(join_spaced(prepared))
+    out = [base]
+    if _SPACED.search(prepared):
+        for mode in ("all", "none"):
+            other = _finish(join_spaced(prepared, mode))
+            if other not in out:
+                out.append(other)
+    for repl in (r"\1\1", r"\1"):
+        squeezed = re.sub(r"([a-z])\1{2,}", repl, base)
+        if squeezed not in out:
+            out.append(squeezed)
+    if not base.isascii():
+        plain = strip_accents(base)
+        if plain not in out:
+            out.append(plain)
+    return out
