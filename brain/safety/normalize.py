@@ -145,9 +145,11 @@ CHAT_LETTERS = frozenset("uriacybnkox")
 _REFLEXIVE = re.compile(r"^([a-z0-9@$]{3,}?)(myself|yourself|urself|himself|herself|themselves|ourselves|you|u)$")
 
 
-def _join_run(run: str) -> str:
+def _join_run(run: str, edge: bool = False) -> str:
     parts = _SPLIT.split(run)
     items, seps = parts[0::2], parts[1::2]
+    if edge and items[0] in ("i", "a") and len(items) >= 4:  # "do i k i l l" -> "i kill" (mode "edge")
+        return items[0] + " " + _join_run("".join(parts[2:]))
     # The separator used most is the one inside words; any other (a double space, ". ") ends a word.
     inside = Counter(seps).most_common(1)[0][0]
     words, cur = [], items[0]
@@ -179,7 +181,9 @@ def join_spaced(text: str, mode: str = "auto") -> str:
 
     ``mode``: ``"auto"`` (``normalize``) joins every run except one spaced with plain spaces and
     made only of letters that are chat words on their own (``r u a``, ``i c u``: ``CHAT_LETTERS``),
-    ``"all"`` joins every run, ``"none"`` none; ``variants`` tries the other two.
+    ``"all"`` joins every run, ``"none"`` none, ``"edge"`` like ``"auto"`` but keeps a leading
+    ``i`` or ``a`` a word of its own (``do i k i l l`` -> ``do i kill``, where ``"auto"`` reads
+    ``ikill``, right for ``be a l i v e`` -> ``be alive``); ``variants`` tries all four.
 
     Limits (no dictionary): three or more single letters in a row that are real words are joined
     too, e.g. ``plan a b c`` -> ``plan abc`` or ``U. S. A.`` -> ``usa``; harmless for the rules,
@@ -196,7 +200,7 @@ def join_spaced(text: str, mode: str = "auto") -> str:
             return run
         if mode == "auto" and re.fullmatch(r"[a-z]( [a-z])+", run) and set(run[0::2]) <= CHAT_LETTERS:
             return run
-        return _join_run(run)
+        return _join_run(run, edge=mode == "edge")
 
     return _SPACED.sub(repl, text)
 
@@ -287,7 +291,7 @@ def strip_accents(text: str) -> str:
 def variants(text: str) -> list[str]:
     """The normalised text, then the other readings ``normalize`` chose between (the rules try each).
 
-    The spaced letters joined every way (``join_spaced`` "all" and "none"), stretched words squeezed
+    The spaced letters joined every way (``join_spaced`` "all", "none" and "edge"), stretched words squeezed
     ("pleeease", "diiie", "killlll": to two letters and to one), and accents stripped from Latin
     letters when there are any.
     """
@@ -295,12 +299,12 @@ def variants(text: str) -> list[str]:
     base = _finish(join_spaced(prepared))
     out = [base]
     if _SPACED.search(prepared):
-        for mode in ("all", "none"):
+        for mode in ("all", "none", "edge"):
             other = _finish(join_spaced(prepared, mode))
             if other not in out:
                 out.append(other)
     for repl in (r"\1\1", r"\1"):
-        squeezed = re.sub(r"([a-z])\1{2,}", repl, base)
+        squeezed = _finish(re.sub(r"([a-z])\1{2,}", repl, base))  # chat spelling again: "kiiil" -> "kil" -> "kill"
         if squeezed not in out:
             out.append(squeezed)
     if not base.isascii():
@@ -308,3 +312,60 @@ def variants(text: str) -> list[str]:
         if plain not in out:
             out.append(plain)
     return out
+
+
+# ---------------------------------------------------------------------------- the learned classifier's view
+# Words that say a text is meant, not a joke: the hyperbole guard stands aside (the rules have the
+# same list as the fragment `serious` in ruledata/fragments.yaml).
+SERIOUS = re.compile(r"\b(?:for real|not (?:even )?(?:joking|kidding|exaggerating|being dramatic|a joke)|no joke|"
+                     r"i mean it|i(?:'m| am) (?:serious|not okay|not ok)|dead serious)\b")
+_LAUGH = r"(?:lol|lmao|haha\w*|hehe\w*|jk|just kidding)"
+# Idioms of dying and killing that children use for exams, chores and embarrassment, each rewritten
+# into a plain word the model has no reason to read as harm. Only whole idioms are rewritten, never
+# "kill myself", "want to die" without a joke marker, or a method; the rules see the text unchanged.
+HYPERBOLE: list[tuple[re.Pattern, str]] = [(re.compile(p), r) for p, r in [
+    # a prediction under a condition: "i'm going to die if i fail", "i'll die if i don't get tickets"
+    (r"\b(going to|will|'ll|would|could|might) (?:literally |actually |totally |just )?die (?=if\b|unless\b)", r"\1 scream "),
+    (r"\b(if\b[^.?!]{0,60}?\b(?:going to|will|'ll|might)) (?:literally |actually |just )?die\b", r"\1 scream"),
+    (r"\b(?:i'd|i would|id) rather (?:die|be dead) than\b(?! (?:live|living|be alive|keep|go on|exist|be me|be here|wake up))",
+     "i'd hate to"),
+    (r"\b(?:be|is|was) (?:going to be )?the death of me\b", "be too much for me"),
+    (r"\b(?:dying|died|die|dead) (?:of|from|with) (?:laughter|laughing|embarrassment|boredom|cringe)\b|\bdied laughing\b",
+     "laughing"),
+    (r"\bdead tired\b", "very tired"),
+    (r"\b(?:is|are|was|were|'s|'re) (?:literally |actually |totally |so |really )?killing me\b", "is too much for me"),
+    (r"\bkill(?:ed|ing)? it\b(?! with)", "did great"),
+    (r"\bkill me now\b", "ugh"),
+    (r"\bi could (?:die|kill)\b(?= for\b| of\b)", "i would love"),
+    (r"(\bso (?:bored|embarrassed|tired|happy|hungry|excited)\b[^.?!]{0,40}?\bi could) (?:just )?die\b", r"\1 scream"),
+    # "i'm dead", "i died", "i want to die" with laughter or embarrassment close by
+    (rf"\bi(?:'m| am) (?:so |literally |totally |actually )?dead\b(?! inside)(?=[^.?!]{{0,60}}\b(?:{_LAUGH}|forgot|lost|late))",
+     "i'm laughing"),
+    (rf"\b(?:literally |nearly |almost )?died\b(?=[^.?!]{{0,60}}\b(?:{_LAUGH}|embarrass\w*|laugh\w*|cringe))", "laughed"),
+    (rf"\bwant to die\b(?=[^.?!]{{0,80}}\b(?:{_LAUGH}|embarrass\w*|cringe|tripped|fell over))", "want to hide"),
+]]
+
+
+def hyperbole_neutral(norm: str) -> str:
+    """``norm`` (normalised text) with the hyperbole idioms of ``HYPERBOLE`` rewritten, unless it says it is serious.
+
+    "i'm going to die if i fail this test lol" -> "i'm going to scream if i fail this test lol";
+    "this homework is killing me" -> "this homework is too much for me"; "i'm dead lol" (also
+    "i'm dead 💀") -> "i'm laughing". Left alone: "i want to die for real, not joking", "i'm going
+    to kill myself after this test", "i want to die" without a laugh.
+    """
+    if SERIOUS.search(norm):
+        return norm
+    for pattern, repl in HYPERBOLE:
+        norm = pattern.sub(repl, norm)
+    return norm
+
+
+def classifier_view(text: str) -> str:
+    """What the learned classifier reads (training and scoring alike): ``normalize`` then the hyperbole guard.
+
+    The rules read ``variants`` (their own ``unless`` handles hyperbole, with the fragments
+    ``hyperbole_die`` and ``not_serious``); the model has no context, so the idioms are rewritten.
+    """
+    return hyperbole_neutral(normalize(text))
+
