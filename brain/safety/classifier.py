@@ -218,16 +218,20 @@ PROTECTIVE_ADVICE = re.compile(
 class CategoryClassifier:
     """One binary logistic regression per category over shared TF-IDF features."""
 
-    def __init__(self, texts: list[str], labels: list[list[str]], categories=MODEL_CATEGORIES):
+    def __init__(self, texts: list[str], labels: list[list[str]], categories=MODEL_CATEGORIES, *,
+                 normalizer=None, features=None):
+        """``normalizer`` and ``features`` (an unfitted union of TF-IDF vectorisers) default to the English
+        model's; ``brain.safety.lang`` passes its own for the multilingual model."""
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_union
 
-        from brain.safety.rules import normalize
+        from brain.safety.normalize import classifier_view as normalize  # normalised, hyperbole idioms rewritten
 
+        normalize = normalizer or normalize
         self._normalize = normalize
         self.categories = tuple(categories)
-        self.features = make_union(
+        self.features = features or make_union(
             TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
             TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2),
         )

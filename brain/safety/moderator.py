@@ -36,7 +36,8 @@ from functools import lru_cache
 from brain.safety.classifier import get_classifier
 from brain.safety.escalation import escalate, safety_event
 from brain.safety.messages import SAFE_MESSAGES, SELF_HARM_SUPPORT
-from brain.safety.rules import match_rules, normalize
+from brain.safety.normalize import normalize
+from brain.safety.rules import match_rules
 from brain.safety.verdict import Direction, Verdict, decide, error_verdict
 from brain.settings import Settings, get_settings
 
@@ -100,11 +101,14 @@ class Moderator:
         *,
         judge: Callable[[str, Direction], Iterable[str]] | None = None,
         use_classifier: bool = True,
+        languages: bool = True,
     ):
         """``judge(text, direction)`` may add categories (e.g. a larger model used as a judge).
 
-        ``use_classifier=False`` leaves out the learned classifier (rules and profanity only).
+        ``use_classifier=False`` leaves out the learned classifiers (rules and profanity only);
+        ``languages=False`` sends every text down the English path (as before issue 15).
         """
+        self.languages = languages
         self.settings = settings or get_settings()
         self.judge = judge
         self._predict = _profanity_predictor()
@@ -118,6 +122,23 @@ class Moderator:
             raise TypeError(f"text must be a str, got {type(text).__name__}")
         if not text.strip() or (direction == "output" and text.strip() in self.safe_messages):
             return Verdict(True, "allow", direction=direction)
+        if self.languages:
+            return self._route_language(text, direction)
+        return self.check_english(text, direction)
+
+    def _route_language(self, text: str, direction: Direction) -> Verdict:
+        """Spanish, Arabic, Chinese, Vietnamese and unknown languages take brain/safety/lang.py's path;
+        English the path below, then the Latin lexicons' high-severity safety net (docs/safety.md, Languages)."""
+        from brain.safety import lang
+
+        guess = lang.detect_language(text)
+        if guess.language != "en":
+            return lang.check_language(self, text, direction, guess)
+        verdict = self.check_english(text, direction)
+        return verdict if not verdict.allowed else lang.english_safety_net(self, text, direction, verdict)
+
+    def check_english(self, text: str, direction: Direction = "input") -> Verdict:
+        """The English path: rules, learned classifier, profanity classifier (and the judge)."""
         hits = match_rules(text, direction)
         scores: dict[str, float] = {c: 1.0 for c in hits}
         profanity = self._predict([classifier_text(text)])[0]

@@ -20,6 +20,7 @@ from brain.safety.messages import (
     BLOCK_MESSAGE,
     BLOCK_MESSAGES,
     ERROR_MESSAGE,
+    LANGUAGE_MESSAGES,
     OUTPUT_BLOCK_MESSAGE,
     SELF_HARM_SUPPORT,
 )
@@ -42,6 +43,7 @@ class Verdict:
     scores: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
     direction: Direction = "input"
     rules: tuple[str, ...] = ()  # names of the rules that fired (never the text)
+    language: str = "en"  # the path that decided and the message's language (brain/safety/lang.py)
 
     @property
     def llama_guard(self) -> tuple[str, ...]:
@@ -56,14 +58,20 @@ class Verdict:
     def to_dict(self) -> dict:
         """JSON-ready summary for an API response's ``safety`` field (no text but the message)."""
         return {"allowed": self.allowed, "action": self.action, "categories": list(self.categories),
-                "llama_guard": list(self.llama_guard), "direction": self.direction}
+                "llama_guard": list(self.llama_guard), "direction": self.direction, "language": self.language}
 
 
 def decide(categories: list[str], direction: Direction, scores: dict[str, float], rules: tuple[str, ...] = (),
-           support_message: str = SELF_HARM_SUPPORT) -> Verdict:
-    """Categories -> action and the message a child sees (the highest-priority category speaks)."""
+           support_message: str | None = SELF_HARM_SUPPORT, language: str = "en") -> Verdict:
+    """Categories -> action and the message a child sees (the highest-priority category speaks).
+
+    With a ``language`` of ``brain.safety.messages.LANGUAGE_MESSAGES`` the message is in that language
+    (``support_message`` is the English self-harm answer and applies to English only)."""
+    if language in LANGUAGE_MESSAGES:
+        return _decide_in(LANGUAGE_MESSAGES[language], categories, direction, scores, rules, language)
     if not categories:
         return Verdict(True, "allow", (), "", scores, direction, rules)
+    support_message = support_message or SELF_HARM_SUPPORT
     order = list(CATEGORIES)
     cats = tuple(sorted(dict.fromkeys(categories), key=lambda c: order.index(c) if c in order else len(order)))
     top = cats[0]
@@ -75,6 +83,22 @@ def decide(categories: list[str], direction: Direction, scores: dict[str, float]
         return Verdict(False, "block", cats, ERROR_MESSAGE, scores, direction, rules)
     message = BLOCK_MESSAGES.get(top, BLOCK_MESSAGE) if direction == "input" else OUTPUT_BLOCK_MESSAGE
     return Verdict(False, "block", cats, message, scores, direction, rules)
+
+
+def _decide_in(messages: dict[str, str], categories: list[str], direction: Direction, scores: dict[str, float],
+               rules: tuple[str, ...], language: str) -> Verdict:
+    """``decide`` with the messages of one language (the same priorities and actions)."""
+    if not categories:
+        return Verdict(True, "allow", (), "", scores, direction, rules, language)
+    order = list(CATEGORIES)
+    cats = tuple(sorted(dict.fromkeys(categories), key=lambda c: order.index(c) if c in order else len(order)))
+    top = cats[0]
+    if top in ("self_harm", "abuse_disclosure"):
+        return Verdict(False, "support", cats, messages[top], scores, direction, rules, language)
+    if top == "moderation_error":
+        return Verdict(False, "block", cats, ERROR_MESSAGE, scores, direction, rules, language)
+    message = messages.get(top, messages["block"]) if direction == "input" else messages["output"]
+    return Verdict(False, "block", cats, message, scores, direction, rules, language)
 
 
 def error_verdict(direction: Direction = "input") -> Verdict:
