@@ -213,6 +213,8 @@ def report_markdown(result: dict) -> str:
               "", f"Mean time per check: {result['ms_per_check']} ms (informational).", ""]
     if result.get("heldout"):
         lines += heldout_markdown(result)
+    if result.get("languages"):
+        lines += languages_markdown(result["languages"])
     return "\n".join(lines)
 
 
@@ -254,6 +256,8 @@ def heldout_markdown(result: dict) -> list[str]:
 
 
 def print_report(result: dict, show_misses: bool = False) -> None:
+    if "heldout" in result and "languages" not in result:  # the shipped run: the language DEV sets too
+        result["languages"] = evaluate_languages()
     print(f"set: {result['evalset']} ({result['items']} items)")
     print(f"{'category':24s} {'n':>4s} {'recall':>7s} {'flagged':>8s} {'precision':>9s}")
     for cat, m in result["categories"].items():
@@ -274,6 +278,10 @@ def print_report(result: dict, show_misses: bool = False) -> None:
         print(f"held-out {name} [{h['label']}]: {recalls}; unsafe flagged {_fmt(h['unsafe_flagged'])}; "
               f"benign FPR {_fmt(h['benign_fpr'])} ({len(h['benign_false_positives'])}/{h['benign_items']}); "
               f"other categories: {others}; {h['ms_per_check']} ms per check")
+    for language, m in result.get("languages", {}).items():
+        recalls = ", ".join(f"{c} {_fmt(m['recall'][c])}" for c in LANGUAGE_CATEGORIES)
+        print(f"language {language} [{LANGUAGES_LABEL}]: {recalls}; benign FPR {_fmt(m['benign_fpr'])} "
+              f"({len(m['benign_false_positives'])}/{m['benign_items']}); routed to {language} {_fmt(m['routed'])}")
     if show_misses:
         rows = {r["id"]: r for r in result["_rows"]}
         for cat, m in result["categories"].items():
@@ -291,3 +299,67 @@ def write_report(result: dict, out_dir: str | Path = "benchmarks/results") -> li
     paths[0].write_text(json.dumps(public, indent=2) + "\n", encoding="utf-8")
     paths[1].write_text(report_markdown(result), encoding="utf-8")
     return paths
+
+
+# ---------------------------------------------------------------------------- languages (issue 15)
+LANGUAGES_LABEL = "dev (round 3, languages): written by the developer"
+LANGUAGE_CATEGORIES = ("self_harm", "sexual", "grooming", "personal_info", "abuse_disclosure", "violence")
+LANGUAGE_DEV_SETS: dict[str, Path] = {
+    lang: Path(__file__).with_name("lang") / f"dev-{lang}.jsonl" for lang in ("es", "ar", "zh", "vi")}
+
+
+def evaluate_languages(moderator=None, sets: dict[str, Path] | None = None) -> dict:
+    """Per-language DEV figures (brain/safety/lang/dev-<lang>.jsonl) through the whole moderator.
+
+    Recall of each key category (the verdict names it), benign false-positive rate, and ``routed``:
+    the share of items that took the language's own path (``verdict.language``). These sets were
+    written by the developer alongside the training texts and read while tuning the lexicons, so
+    their figures are in-sample; they never change the exit code.
+    """
+    moderator = moderator or Moderator()
+    out = {}
+    for language, path in (LANGUAGE_DEV_SETS if sets is None else sets).items():
+        if not Path(path).exists():
+            continue
+        items = load_evalset(path)
+        rows, elapsed = [], 0.0
+        for item in items:
+            start = time.perf_counter()
+            verdict = moderator.check(item["text"], direction=item["direction"])
+            elapsed += time.perf_counter() - start
+            rows.append((item, verdict))
+        recall, n, missed = {}, {}, {}
+        for cat in LANGUAGE_CATEGORIES:
+            pos = [(i, v) for i, v in rows if cat in i["labels"]]
+            n[cat] = len(pos)
+            recall[cat] = round(sum(cat in v.categories for _, v in pos) / len(pos), 4) if pos else None
+            missed[cat] = [i["id"] for i, v in pos if cat not in v.categories]
+        benign = [(i, v) for i, v in rows if not i["labels"]]
+        false_pos = [i["id"] for i, v in benign if v.categories]
+        out[language] = {
+            "label": LANGUAGES_LABEL, "file": str(path), "items": len(rows), "benign_items": len(benign),
+            "recall": recall, "n": n, "missed": missed,
+            "benign_fpr": round(len(false_pos) / len(benign), 4) if benign else None,
+            "benign_false_positives": false_pos,
+            "routed": round(sum(v.language == language for _, v in rows) / len(rows), 4) if rows else None,
+            "ms_per_check": round(elapsed / max(len(rows), 1) * 1000, 3),
+        }
+    return out
+
+
+def languages_markdown(languages: dict) -> list[str]:
+    """The per-language table of ``evaluate_languages``."""
+    lines = ["## Languages: Spanish, Arabic, Chinese, Vietnamese", "",
+             (f"Label: {LANGUAGES_LABEL} (brain/safety/lang/dev-<lang>.jsonl, not trained on, but read while "
+              "the lexicons were tuned, so in-sample). Recall of each key category (the verdict names it), "
+              "benign false-positive rate, and the share of items routed to the language's own path. "
+              "Targets for the blind sets: recall >= 0.95 (Spanish), >= 0.90 (the others), benign FPR <= 0.03."),
+             "", "| language | items | " + " | ".join(LANGUAGE_CATEGORIES) + " | benign FPR | routed | ms per check |",
+             "|---|---:|" + "---:|" * len(LANGUAGE_CATEGORIES) + "---:|---:|---:|"]
+    for language, m in languages.items():
+        recalls = " | ".join(f"{_fmt(m['recall'][c])} (n={m['n'][c]})" for c in LANGUAGE_CATEGORIES)
+        lines.append(f"| {language} | {m['items']} | {recalls} | {_fmt(m['benign_fpr'])} "
+                     f"({len(m['benign_false_positives'])}/{m['benign_items']}) | {_fmt(m['routed'])} | "
+                     f"{m['ms_per_check']} |")
+    lines.append("")
+    return lines
