@@ -46,6 +46,16 @@ HELDOUT_SETS: dict[str, tuple[Path, str]] = {
     "r10-test": (Path(__file__).with_name("heldout-r10-test.jsonl"),
                  "test, round 2: blind batch r10, not read while tuning, measured once after the changes were final"),
 }
+# Round 3 (issue 15): the developer's own DEV sets, reported after the held-out sets. Written and read
+# while the normalisation and the hyperbole exceptions were tuned, so their figures are in-sample.
+DEV_SETS: dict[str, tuple[Path, str]] = {
+    "dev-disguised": (Path(__file__).with_name("dev-disguised.jsonl"),
+                      "dev (round 3): written by the developer, in-sample; disguised texts (spaced, dotted, leet, "
+                      "homoglyph, zero-width, emoji, stretched, mixed)"),
+    "dev-school": (Path(__file__).with_name("dev-school.jsonl"),
+                   "dev (round 3): written by the developer, in-sample; hyperbole, grief, history, health, "
+                   "literature, sports"),
+}
 SHIPPED_LABEL = "shipped: evalset.jsonl, used while writing the rules (in-sample for them)"
 KEY_CATEGORIES = ("self_harm", "sexual", "grooming", "personal_info")
 MIN_KEY_RECALL = 0.95
@@ -169,7 +179,7 @@ def evaluate_heldout(moderator=None, sets: dict[str, tuple[Path, str]] | None = 
     """``heldout_summary`` of each held-out set that exists ({"missing": True, ...} for the others)."""
     moderator = moderator or Moderator()
     out = {}
-    for name, (path, label) in (HELDOUT_SETS if sets is None else sets).items():
+    for name, (path, label) in ({**HELDOUT_SETS, **DEV_SETS} if sets is None else sets).items():
         if not Path(path).exists():
             out[name] = {"label": label, "file": str(path), "missing": True}
             continue
