@@ -200,6 +200,11 @@ class Settings(BaseSettings):
         None, description="Replaces the built-in self-harm support answer (988 / Childline / Kids Help "
         "Phone); set it to the help lines of the deployment's region.",
     )
+    conversation_ttl_seconds: float = Field(
+        1800.0, gt=0, le=86400, description="How long the endpoint keeps a student's recent messages in memory "
+        "for the conversation-level grooming check (serving/conversation_memory.py): each message is dropped "
+        "this many seconds after it arrived; never written to disk; forget-student clears them at once.",
+    )
 
     @field_validator("api_keys", mode="before")
     @classmethod

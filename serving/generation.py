@@ -20,10 +20,13 @@ class Job:
     """One prepared generation: who, what, with which limits."""
 
     def __init__(self, student_id, profile, messages, mode, max_tokens, temperature, top_p=0.95, seed=None,
-                 use_adapter=True, user_text="", penalties: dict | None = None):
+                 use_adapter=True, user_text="", penalties: dict | None = None, user_turns: list[str] | None = None):
         self.student_id, self.profile, self.messages, self.mode = student_id, profile, messages, mode
         self.max_tokens, self.temperature, self.top_p, self.seed = max_tokens, temperature, top_p, seed
         self.use_adapter, self.user_text = use_adapter, user_text
+        # every user message of the request, oldest first (a chat's history; the prompt alone for /v1/generate):
+        # what the conversation check (serving/guards.py guard_conversation) scores with the student's memory
+        self.user_turns = list(user_turns) if user_turns else [user_text]
         self.penalties = penalties  # the body's repetition penalties (None: the defaults)
         self.engine_request = self.ticket = None  # set once validated; the ticket: its place in the queue
 

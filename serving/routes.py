@@ -7,7 +7,8 @@
 Every handler is a module-level function that reads the service (serving/service.py) from
 ``request.app.state.service``, which ``serving.app.build_server`` sets. Every generating route goes
 through the same steps (serving/generation.py): authenticate the key -> the student must be on the
-key's roster -> rate limits -> moderation of the input -> engine (the student's adapter) with the
+key's roster -> rate limits -> the conversation check (serving/guards.py ``guard_conversation``: the student's
+recent messages with this request's, for grooming built over many messages) -> moderation of the input -> engine (the student's adapter) with the
 output moderated as it streams -> moderation of the whole output -> the answer checks (serving/answer_check.py: regenerated
 or replaced by the verified fallback on a finding) -> response naming the adapter version used.
 

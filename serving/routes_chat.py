@@ -1,8 +1,10 @@
 """The generating routes: ``/v1/generate`` (plain and SSE) and the OpenAI-compatible chat and models.
 
 Each handler builds a ``Job`` (authenticated, the student on the key's roster, sizes checked, the
-profile resolved, a place in the queue) and runs it through serving/answers.py, which moderates
-the input and the output and checks the answer (regenerating it or sending the verified fallback). Included into the app of ``python -m serving.app``
+profile resolved, a place in the queue) and runs it through the conversation check (serving/guards.py
+``guard_conversation``: the student's recent messages and the request's user turns, for grooming that
+builds over many messages), then serving/answers.py, which moderates the input and the output and checks
+the answer (regenerating it or sending the verified fallback). Included into the app of ``python -m serving.app``
 (serving/routes.py); the service comes from ``request.app.state``.
 """
 
@@ -19,6 +21,7 @@ from serving.admission import run_guarded, sse_guarded
 from serving.errors import FieldError, check_student_id
 from serving.answers import answer, answer_events
 from serving.generation import Job, admitted, check_sizes, penalties_of, served, sse
+from serving.guards import guard_conversation
 from serving.profiles import HEADER as PROFILE_HEADER
 from serving.profiles import chat_student
 from serving.schemas import BRAIN_MODEL_ID, ChatCompletionRequest
@@ -26,6 +29,30 @@ from serving.service import Service, service_of
 
 router = APIRouter()
 NO_USAGE = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}  # nothing was generated
+
+
+# -- every generating route: the conversation check, then the answer (serving/answers.py) ---------
+
+async def checked_answer(service: Service, request: Request, job: Job, route: str) -> dict:
+    """``answer`` after the conversation check (serving/guards.py): a conversation that crossed the line
+    gets the grooming block, shaped as answers.py shapes a blocked input, and nothing is generated."""
+    block = guard_conversation(service, job, route)
+    if block is not None:
+        return {"text": block.verdict.message, "choice": None, "finished": None, "finish_reason": "content_filter",
+                "usage": None, "safety": block.safety(), "quality": None}
+    return await answer(service, request, job, route)
+
+
+async def checked_events(service: Service, request: Request, job: Job, route: str):
+    """``answer_events`` after the conversation check, as ``checked_answer``."""
+    block = guard_conversation(service, job, route)
+    if block is not None:
+        yield "start", served(service, None)
+        yield "text", block.verdict.message
+        yield "end", {"finish_reason": "content_filter", "usage": None, "quality": None, "safety": block.safety()}
+        return
+    async for event in answer_events(service, request, job, route):
+        yield event
 
 
 # -- /v1/generate ----------------------------------------------------------------------------
@@ -53,7 +80,7 @@ async def generate(body: GenerationRequest, request: Request):
     start = time.perf_counter()
     service = service_of(request)
     job = job_from_generate(service, request, body)
-    out = await run_guarded(job.ticket, answer(service, request, job, "generate"))
+    out = await run_guarded(job.ticket, checked_answer(service, request, job, "generate"))
     return {
         "response": out["text"], "student_id": job.student_id, "mode": job.mode.value,
         **served(service, out["choice"]), "profile_source": job.profile_source,
@@ -75,7 +102,7 @@ async def generate_stream(body: GenerationRequest, request: Request):
     job = job_from_generate(service, request, body)
 
     async def events():
-        async for kind, value in answer_events(service, request, job, "generate_stream"):
+        async for kind, value in checked_events(service, request, job, "generate_stream"):
             if kind == "start":
                 yield sse({"type": "start", "student_id": job.student_id, "mode": job.mode.value,
                            "profile_source": job.profile_source, **value})
@@ -116,7 +143,8 @@ async def job_from_chat(service: Service, request: Request, body: ChatCompletion
         system = {"role": "system", "content": system["content"] + "\n" + "\n".join(app_system)}
     turns = [{"role": m.role, "content": m.text()} for m in body.messages if m.role in ("user", "assistant")]
     job = Job(sid, profile, [system] + turns, body.mode, max_tokens, body.temperature, body.top_p, body.seed,
-              use_adapter=use_adapter, user_text=last, penalties=penalties_of(service, body))
+              use_adapter=use_adapter, user_text=last, penalties=penalties_of(service, body),
+              user_turns=[m.text() for m in body.messages if m.role == "user" and m.text().strip()])
     job.profile_source = chosen.source
     return admitted(service, request, principal, job)
 
@@ -133,7 +161,7 @@ async def chat_completions(body: ChatCompletionRequest, request: Request, respon
     response.headers[PROFILE_HEADER] = job.profile_source
     cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
     if not body.stream:
-        out = await run_guarded(job.ticket, answer(service, request, job, "chat_completions"))
+        out = await run_guarded(job.ticket, checked_answer(service, request, job, "chat_completions"))
         answered_by = served(service, out["choice"])
         return {
             "id": cid, "object": "chat.completion", "created": created, "model": body.model,
@@ -159,7 +187,7 @@ async def chat_completions(body: ChatCompletionRequest, request: Request, respon
                 obj.update(extra)
             return sse(obj)
 
-        async for kind, value in answer_events(service, request, job, "chat_completions_stream"):
+        async for kind, value in checked_events(service, request, job, "chat_completions_stream"):
             if kind == "start":
                 answered_by = value
                 yield chunk({"role": "assistant", "content": ""}, extra={"aivo": {

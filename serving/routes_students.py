@@ -121,15 +121,20 @@ async def forget(request: Request, student_id: str = PathParam(..., pattern=STUD
     principal = service.principal(request)
     service.check_student(principal, student_id)
     rostered = sum(student_id in t.get("students", {}) for t in service.tenants.data()["tenants"].values())
+    conversations = getattr(service, "conversations", None)
+    remembered = conversations.count(student_id) if conversations is not None else 0
     try:
         report = await asyncio.to_thread(forget_student, service.settings, student_id, principal.actor,
-                                         held_elsewhere={"roster_entries": rostered})
+                                         held_elsewhere={"roster_entries": rostered,
+                                                         "conversation_turns": remembered})
     except UnknownStudent:
         raise HTTPException(404, f"unknown student {student_id!r}: nothing is stored for this id "
                                  "(never known, or already forgotten); nothing was changed") from None
     if service.engine is not None:
         service.engine.forget_student(student_id)
     service.profiles.forget(student_id)
+    if conversations is not None:
+        conversations.forget(student_id)  # the recent messages kept for the conversation check
     service.tenants.remove_student(student_id)
     return {"student_id": student_id, "forgotten": True,
             "report": report if isinstance(report, dict) else getattr(report, "to_dict", lambda: {})()}

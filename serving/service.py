@@ -1,6 +1,7 @@
 """The service every route shares: engine, registry, auth, limits and queue, held on ``app.state.service``.
 
-``Service`` loads the brain in a background thread (``/health`` says 'loading' until then) and
+``Service`` loads the brain in a background thread (``/health`` says 'loading' until then), holds each
+student's recent messages for the conversation check (``conversations``, serving/conversation_memory.py) and
 answers the routes' common questions: who is calling, may they see this student, is there room in
 the queue. ``run_to_end`` runs one engine request to its end for a route, freeing the row when the
 client leaves. Built by ``serving.app.build_server`` (``python -m serving.app``, ``aivo up``);
@@ -30,6 +31,10 @@ class Service:
         self.settings = settings
         self.tenants = Tenants.for_settings(settings)
         self.profiles = ProfileResolver(settings, self.tenants)  # forget: service.profiles.forget
+        from serving.conversation_memory import ConversationMemory
+
+        # each student's recent messages, in memory only, for the conversation check (forget: .forget)
+        self.conversations = ConversationMemory.from_settings(settings).start()
         self.engine = None
         self.brain = None
         self.brain_version = None
