@@ -30,7 +30,11 @@ The checks, per mode (``Checker.names``):
   wrong_claim and degeneration; the reading-level and persona detectors do not apply to a plan.
 
 On a finding: up to ``tries`` regenerations (default 2), each checked again; a retry that would not
-fit in the time left (``time_left() < attempt_s``) is not started. If none passes, the verified
+fit in the time left (``time_left() < attempt_s``) is not started. When a try's only finding is
+``level``, its layout is made plainer first (``brain.quality.plain``: long sentences split at their
+joints, short chunks for ADHD; no retry when that passes, noted in ``repairs``); a last try still
+only over level is sent as it is, marked ``over_level``.
+Otherwise, if none passes, the verified
 fallback is sent (``brain.quality.fallback.build``; lessons: the template plan of serving.text_checks),
 except for a lesson whose only finding is its shape: the last plan is sent with the missing parts
 added from the template, the finding noted. Streams check sentence by sentence (``SentenceGate``).
@@ -48,6 +52,7 @@ from brain.quality import DETECTORS, Finding, TutorItem, check, detector
 from brain.quality.comparisons import wrong_comparison
 from brain.quality.ela_task import read_ela
 from brain.quality.fallback import build as build_fallback
+from brain.quality.plain import plainer
 from brain.quality.tells import tells, wrong_form
 from brain.schemas import Mode, StudentProfile
 from serving.text_checks import check_length, check_lesson, lesson_appendix
@@ -216,6 +221,18 @@ def instruction_for(findings: list[Finding]) -> str | None:
     return SIMPLER if any(f.detector == "level" for f in findings) else None
 
 
+def plain_layout(quality: dict, checker: Checker, text: str, findings: list[Finding]) -> tuple[str, list[Finding]]:
+    """An answer whose only finding is ``level``, laid out plainer (``brain.quality.plain``) when that
+    passes every check: (the text to go on with, its findings)."""
+    if not only_level(findings) or checker.mode == Mode.lesson:
+        return text, findings
+    plain = plainer(text, checker.item)
+    if plain.strip() and not checker.findings(plain):
+        quality["repairs"] = [*quality.get("repairs", []), "level: laid out in short sentences"]
+        return plain, []
+    return text, findings
+
+
 def finish(quality: dict, checker: Checker, text: str, findings: list[Finding], started: float) -> str:
     """The text to send once the tries are over: the fallback (or the repaired plan), counted."""
     if only_level(findings):
@@ -224,7 +241,7 @@ def finish(quality: dict, checker: Checker, text: str, findings: list[Finding], 
         text, quality["fallback"] = checker.fallback(), True
     text, notes = checker.repair(text)
     if notes:
-        quality["repairs"] = notes
+        quality["repairs"] = [*quality.get("repairs", []), *notes]
     record(quality, time.perf_counter() - started)
     return text
 
@@ -249,6 +266,7 @@ async def checked(text: str, checker: Checker, regenerate: Regenerate | None = N
     started, check_s = time.perf_counter(), 0.0
     findings = checker.findings(text)
     quality = quality_of(checker, findings)
+    text, findings = plain_layout(quality, checker, text, findings)
     check_s += time.perf_counter() - started
     while findings and regenerate is not None and retry_allowed(quality, tries, time_left, attempt_s):
         quality["retries"] += 1
@@ -259,7 +277,7 @@ async def checked(text: str, checker: Checker, regenerate: Regenerate | None = N
             break
         text = again
         attempt_s = max(attempt_s or 0.0, t1 - t0)
-        findings = checker.findings(text)
+        text, findings = plain_layout(quality, checker, text, checker.findings(text))
         check_s += time.perf_counter() - t1
     t2 = time.perf_counter()
     quality["check_ms"] = check_s * 1000

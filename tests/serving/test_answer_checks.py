@@ -143,6 +143,24 @@ def test_a_level_finding_asks_for_simpler_language():
     assert seen == [SIMPLER] and text == plain and quality["findings"][0]["detector"] == "level"
 
 
+ADHD4 = StudentProfile(student_id="kid-2", grade=4, accommodations=["adhd"])
+RUN_ON = ("Plants need sunlight to grow tall and strong, and they also need water because their roots carry it "
+          "up to every leaf, so a plant left in a dark closet for a week slowly dries out and dies.")
+
+
+def test_a_run_on_for_a_child_with_adhd_is_laid_out_in_short_sentences_without_a_retry():
+    async def regenerate(attempt, extra):
+        raise AssertionError("a layout repair needs no new generation")
+
+    checker = Checker(item_for("Why do plants need water?", ADHD4, "explain"), "explain", profile=ADHD4)
+    assert [f.detector for f in checker.findings(RUN_ON)] == ["level"]
+    text, quality = run(checked(RUN_ON, checker, regenerate))
+    assert quality["retries"] == 0 and not quality["fallback"] and not quality.get("over_level")
+    assert quality["repairs"] == ["level: laid out in short sentences"] and not checker.findings(text)
+    assert text.split() != RUN_ON.split() and "." in text[:-1]  # the same answer, split into sentences
+    assert [w.strip(".,").lower() for w in text.split()] == [w.strip(".,").lower() for w in RUN_ON.split()]
+
+
 def test_a_retry_that_would_miss_the_deadline_goes_straight_to_the_fallback():
     async def regenerate(attempt, extra):
         raise AssertionError("no retry may start")
