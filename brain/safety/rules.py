@@ -44,8 +44,7 @@ from pathlib import Path
 
 import yaml
 
-# ``normalize`` is re-exported while classifier.py's import moves (it is edited alongside the language work).
-from brain.safety.normalize import normalize, variants  # noqa: F401
+from brain.safety.normalize import variants
 
 
 @dataclass(frozen=True)
