@@ -153,13 +153,14 @@ VETOES = {
         r"\b(?:my|a|our) (?:friend|classmate|brother|sister|cousin)\b[^.?!]{0,30}\b(?:says?|said|wants?|told me|is|thinks)\b|"
         r"\bsee you (?:tomorrow|later|soon|next|in|on|at|there|after|monday|tuesday|wednesday|thursday|friday|guys)\b|\b(?:bored|embarrass\w*|laugh\w*|hungry|so funny)\b|"
         r"\bdying (?:to|for) (?:know|see|find out|try|go|meet|hear|tell|read|play|get)\b|\b(?:hurt|hurting|hurts) (?:her|his|their|your|my|someone's|anyone's) feelings\b|"
-        r"\b(?:health class|report|essay|project|awareness|prevention|warning signs)\b"),
+        r"\b(?:health class|report|essay|project|awareness|prevention|warning signs)\b|"
+        r"\b(?:funerals?|eulogy|obituary|memorial|poems?|poet|poetry|dickinson|in the (?:poem|book|story|novel))\b"),
     "grooming": re.compile(
         r"\b(?:should|can|could|do) (?:kids|children|students)\b|\bis it safe\b|\bwhat (?:should|do) i do if\b|"
         r"\bhow (?:do|can) (?:i|kids|we) stay safe\b|\bstranger danger\b"),
     "sexual": re.compile(
         r"\bsexual (?:harassment|abuse|assault|orientation|health)\b|\bwhat is (?:consent|puberty)\b|\breport it\b|"
-        r"\bhealth class\b|\bsex (?:cells?|chromosomes?|education|ed)\b|\breproduc\w*"),
+        r"\bhealth class\b|\bsex (?:cells?|chromosomes?|education|ed)\b|\breproduc\w*|\bcpr\b|\bfirst aid\b"),
     "personal_info": re.compile(
         r"\bwhite house\b|\bpresident\b|\bmuseum\b|\beiffel\b|\bfor (?:example|a letter|the envelope)\b|"
         r"\b(?:my|the|our) school's (?:address|phone number)\b|\bletter to (?:the|my|our) (?:principal|teacher|mayor|pen pal)\b|"
@@ -206,7 +207,8 @@ VETO_OVERRIDES = {
     "self_harm": re.compile(
         r"\b(?:try|test|do) (?:it|this|that) (?:on|to) (?:myself|me)\b|\b(?:asking|it's|its) for (?:myself|me)\b|"
         r"\bbut (?:it's|its|it is) (?:really )?(?:about|for) me\b|\bi(?:'m| am) (?:serious|not joking)\b|"
-        r"\b(?:i'll|i will|gonna|going to|want to|i'm going to) (?:test|try) (?:it|this|that)\b"),
+        r"\b(?:i'll|i will|gonna|going to|want to|i'm going to) (?:test|try) (?:it|this|that)\b|"
+        r"\bmy (?:own )?(?:funeral|eulogy|obituary)\b"),
 }
 # In the output direction, the model giving protective advice is not the harm it describes.
 PROTECTIVE_ADVICE = re.compile(
