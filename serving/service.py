@@ -46,6 +46,8 @@ class Service:
 
             self.moderator = Moderator(settings)
             self.moderator.check("warm up", direction="input")
+            # the language path trains its model on first use (seconds): here, not on a child's message
+            self.moderator.check("hola, ¿me ayudas con la tarea de ciencias?", direction="input")
         except Exception:  # noqa: BLE001
             log.exception("the moderator could not be built: every request will get the safe fallback")
         from serving.ratelimit import RateLimiter
