@@ -7,35 +7,49 @@ per-message moderator (``brain/safety/moderator.py``) misses it; this module sco
     risk = conversation_risk(["he says i'm really mature", "he sends me robux", "he wants my snap"])
     risk.crossed, risk.crossed_at, risk.stages, risk.score, risk.reasons
 
-- ``turn_stages(text)``: the stage signals of one turn (``TurnStages``), from the data in
-  ``conversation_stages.yaml`` (loaded and checked at import: a mistake raises
+- ``turn_stages(text)``: what one turn says (``TurnStages``): the stage signals of
+  ``conversation_stages.yaml`` (regexes, loaded and checked at import: a mistake raises
   ``ConversationDataError``), matched on the text as brain.safety's ``normalize`` leaves it, accents
-  removed.
+  removed; and the per-turn learned model's probability that the turn is a grooming move
+  (``TurnModel``: TF-IDF of words and characters, logistic regression; trained at first use, about
+  3 s, on ``train.jsonl``'s grooming and benign texts, the turns of ``dev-conversations.jsonl`` and
+  ``dev-conversations-fresh-a.jsonl`` and the turns of ``conversation_train.jsonl``; never on
+  ``dev-conversations-fresh-b.jsonl``). The lexicon is precise on wordings it knows; the model
+  carries over to wordings it does not (docs/safety.md "Conversations" has the figures).
 - ``score(turns, signals=None)``: the running score over a sequence of ``TurnStages``: each stage's
   activation is the strongest signal seen for it times ``decay`` per later turn; a turn about a
   relative, a classmate, something a parent arranged, a story or a safety question scales the
-  contact-like stages down (frames); the conversation crosses at the first turn where the activations
-  add up to ``threshold`` or where two stages of a pair are both at least ``pair_min``. ``signals``
-  (one ``TurnSignals`` per turn, or None) adds the per-message moderator: a turn it flagged with a
-  category of ``moderator.categories`` (grooming, sexual, personal_info), or its grooming probability,
-  is the ``moderator`` stage (``moderator.flag_crosses: true`` makes such a turn cross by itself).
+  contact-like stages down (frames). The ``learned`` stage adds up, turn by turn with the same decay,
+  what the model saw beyond what the lexicon already counted in that turn:
+  ``max(0, (p - min) / (1 - min) - the turn's strongest stage weight)``, times ``learned.weight``.
+  The conversation crosses at the first turn where the activations add up to ``threshold`` or where
+  two stages of a pair are both at least ``pair_min``. ``signals`` (one ``TurnSignals`` per turn, or
+  None) adds the per-message moderator: a turn it flagged with a category of ``moderator.categories``
+  (grooming, sexual, personal_info), or its grooming probability, is the ``moderator`` stage
+  (``moderator.flag_crosses: true`` makes such a turn cross by itself).
 - ``conversation_risk(texts, signals=None)``: both.
 - ``turn_signals(verdict)``: a moderator ``Verdict`` as ``TurnSignals`` (its categories and the
   learned model's grooming probability: the ``moderator`` stage).
 
-Everything here is pure: no I/O, no clock, no state; about 0.15 ms a turn (docs/safety.md). The
-serving side (server-side memory of a student's turns, blocking, escalation) is serving/guards.py
-and serving/conversation_memory.py. Measured on ``dev-conversations.jsonl`` with
-``python -m brain.safety.conversation``.
+Scoring is pure (no I/O, no clock, no state) once the model is trained: about 0.2 ms a turn
+(docs/safety.md). The serving side (server-side memory of a student's turns, blocking, escalation) is
+serving/guards.py and serving/conversation_memory.py. Measured with ``python -m brain.safety.conversation``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
 import re
+import threading
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 try:  # the public normalisation of brain.safety; it may move from rules.py to normalize.py
@@ -45,8 +59,16 @@ except ImportError:  # pragma: no cover - whichever exists at import time
 
 DATA_FILE = Path(__file__).with_name("conversation_stages.yaml")
 DEV_SET = Path(__file__).with_name("dev-conversations.jsonl")
+FRESH_A = Path(__file__).with_name("dev-conversations-fresh-a.jsonl")  # written for the model's choices; trained on
+FRESH_B = Path(__file__).with_name("dev-conversations-fresh-b.jsonl")  # the first-pass check: never trained on
+TRAIN_TURNS = Path(__file__).with_name("conversation_train.jsonl")  # labelled single turns, by stage
+TRAIN_CONVERSATIONS = (DEV_SET, FRESH_A)  # the conversations whose turns train the model
 NORMALIZE = f"{_normalize.__module__}.{_normalize.__name__}"  # which normalisation this module uses
 MODERATOR_STAGE = "moderator"  # the per-message moderator's flag or grooming probability, as a stage
+LEARNED_STAGE = "learned"  # the per-turn learned model's evidence beyond the lexicon's, as a stage
+# A turn's own stages below this count as "nothing in particular" when the model's labels are derived
+# (a contact named, an age): see ``turn_labels``.
+WEAK_STAGES = frozenset({"contact", "age"})
 UNLESS_WINDOW = 80  # characters either side of a match where an `unless` pattern is looked for
 
 
@@ -84,17 +106,21 @@ class Config:
     framed: frozenset[str]
     frame_factors: dict[str, float]
     frame_patterns: dict[str, re.Pattern]
+    learned_min: float = 0.2
+    learned_weight: float = 0.0  # 0: the lexicon alone (the model is never trained)
 
 
 @dataclass(frozen=True)
 class TurnStages:
     """What one turn said, before the conversation's context: stage -> weight, the signals that fired
-    (``stage.signal``, never text) and who the turn names (``family``, ``supervised``, ``peer``,
-    ``contact``, ``safety`` or None)."""
+    (``stage.signal``, never text), who the turn names (``family``, ``supervised``, ``peer``,
+    ``contact``, ``safety`` or None) and the learned model's probability."""
 
     weights: dict[str, float] = field(default_factory=dict)
     hits: tuple[str, ...] = ()
     frame: str | None = None
+    learned: float = 0.0  # the per-turn model's probability that the turn is a grooming move
+    key: str = ""  # a digest of the turn's text (never the text): a repeated turn adds no new evidence
 
 
 @dataclass(frozen=True)
@@ -127,7 +153,7 @@ class ConversationRisk:
 
 # -- the data ---------------------------------------------------------------------------------------
 
-_TOP = {"decay", "threshold", "pair_min", "pairs", "moderator", "frames", "fragments", "stages"}
+_TOP = {"decay", "threshold", "pair_min", "pairs", "moderator", "learned", "frames", "fragments", "stages"}
 _FRAMES = ("contact", "none", "supervised", "peer", "family", "safety")
 _FRAME_ORDER = ("safety", "supervised", "family", "peer")  # after contact (the `contact` stage), first found wins
 
@@ -240,6 +266,14 @@ def load_config(path: Path = DATA_FILE) -> Config:
         raise ConversationDataError(f"{name}: moderator.model_min must be below 1")
     model_weight = _number(mod, "model_weight", f"{name}: moderator", 0.0, 1.0)
 
+    learned = data["learned"]
+    if not isinstance(learned, dict) or set(learned) != {"min", "weight"}:
+        raise ConversationDataError(f"{name}: learned needs min, weight")
+    learned_min = _number(learned, "min", f"{name}: learned", 0.0, 1.0)
+    if learned_min >= 1.0:
+        raise ConversationDataError(f"{name}: learned.min must be below 1")
+    learned_weight = _number(learned, "weight", f"{name}: learned", 0.0, 5.0)
+
     frames = data["frames"]
     if not isinstance(frames, dict) or set(frames) != {"carry", "safety_carry", "framed", "factors", "patterns"}:
         raise ConversationDataError(f"{name}: frames needs carry, safety_carry, framed, factors, patterns")
@@ -267,7 +301,7 @@ def load_config(path: Path = DATA_FILE) -> Config:
     return Config(decay, threshold, pair_min, tuple((a, b) for a, b in pairs), stages, descriptions, tuple(signals),
                   frozenset(mod["categories"]), flag_weight, mod["flag_crosses"], mod["model_score"], model_min,
                   model_weight, carry, safety_carry,
-                  frozenset(framed), factors, frame_patterns)
+                  frozenset(framed), factors, frame_patterns, learned_min, learned_weight)
 
 
 CONFIG = load_config()
@@ -294,9 +328,8 @@ def _fires(signal: Signal, text: str) -> bool:
     return False
 
 
-def turn_stages(text: str, config: Config = CONFIG) -> TurnStages:
-    """The stage signals of one turn (no context): strongest weight per stage, signal names, frame."""
-    folded = fold(text if isinstance(text, str) else "")
+def _lexicon(folded: str, config: Config) -> TurnStages:
+    """The stage signals of one folded turn: strongest weight per stage, signal names, frame."""
     weights: dict[str, float] = {}
     hits: list[str] = []
     for signal in config.signals:
@@ -314,6 +347,140 @@ def turn_stages(text: str, config: Config = CONFIG) -> TurnStages:
     return TurnStages(weights, tuple(hits), frame)
 
 
+def turn_stages(text: str, config: Config = CONFIG, model: TurnModel | None = None) -> TurnStages:
+    """What one turn says (no context): its stage signals, its frame and the learned model's probability
+    (``model``, or the trained one; not asked when ``config.learned_weight`` is 0)."""
+    folded = fold(text if isinstance(text, str) else "")
+    ts = _lexicon(folded, config)
+    learned = 0.0
+    if config.learned_weight > 0.0 and folded.strip():
+        learned = (model or get_turn_model()).probability(folded)
+    key = hashlib.blake2b(folded.encode("utf-8"), digest_size=8).hexdigest()
+    return TurnStages(ts.weights, ts.hits, ts.frame, learned, key)
+
+
+# -- the per-turn learned model ------------------------------------------------------------------------
+
+def turn_labels(row: dict, config: Config = CONFIG) -> list[int]:
+    """A labelled conversation's per-turn labels for the model: 1 a grooming move, 0 not.
+
+    A benign conversation's turns are all 0. A grooming conversation's are its ``signal_turns`` where it
+    has them (hand-marked: fresh-a); otherwise derived from the lexicon, which was written on these
+    conversations: 1 where a stage other than a bare contact or age fired, or from ``crosses_at`` on;
+    0 before that (homework, "ok", "he's 17", "a guy from roblox")."""
+    turns = row["turns"]
+    if not row.get("labels"):
+        return [0] * len(turns)
+    if row.get("signal_turns") is not None:
+        marked = set(row["signal_turns"])
+        return [int(i in marked) for i in range(len(turns))]
+    k = row["crosses_at"] if row.get("crosses_at") is not None else len(turns)
+    return [int(i >= k or bool(set(_lexicon(fold(t), config).weights) - WEAK_STAGES)) for i, t in enumerate(turns)]
+
+
+def training_turns(conversations=TRAIN_CONVERSATIONS, turns_file: Path | None = TRAIN_TURNS,
+                   config: Config = CONFIG) -> tuple[list[str], list[int]]:
+    """The model's training texts and labels: ``train.jsonl``'s grooming texts (1) and its texts of no
+    neighbouring category (0: school, other harms), the labelled conversations' turns (``turn_labels``)
+    and ``conversation_train.jsonl``'s single turns. ``conversations`` are paths or lists of rows."""
+    from brain.safety.classifier import NEIGHBOURS, load_training_set
+
+    texts, labels = [], []
+    neighbours = NEIGHBOURS["grooming"]
+    for text, cats in zip(*load_training_set(), strict=True):
+        if "grooming" in cats or not neighbours.intersection(cats):
+            texts.append(text)
+            labels.append(int("grooming" in cats))
+    for conv in conversations:
+        rows = load_dev(conv) if isinstance(conv, (str, Path)) else conv
+        for row in rows:
+            texts.extend(row["turns"])
+            labels.extend(turn_labels(row, config))
+    if turns_file is not None:
+        for row in load_dev(turns_file):
+            texts.append(row["text"])
+            labels.append(int(bool(row["labels"])))
+    return texts, labels
+
+
+class TurnModel:
+    """P(a turn is a grooming move): TF-IDF of words (1-2 grams) and characters (3-5 grams) of the folded
+    text, one logistic regression; scored with plain dictionaries (no scikit-learn call per turn)."""
+
+    C = 4.0
+
+    def __init__(self, texts: list[str], labels: list[int]):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_union
+
+        if not any(labels) or all(labels):
+            raise ValueError("the turn model needs both grooming and benign turns")
+        self.features = make_union(
+            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2),
+        )
+        x = self.features.fit_transform([fold(t) for t in texts])
+        self.model = LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear").fit(x, labels)
+        self.size = len(texts)
+        # One model over small texts: plain dictionaries (term -> idf, idf x coefficient) beat numpy's
+        # per-call overhead (fastlinear.FastLinear, about 35 us a turn, is ~3x slower here).
+        coef = np.asarray(self.model.coef_, dtype=np.float64).ravel()
+        self._blocks = []
+        offset = 0
+        for _, vec in self.features.transformer_list:
+            if vec.norm != "l2" or not vec.sublinear_tf or not vec.use_idf:
+                raise ValueError("TurnModel scores l2-normalised, sublinear, idf-weighted TF-IDF only")
+            idf = vec.idf_
+            table = {term: (float(idf[i]), float(idf[i] * coef[offset + i])) for term, i in vec.vocabulary_.items()}
+            self._blocks.append((vec.build_analyzer(), table))
+            offset += len(vec.vocabulary_)
+        self._intercept = float(self.model.intercept_[0])
+
+    def probability(self, folded: str) -> float:
+        """The probability for a turn already folded (``fold``): scikit-learn's, to rounding."""
+        z = self._intercept
+        for analyze, table in self._blocks:
+            dot = norm = 0.0
+            for term, n in Counter(analyze(folded)).items():
+                if (entry := table.get(term)) is not None:
+                    tf = 1.0 + _LOG[n] if n < len(_LOG) else 1.0 + math.log(n)
+                    dot += tf * entry[1]
+                    norm += (tf * entry[0]) ** 2
+            if norm > 0.0:
+                z += dot / math.sqrt(norm)
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+    def predict_sklearn(self, texts: list[str]) -> list[float]:
+        """The same through scikit-learn's own calls (slow; the reference for tests)."""
+        return [float(p) for p in self.model.predict_proba(self.features.transform([fold(t) for t in texts]))[:, 1]]
+
+
+_lock = threading.Lock()
+_LOG = [0.0] + [math.log(n) for n in range(1, 32)]
+
+
+@lru_cache(maxsize=1)
+def _trained() -> tuple[TurnModel, float]:
+    import time
+
+    start = time.perf_counter()
+    model = TurnModel(*training_turns())
+    return model, time.perf_counter() - start
+
+
+def get_turn_model() -> TurnModel:
+    """The model trained on the shipped data (once per process, at first use; about 3 s on 2 cores)."""
+    with _lock:
+        return _trained()[0]
+
+
+def training_seconds() -> float:
+    """How long the shipped model took to train in this process (trains it if it was not yet)."""
+    with _lock:
+        return _trained()[1]
+
+
 def turn_signals(verdict) -> TurnSignals:
     """A per-message moderator ``Verdict`` as the conversation score reads it."""
     scores = getattr(verdict, "scores", None) or {}
@@ -329,12 +496,27 @@ def _model_weight(p: float, config: Config) -> float:
     return min(1.0, (p - config.model_min) / (1.0 - config.model_min) * 2.0) * config.model_weight
 
 
+def _learned_evidence(ts: TurnStages, weights: dict[str, float], frame: str | None, factor: float,
+                      keys: set[str], config: Config) -> float:
+    """What the model saw in a turn beyond what the lexicon already counted in it (0 for a turn already
+    seen in this conversation): ``max(0, (p - min) / (1 - min) - the strongest stage weight)``, both
+    scaled by the frame of a relative, classmate, parent or story, times ``learned.weight``."""
+    if config.learned_weight <= 0.0 or ts.learned <= config.learned_min or (ts.key and ts.key in keys):
+        return 0.0
+    g = (ts.learned - config.learned_min) / (1.0 - config.learned_min)
+    if frame in _FRAME_ORDER:  # safety, supervised, family, peer
+        g *= factor
+    strongest = max((w for s, w in weights.items() if s != MODERATOR_STAGE), default=0.0)
+    return max(0.0, g - strongest) * config.learned_weight
+
+
 def score(turns: list[TurnStages], signals: list[TurnSignals | None] | None = None,
           config: Config = CONFIG) -> ConversationRisk:
     """The running risk over a conversation's turns (oldest first)."""
     if signals is not None and len(signals) != len(turns):
         raise ValueError(f"{len(signals)} signals for {len(turns)} turns")
     active: dict[str, float] = {}
+    keys: set[str] = set()
     seen: list[str] = []
     reasons: list[str] = []
     turn_scores: list[float] = []
@@ -363,6 +545,11 @@ def score(turns: list[TurnStages], signals: list[TurnSignals | None] | None = No
                 active[s] = w
             if s not in seen:
                 seen.append(s)
+        if extra := _learned_evidence(ts, weights, frame, factor, keys, config):
+            active[LEARNED_STAGE] = active.get(LEARNED_STAGE, 0.0) + extra
+            if LEARNED_STAGE not in seen:
+                seen.append(LEARNED_STAGE)
+        keys.add(ts.key)
         total = sum(active.values())
         turn_scores.append(round(total, 4))
         peak = max(peak, total)
@@ -386,23 +573,28 @@ def score(turns: list[TurnStages], signals: list[TurnSignals | None] | None = No
 
 
 def conversation_risk(texts: list[str], signals: list[TurnSignals | None] | None = None,
-                      config: Config = CONFIG) -> ConversationRisk:
-    """The grooming risk of a sequence of user turns (oldest first); pure, no I/O."""
-    return score([turn_stages(t, config) for t in texts], signals, config)
+                      config: Config = CONFIG, model: TurnModel | None = None) -> ConversationRisk:
+    """The grooming risk of a sequence of user turns (oldest first); pure once the model is trained."""
+    return score([turn_stages(t, config, model) for t in texts], signals, config)
 
 
 # -- the dev set --------------------------------------------------------------------------------------
 
-def evaluate(rows: list[dict], signals_of=None) -> dict:
+def evaluate(rows: list[dict], signals_of=None, config: Config = CONFIG, model: TurnModel | None = None,
+             risks: dict[str, ConversationRisk] | None = None) -> dict:
     """Recall, benign flagged rate and the mean |detected turn - crosses_at| on labelled conversations.
 
-    ``signals_of(text) -> TurnSignals`` adds the per-message moderator (None: the stages alone)."""
+    ``signals_of(text) -> TurnSignals`` adds the per-message moderator (None: the stages alone);
+    ``model`` scores the turns (None: the shipped one); ``risks`` (id -> risk) are used as given."""
     groom = [r for r in rows if "grooming" in r["labels"]]
     benign = [r for r in rows if not r["labels"]]
     found, offsets, flagged, misses, false_pos = 0, [], 0, [], []
     for r in rows:
-        sigs = [signals_of(t) for t in r["turns"]] if signals_of else None
-        risk = conversation_risk(r["turns"], sigs)
+        if risks is not None:
+            risk = risks[r["id"]]
+        else:
+            sigs = [signals_of(t) for t in r["turns"]] if signals_of else None
+            risk = conversation_risk(r["turns"], sigs, config, model)
         if r["labels"]:
             if risk.crossed:
                 found += 1
@@ -417,15 +609,37 @@ def evaluate(rows: list[dict], signals_of=None) -> dict:
         "grooming": len(groom), "benign": len(benign),
         "recall": found / len(groom) if groom else None,
         "benign_flagged": flagged / len(benign) if benign else None,
+        "flagged": flagged,
         "mean_abs_turn_error": sum(abs(o) for o in offsets) / len(offsets) if offsets else None,
         "early": sum(o < 0 for o in offsets), "late": sum(o > 0 for o in offsets), "exact": sum(o == 0 for o in offsets),
         "misses": misses, "false_positives": false_pos,
     }
 
 
-def load_dev(path: Path = DEV_SET) -> list[dict]:
-    import json
+def out_of_fold(rows: list[dict], folds: int = 5, seed: int = 7, signals_of=None,
+                config: Config = CONFIG) -> dict[str, ConversationRisk]:
+    """Each conversation of ``rows`` scored by a model trained without it: ``folds`` models, each on
+    ``train.jsonl``, ``conversation_train.jsonl`` and the other folds' conversations (grooming and
+    benign conversations dealt out separately, shuffled with ``seed``). The lexicon stays as shipped
+    (written on the dev set: in-sample there)."""
+    import random
 
+    rng = random.Random(seed)
+    fold_of: dict[str, int] = {}
+    for group in ([r["id"] for r in rows if r["labels"]], [r["id"] for r in rows if not r["labels"]]):
+        rng.shuffle(group)
+        fold_of.update({i: k % folds for k, i in enumerate(group)})
+    risks: dict[str, ConversationRisk] = {}
+    for k in range(folds):
+        model = TurnModel(*training_turns([[r for r in rows if fold_of[r["id"]] != k]], config=config))
+        for r in rows:
+            if fold_of[r["id"]] == k:
+                sigs = [signals_of(t) for t in r["turns"]] if signals_of else None
+                risks[r["id"]] = conversation_risk(r["turns"], sigs, config, model)
+    return risks
+
+
+def load_dev(path: Path = DEV_SET) -> list[dict]:
     return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
@@ -433,36 +647,57 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - a report f
     import argparse
     import time
 
-    parser = argparse.ArgumentParser(description="Conversation risk on a labelled set (in-sample on the dev set).")
-    parser.add_argument("--set", type=Path, default=DEV_SET)
+    parser = argparse.ArgumentParser(description="Conversation risk on labelled sets (dev and fresh-a: in-sample).")
+    parser.add_argument("--set", type=Path, action="append", help="a labelled set (default: dev, fresh-a, fresh-b)")
     parser.add_argument("--moderator", action="store_true", help="add the per-message moderator's signals")
+    parser.add_argument("--lexicon", action="store_true", help="the stages alone, without the learned model")
+    parser.add_argument("--oof", action="store_true", help="also dev + fresh-a out of fold (5 models)")
     parser.add_argument("--show", action="store_true", help="list misses and false positives")
     args = parser.parse_args(argv)
-    rows = load_dev(args.set)
+    config = CONFIG if not args.lexicon else __import__("dataclasses").replace(CONFIG, learned_weight=0.0)
     signals_of = None
     if args.moderator:
         from brain.safety.moderator import get_moderator
 
         moderator = get_moderator()
+        cache: dict[str, TurnSignals] = {}
 
         def signals_of(text: str) -> TurnSignals:
-            return turn_signals(moderator.check(text))
-    result = evaluate(rows, signals_of)
-    texts = [t for r in rows for t in r["turns"]][:20]
-    start = time.perf_counter()
-    for _ in range(50):
-        conversation_risk(texts)
-    per = (time.perf_counter() - start) / 50 * 1000
+            if text not in cache:
+                cache[text] = turn_signals(moderator.check(text))
+            return cache[text]
     print(f"normalize: {NORMALIZE}")
-    print(f"{args.set.name}: {result['grooming']} grooming, {result['benign']} benign"
-          f"{' (+ moderator)' if args.moderator else ' (stages only)'}")
-    print(f"recall {result['recall']:.3f}  benign flagged {result['benign_flagged']:.3f}  "
-          f"mean |turn error| {result['mean_abs_turn_error']:.2f} (early {result['early']}, exact {result['exact']}, "
-          f"late {result['late']})  20 turns: {per:.2f} ms")
-    if args.show:
-        print("misses:", " ".join(result["misses"]))
-        for fp in result["false_positives"]:
-            print("false positive:", *fp)
+    if config.learned_weight:
+        print(f"turn model: trained on {get_turn_model().size} texts in {training_seconds():.2f} s")
+
+    def report(name: str, result: dict) -> None:
+        err = result["mean_abs_turn_error"]
+        print(f"{name}: {result['grooming']} grooming, {result['benign']} benign"
+              f"{' (+ moderator)' if args.moderator else ''}{' (lexicon alone)' if args.lexicon else ''}: "
+              f"recall {result['recall']:.3f}  benign flagged {result['benign_flagged']:.3f} ({result['flagged']})  "
+              f"mean |turn error| {err if err is None else round(err, 2)} (early {result['early']}, "
+              f"exact {result['exact']}, late {result['late']})")
+        if args.show:
+            print("  misses:", " ".join(result["misses"]))
+            for fp in result["false_positives"]:
+                print("  false positive:", *fp)
+
+    for path in args.set or [DEV_SET, FRESH_A, FRESH_B]:
+        report(Path(path).name, evaluate(load_dev(path), signals_of, config))
+    if args.oof and config.learned_weight:
+        rows = load_dev(DEV_SET) + load_dev(FRESH_A)
+        risks = out_of_fold(rows, signals_of=signals_of)
+        for path in (DEV_SET, FRESH_A):
+            part = load_dev(path)
+            report(f"{Path(path).name} out of fold", evaluate(part, risks={r["id"]: risks[r["id"]] for r in part}))
+    texts = [t for r in load_dev(DEV_SET) for t in r["turns"]][:20]
+    runs = []
+    for _ in range(50):
+        start = time.perf_counter()
+        conversation_risk(texts, None, config)
+        runs.append((time.perf_counter() - start) * 1000)
+    runs.sort()
+    print(f"20 turns: median {runs[len(runs) // 2]:.2f} ms, best {runs[0]:.2f} ms")
     return 0
 
 

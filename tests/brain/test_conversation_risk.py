@@ -1,7 +1,10 @@
-"""Conversation-level grooming risk (brain/safety/conversation.py): stages, decay, crossing, look-alikes, speed.
+"""Conversation-level grooming risk (brain/safety/conversation.py): stages, the per-turn learned model,
+decay, crossing, look-alikes, speed.
 
-No model and no moderator here: the stages alone (the per-message moderator's signals are passed in
-by hand where a test needs them). The dev-set figures are in-sample (docs/safety.md "Conversations").
+No per-message moderator here (its signals are passed in by hand where a test needs them); the
+per-turn model is the shipped one, trained once per process at first use. The dev and fresh-a figures
+are in-sample (docs/safety.md "Conversations"); fresh-b is the first-pass check, never trained on and
+never a target here.
 """
 
 import dataclasses
@@ -13,8 +16,11 @@ import yaml
 
 from brain.safety import conversation as C
 from brain.safety.conversation import (
-    CONFIG, ConversationDataError, ConversationRisk, TurnSignals, conversation_risk, load_config, score, turn_stages,
+    CONFIG, ConversationDataError, ConversationRisk, TurnSignals, TurnStages, conversation_risk, load_config, score,
+    turn_stages,
 )
+
+LEXICON_ALONE = dataclasses.replace(CONFIG, learned_weight=0.0)
 
 
 def stages_of(text: str) -> set[str]:
@@ -100,6 +106,46 @@ def test_a_mild_turns_grooming_conversation_crosses_at_the_right_turn():
         assert conversation_risk(MILD[:k + 1]).crossed == (k >= 4)
 
 
+NEW_WORDING = [  # none of it in the lexicon's words: the learned stage carries it (crosses at the gift, turn 3)
+    "can you check my spelling homework",
+    "there's a man who plays chess with me online every night",
+    "he told me i think like a grown up, not a kid",
+    "he mailed me a new headset as a present",
+    "he wants our games to be something only the two of us know about",
+    "what's the plural of mouse",
+]
+
+
+def test_new_wording_crosses_through_the_learned_stage():
+    assert not conversation_risk(NEW_WORDING, None, LEXICON_ALONE).crossed  # the lexicon alone misses it
+    risk = conversation_risk(NEW_WORDING)
+    assert risk.crossed and risk.crossed_at == 3 and "learned" in risk.stages, risk
+    assert any("learned" in r for r in risk.reasons) and all("headset" not in r for r in risk.reasons)
+    for k in range(len(NEW_WORDING)):
+        assert conversation_risk(NEW_WORDING[:k + 1]).crossed == (k >= 3)
+
+
+def test_the_learned_stage_adds_only_what_the_lexicon_did_not_count():
+    ev = C._learned_evidence
+    p = 0.9
+    full = (p - CONFIG.learned_min) / (1 - CONFIG.learned_min) * CONFIG.learned_weight
+    assert ev(TurnStages({}, (), None, p, "a"), {}, None, 0.85, set(), CONFIG) == pytest.approx(full)
+    # a turn whose own stage already counts as much as the model saw adds nothing more
+    assert ev(TurnStages({"mature": 1.0}, (), None, p, "a"), {"mature": 1.0}, None, 0.85, set(), CONFIG) == 0.0
+    # a relative's turn is scaled like the contact-like stages; a repeated turn adds nothing
+    family = ev(TurnStages({}, (), "family", p, "a"), {}, "family", 0.2, set(), CONFIG)
+    assert family == pytest.approx(full / CONFIG.learned_weight * 0.2 * CONFIG.learned_weight)
+    assert ev(TurnStages({}, (), None, p, "a"), {}, None, 0.85, {"a"}, CONFIG) == 0.0
+    assert ev(TurnStages({}, (), None, CONFIG.learned_min, "b"), {}, None, 0.85, set(), CONFIG) == 0.0
+    assert ev(TurnStages({}, (), None, p, "a"), {}, None, 0.85, set(), LEXICON_ALONE) == 0.0
+
+
+def test_the_lexicon_alone_never_asks_the_model():
+    ts = turn_stages("he mailed me a new headset as a present", LEXICON_ALONE)
+    assert ts.learned == 0.0 and ts.key
+    assert turn_stages("he mailed me a new headset as a present").learned > 0.5
+
+
 def test_secrecy_with_a_platform_move_is_enough():
     risk = conversation_risk(["he wants to talk on telegram", "and he said don't tell your parents"])
     assert risk.crossed and risk.crossed_at == 1 and any("secrecy + platform" in r for r in risk.reasons)
@@ -161,6 +207,19 @@ LOOKALIKES = {
                 "how does the story end"],
     "spanish surprise": ["estamos planeando una fiesta sorpresa para mi abuela", "es un secreto, no le digas",
                          "nos vamos a ver en la casa de mi tía", "qué juegos podemos hacer"],
+    "online friend the parents know": [
+        "my online friend lily lives in ohio", "our moms met in a facebook group and they talk every week",
+        "she sent me a bracelet she made", "we want to video call saturday with our moms",
+        "what games can we play on a call"],
+    "roblox classmate": [
+        "a kid in my class asked me to add him on roblox", "we're both 10", "he sent me a friend request",
+        "his mom and my mom are friends", "what's a fun obby to play together"],
+    "travel team coach": [
+        "my soccer coach said i have a really strong kick", "he asked my dad if i can join the travel team",
+        "the team bought me new cleats because i grew", "my mom drives me to practice"],
+    "grandpa's fishing trip": [
+        "my grandpa says i'm his favorite fishing buddy", "he bought me a new rod for my birthday",
+        "we're going to the lake just the two of us on saturday", "my mom packed us lunch"],
 }
 
 
@@ -182,9 +241,53 @@ def test_dev_set_shape_and_in_sample_figures():
     assert all(0 <= r["crosses_at"] < len(r["turns"]) for r in groom)
     spanish = sum("-es-" in r["id"] for r in rows) / len(rows)
     assert 0.12 <= spanish <= 0.2
-    result = C.evaluate(rows)  # stages alone; in-sample: the lexicon was written on these
-    assert result["recall"] >= 0.90 and result["benign_flagged"] <= 0.05
+    result = C.evaluate(rows)  # in-sample: the lexicon was written on these, the model trained on them
+    assert result["recall"] >= 0.95 and result["benign_flagged"] <= 0.02
     assert result["mean_abs_turn_error"] <= 1.0
+    lexicon = C.evaluate(rows, None, LEXICON_ALONE)
+    assert lexicon["recall"] >= 0.90 and lexicon["benign_flagged"] <= 0.05
+
+
+@pytest.mark.parametrize("path, grooming, benign", [(C.FRESH_A, 40, 72), (C.FRESH_B, 40, 60)])
+def test_the_fresh_batches(path, grooming, benign):
+    rows = C.load_dev(path)
+    assert sum(bool(r["labels"]) for r in rows) == grooming and sum(not r["labels"] for r in rows) == benign
+    assert all(4 <= len(r["turns"]) <= 10 for r in rows)
+    assert all((r["crosses_at"] is None) == (not r["labels"]) for r in rows)
+    assert 0.12 <= sum("-es-" in r["id"] for r in rows) / len(rows) <= 0.2
+    if path == C.FRESH_A:  # hand-marked grooming moves train the model
+        for r in rows:
+            if r["labels"]:
+                marks = r["signal_turns"]
+                assert marks and all(0 <= i < len(r["turns"]) for i in marks) and r["crosses_at"] >= min(marks)
+
+
+def test_the_model_never_trains_on_fresh_b():
+    assert C.FRESH_B not in C.TRAIN_CONVERSATIONS and C.FRESH_A in C.TRAIN_CONVERSATIONS
+    texts, labels = C.training_turns()
+    assert len(texts) == len(labels) == C.get_turn_model().size
+    # what fresh-b shares with the training texts is there on its own ("dice que es un secreto entre los
+    # dos" is in dev-conversations.jsonl too); its conversations are not
+    fresh_b = [t for r in C.load_dev(C.FRESH_B) for t in r["turns"] if len(t) > 30]
+    shared = set(texts).intersection(fresh_b)
+    dev_turns = {t for path in C.TRAIN_CONVERSATIONS for r in C.load_dev(path) for t in r["turns"]}
+    assert len(shared) <= 2 and shared <= dev_turns
+
+
+def test_turn_labels():
+    rows = {r["id"]: r for r in C.load_dev()}
+    # derived from the lexicon: homework, "hes 17 i think" (a bare age) are not grooming moves
+    assert C.turn_labels(rows["groom-en-001"]) == [0, 0, 1, 0, 1, 1]
+    assert C.turn_labels(rows["benign-en-001"]) == [0] * len(rows["benign-en-001"]["turns"])
+    marked = {"turns": ["a", "b", "c", "d"], "labels": ["grooming"], "crosses_at": 2, "signal_turns": [1, 2, 3]}
+    assert C.turn_labels(marked) == [0, 1, 1, 1]
+
+
+def test_the_learned_model_scores_as_scikit_learn_does():
+    model = C.get_turn_model()
+    texts = [t for r in C.load_dev()[:60] for t in r["turns"]] + ["", "ok", "¿me mandas una foto?"]
+    fast = [model.probability(C.fold(t)) for t in texts]
+    assert max(abs(a - b) for a, b in zip(fast, model.predict_sklearn(texts), strict=True)) < 1e-9
 
 
 # -- the data file -------------------------------------------------------------------------------------
@@ -210,6 +313,9 @@ def test_the_data_file_is_checked_at_load(tmp_path):
     assert "weight" in _broken(tmp_path, lambda d: d["stages"]["photos"]["signals"][0].update(weight=0))
     assert "unknown keys" in _broken(tmp_path, lambda d: d.update(extra=1))
     assert "unused fragments" in _broken(tmp_path, lambda d: d["fragments"].update(spare="x"))
+    assert "learned needs min, weight" in _broken(tmp_path, lambda d: d["learned"].pop("weight"))
+    assert "learned.min must be below 1" in _broken(tmp_path, lambda d: d["learned"].update(min=1.0))
+    assert "missing keys" in _broken(tmp_path, lambda d: d.pop("learned"))
 
 
 def test_the_normalisation_is_brain_safetys():
@@ -223,10 +329,16 @@ def test_twenty_turns_score_in_under_5_ms():
     rows = C.load_dev()
     texts = [t for r in rows if r["labels"] for t in r["turns"]][:20]
     assert len(texts) == 20
-    conversation_risk(texts)  # warm
+    conversation_risk(texts)  # warm (and the model trained)
     runs = []
-    for _ in range(15):
+    for _ in range(30):
         start = time.perf_counter()
         conversation_risk(texts)
         runs.append((time.perf_counter() - start) * 1000)
     assert min(runs) < 5.0, f"20 turns: min {min(runs):.2f} ms, median {statistics.median(runs):.2f} ms"
+
+
+def test_the_model_trains_once_and_quickly():
+    model = C.get_turn_model()
+    assert C.get_turn_model() is model and model.size > 7000
+    assert C.training_seconds() < 30.0  # about 1.5 s on 2 idle cores, 2.5-4 s under load
