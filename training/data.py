@@ -46,8 +46,9 @@ from training.verify import TEMPERATURES, derived_seed, sample_answers, tutor_it
 # Bump when the teacher prompt or target post-processing changes: it is part of
 # data_sha256, so data distilled by a different method never looks the same.
 # v3: the teacher decodes in fp32 on every CPU (targets reproducible); v4: every target passes the
-# tutoring detectors (training/verify.py: seeded retries, then the verified fallback).
-METHOD_VERSION = "context-distillation-v4"
+# tutoring detectors (training/verify.py: seeded retries, then the verified fallback); v5: the teacher's notes
+# speak to the learner ("You answered ... here before"), not about them.
+METHOD_VERSION = "context-distillation-v5"
 
 # Retries of a target the detectors reject, before the verified fallback replaces it. Off by default:
 # with 2 sampled retries (temperature 0.7, 1.0) the embedded clone of tests/training/test_clone_embedded.py
@@ -131,26 +132,24 @@ def teacher_messages(
     ``pattern``: items the teacher may cite as the student's other mistakes; the
     wrong ones on the same skill (not this item) are listed, at most
     MAX_PATTERN_ITEMS. The notes are short, direct instructions: SmolLM2-135M
-    copies long "private notes" into its answer instead of following them.
+    copies long "private notes" into its answer instead of following them. They are
+    written to the learner ("You answered ... here before"): written about them
+    ("This student answered ..."), the teacher copied the third person into 17 of
+    a grade-2 student's 20 targets, which the persona detector then rejected (v5).
     """
     answer = item.student_answer.strip() or "(no answer)"
     if item.correct:
-        notes = [
-            f'This student already answered this question correctly ("{answer}"). '
-            "Tell them what they did well, then show the reasoning step by step."
-        ]
+        notes = [f'You answered "{answer}" here before, and you were right. '
+                 "Say what you did well, then show the reasoning step by step."]
     else:
-        notes = [
-            f'This student answered "{answer}", but the correct answer is {item.correct_answer.strip()}. '
-            f'Gently and specifically address the misconception behind "{answer}", '
-            "then show the reasoning step by step."
-        ]
+        notes = [f'You answered "{answer}" here before, but the right answer is {item.correct_answer.strip()}. '
+                 f'Kindly say what mistake leads to "{answer}", then show the reasoning step by step.']
     others = [
         p for p in pattern
         if p.skill == item.skill and not p.correct and p.item_id != item.item_id
     ][:MAX_PATTERN_ITEMS]
     notes += [
-        f'On {p.skill} they also answered "{p.question.strip()}" with "{p.student_answer.strip()}" '
+        f'On {p.skill} you also answered "{p.question.strip()}" with "{p.student_answer.strip()}" '
         f"(correct: {p.correct_answer.strip()})."
         for p in others
     ]

@@ -61,14 +61,15 @@ def test_teacher_prompt_carries_the_students_answer_and_the_student_prompt_does_
     assert system.startswith(build_system_prompt(profile, Mode.tutor))
     assert teacher[1] == {"role": "user", "content": wrong.question}
     assert f'"{wrong.student_answer}"' in system and wrong.correct_answer in system
-    assert "misconception" in system and "step by step" in system
+    assert "mistake leads to" in system and "step by step" in system
+    assert "student" not in system.split(build_system_prompt(profile, Mode.tutor))[1].lower()  # notes speak to them
     # Other mistakes on the same skill are listed, never this item's and never another skill's.
     same_skill = [i for i in baseline.items if i.skill == wrong.skill and not i.correct and i is not wrong]
     assert same_skill and same_skill[0].student_answer in system
     assert all(i.student_answer not in system for i in baseline.items if i.skill != wrong.skill)
 
     right = next(i for i in baseline.items if i.correct)
-    assert "correctly" in data.teacher_messages(profile, right)[0]["content"]
+    assert "you were right" in data.teacher_messages(profile, right)[0]["content"]
 
 
 def test_clean_target_drops_loops_parroting_and_unfinished_sentences():

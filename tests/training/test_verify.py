@@ -91,7 +91,8 @@ def test_sampling_is_fixed_by_the_row_seed(base):
 
 def _answer_from(system: str) -> str:
     """The correct answer the teacher's notes carry (what a bad teacher blurts out)."""
-    m = re.search(r'the correct answer is (.+?)\. Gently', system) or re.search(r'correctly \("(.+?)"\)', system)
+    m = re.search(r'the right answer is (.+?)\. Kindly', system) or re.search(r'You answered "(.+?)" here before, and',
+                                                                            system)
     return m.group(1)
 
 
@@ -102,7 +103,7 @@ def bad_teacher(monkeypatch, base_answer: str = "What do you notice about the nu
 
     def answer(conv):
         system = conv[0]["content"]
-        return f"The answer is {_answer_from(system)}. 7 x 8 = 54." if "This student" in system else base_answer
+        return f"The answer is {_answer_from(system)}. 7 x 8 = 54." if "here before" in system else base_answer
 
     def fake_generate(loaded, conversations, max_new_tokens=48, batch_size=32, model=None):
         return [(answer(c), True, "") for c in conversations]
