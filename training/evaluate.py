@@ -74,10 +74,12 @@ class GatePolicy:
     """Quality ceiling: share of answers stating math that sympy finds false."""
     max_echo: float = 0.0
     """Quality ceiling: share of answers that endorse the student's wrong answer."""
-    max_persona: float = 0.0
-    """Quality ceiling: share of answers talking about "the student" or echoing the system prompt."""
-    max_degeneration: float = 0.0
-    """Quality ceiling: share of answers with repeated sentences or n-grams."""
+    max_persona: float = 0.25
+    """Quality ceiling: share of answers talking about "the student" or echoing the system prompt. Not 0: the
+    embedded base's own greedy probe answers read 0.25-0.38 here, and a ceiling the base fails turned down
+    clones better than it (the student then gets the base); serving's checks stop every such answer anyway."""
+    max_degeneration: float = 0.25
+    """Quality ceiling: share of answers with repeated sentences or n-grams (not 0: as ``max_persona``)."""
     max_level: float = 1.0
     """Quality ceiling: share of answers over the student's reading band (1: only compared with the base)."""
 

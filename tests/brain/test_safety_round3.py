@@ -10,7 +10,7 @@ from brain.safety import round3
 SAFETY = Path(round3.__file__).parent
 
 
-def dev_copy(tmp_path: Path, lines: int = 25) -> Path:
+def dev_copy(tmp_path: Path, lines: int = 6) -> Path:
     pairs = {f"lang-{lang}.jsonl": SAFETY / "lang" / f"dev-{lang}.jsonl" for lang in ("es", "ar", "zh", "vi")}
     pairs |= {"disguised.jsonl": SAFETY / "dev-disguised.jsonl", "benign-school.jsonl": SAFETY / "dev-school.jsonl",
               "conversations.jsonl": SAFETY / "dev-conversations.jsonl"}

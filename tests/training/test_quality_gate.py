@@ -46,7 +46,7 @@ def test_judge_passes_no_worse_than_the_base_and_under_the_ceilings():
     assert rates["persona"] == rates["wrong_claim"] == rates["degeneration"] == 0.5
     reason = bad["reasons"][0]
     assert reason.startswith("FAIL quality on heldout") and "persona 0.50 > base 0.00" in reason
-    assert "persona 0.50 > ceiling 0.00" in reason and "wrong_claim 0.50 > ceiling 0.25" in reason
+    assert "persona 0.50 > ceiling 0.25" in reason and "wrong_claim 0.50 > ceiling 0.25" in reason
     assert {f["detector"] for f in bad["flagged"]} >= {"persona", "wrong_claim"}
     sample = bad["flagged"][0]
     assert sample["side"] == "adapter" and sample["item"] == "q6" and sample["prompt"] == "What is 6 × 8?"
