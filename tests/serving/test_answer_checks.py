@@ -13,6 +13,7 @@ import pytest
 from brain.schemas import StudentProfile
 from serving.answer_check import SIMPLER, Checker, SentenceGate, checked, stats
 from serving.answer_item import item_for
+from tests.serving.offline import offline_service
 
 P4 = StudentProfile(student_id="kid-1", grade=4)
 FRACTIONS = "What is 3/4 + 1/8?"
@@ -230,22 +231,8 @@ class FakeEngine:
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory, model_cache):
-    import os
-
-    from fastapi.testclient import TestClient
-
-    from serving.app import Service, build_server
-    from tests.conftest import make_settings
-
-    os.environ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0"  # no registry here: fail at once, serve the base
-    settings = make_settings(tmp_path_factory.mktemp("answer-checks"), model_cache=model_cache,
-                             mlflow_tracking_uri="http://127.0.0.1:9", s3_endpoint_url="http://127.0.0.1:9")
-    service = Service(settings)
-    service.load()
-    assert service.ready, service.error
-    service.engine.resolver = None  # every student gets the base model
-    yield service, TestClient(build_server(settings, service).app)
-    service.engine.stop()
+    with offline_service(tmp_path_factory, model_cache, "answer-checks") as (client, service):
+        yield service, client
 
 
 REPLACED = "<replace>"  # in the pieces: a stream said to replace what was shown

@@ -12,17 +12,17 @@ import json
 import threading
 
 import pytest
-from fastapi.testclient import TestClient
 
 from brain.safety.conversation import conversation_risk
 from brain.safety.escalation import LISTENERS
 from brain.safety.messages import BLOCK_MESSAGES
 from brain.safety.moderator import Moderator
 from brain.safety.verdict import Verdict
-from serving.app import Service, build_server
+from serving.app import Service
 from serving.conversation_memory import ConversationMemory, cut
 from serving.guards import ConversationEvent
 from tests.conftest import make_settings
+from tests.serving.offline import offline_service
 
 GROOMING = BLOCK_MESSAGES["grooming"]
 CROSSES_AT = 4
@@ -53,19 +53,8 @@ def test_the_test_conversations_cross_where_they_should():
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory, model_cache):
-    import os
-
-    os.environ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0"  # no registry here: fail at once, serve the base
-    settings = make_settings(tmp_path_factory.mktemp("conversation-safety"), model_cache=model_cache,
-                             mlflow_tracking_uri="http://127.0.0.1:9", s3_endpoint_url="http://127.0.0.1:9")
-    service = Service(settings)
-    service.load()
-    assert service.ready, service.error
-    service.engine.resolver = None  # no registry here: every student gets the base model
-    server = build_server(settings, service)
-    yield TestClient(server.app), service
-    service.engine.stop()
-    service.conversations.stop()
+    with offline_service(tmp_path_factory, model_cache, "conversation-safety") as served:
+        yield served
 
 
 FLAGGED: dict[str, str] = {}  # text -> the category the stand-in moderator flags it with

@@ -4,13 +4,11 @@ generating route, without a model call (in-process app, tiny model, as tests/ser
 import json
 
 import pytest
-from fastapi.testclient import TestClient
 
 from brain.safety.escalation import LISTENERS
 from brain.safety.messages import LANGUAGE_MESSAGES
-from serving.app import Service, build_server
-from tests.conftest import make_settings
 from tests.serving.test_safety_routes import ROUTES, _body_with, _text_of
+from tests.serving.offline import offline_service
 
 DISCLOSURE = "me quiero morir, ya no aguanto"
 GENERATING = ["generate", "generate_stream", "chat", "chat_stream"]
@@ -18,18 +16,8 @@ GENERATING = ["generate", "generate_stream", "chat", "chat_stream"]
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, model_cache):
-    import os
-
-    os.environ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0"  # no registry here: fail at once, serve the base
-    settings = make_settings(tmp_path_factory.mktemp("safety-languages"), model_cache=model_cache,
-                             mlflow_tracking_uri="http://127.0.0.1:9", s3_endpoint_url="http://127.0.0.1:9")
-    service = Service(settings)
-    service.load()
-    assert service.ready, service.error
-    service.engine.resolver = None
-    server = build_server(settings, service)
-    yield TestClient(server.app), service
-    service.engine.stop()
+    with offline_service(tmp_path_factory, model_cache, "safety-languages") as pair:
+        yield pair
 
 
 @pytest.mark.parametrize("name", GENERATING)

@@ -7,14 +7,12 @@ engine on the tiny model; the moderator is made to flag or to fail, and nothing 
 import json
 
 import pytest
-from fastapi.testclient import TestClient
 
 from brain.safety.escalation import LISTENERS
 from brain.safety.messages import ERROR_MESSAGE
 from brain.safety.moderator import Moderator
 from brain.safety.verdict import Verdict
-from serving.app import Service, build_server
-from tests.conftest import make_settings
+from tests.serving.offline import offline_service
 
 CTX = {"student_id": "kid-1", "grade": 4}
 ROUTES = {  # every route that produces text for a child: (path, body, streamed)
@@ -35,19 +33,8 @@ INPUT_TEXT = {"generate": "prompt", "generate_stream": "prompt", "assess": "stud
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory, model_cache):
-    import os
-
-    os.environ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0"  # no registry here: fail at once, serve the base
-    settings = make_settings(tmp_path_factory.mktemp("safety-routes"), model_cache=model_cache,
-                             mlflow_tracking_uri="http://127.0.0.1:9", s3_endpoint_url="http://127.0.0.1:9")
-    service = Service(settings)
-    service.load()
-    assert service.ready, service.error
-    service.engine.resolver = None  # no registry here: every student gets the base model
-    server = build_server(settings, service)
-    with_client = TestClient(server.app)  # no lifespan: the LitServe worker (/v1/moderate) is not needed here
-    yield with_client
-    service.engine.stop()
+    with offline_service(tmp_path_factory, model_cache, "safety-routes") as (with_client, _):
+        yield with_client
 
 
 def _body_with(name, text):
