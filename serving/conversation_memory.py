@@ -37,7 +37,7 @@ SWEEP_S = 60.0
 @dataclass(frozen=True)
 class Turn:
     """One remembered user message: its text (cut to the byte limit), when it arrived (the memory's
-    clock), its stage signals (``brain.safety.conversation.TurnStages``) and what the per-message
+    clock), its stage signals (``brain.safety.conversation_data.TurnStages``) and what the per-message
     moderator said (``TurnSignals`` or None)."""
 
     text: str

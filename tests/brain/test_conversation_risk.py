@@ -1,4 +1,4 @@
-"""Conversation-level grooming risk (brain/safety/conversation.py): stages, the per-turn learned model,
+"""Conversation-level grooming risk (brain/safety/conversation*.py): stages, the per-turn learned model,
 decay, crossing, look-alikes, speed.
 
 No per-message moderator here (its signals are passed in by hand where a test needs them); the
@@ -15,10 +15,11 @@ import pytest
 import yaml
 
 from brain.safety import conversation as C
-from brain.safety.conversation import (
-    CONFIG, ConversationDataError, ConversationRisk, TurnSignals, TurnStages, conversation_risk, load_config, score,
-    turn_stages,
-)
+from brain.safety import conversation_data as D
+from brain.safety import conversation_eval as E
+from brain.safety import conversation_model as M
+from brain.safety.conversation import ConversationRisk, TurnSignals, conversation_risk, score, turn_stages
+from brain.safety.conversation_data import CONFIG, ConversationDataError, TurnStages, load_config
 
 LEXICON_ALONE = dataclasses.replace(CONFIG, learned_weight=0.0)
 
@@ -232,7 +233,7 @@ def test_benign_lookalikes_do_not_cross(name):
 # -- the dev set (in-sample) ---------------------------------------------------------------------------
 
 def test_dev_set_shape_and_in_sample_figures():
-    rows = C.load_dev()
+    rows = D.load_dev()
     groom = [r for r in rows if r["labels"] == ["grooming"]]
     benign = [r for r in rows if r["labels"] == []]
     assert len(groom) >= 60 and len(benign) >= 100 and len(groom) + len(benign) == len(rows)
@@ -241,21 +242,21 @@ def test_dev_set_shape_and_in_sample_figures():
     assert all(0 <= r["crosses_at"] < len(r["turns"]) for r in groom)
     spanish = sum("-es-" in r["id"] for r in rows) / len(rows)
     assert 0.12 <= spanish <= 0.2
-    result = C.evaluate(rows)  # in-sample: the lexicon was written on these, the model trained on them
+    result = E.evaluate(rows)  # in-sample: the lexicon was written on these, the model trained on them
     assert result["recall"] >= 0.95 and result["benign_flagged"] <= 0.02
     assert result["mean_abs_turn_error"] <= 1.0
-    lexicon = C.evaluate(rows, None, LEXICON_ALONE)
+    lexicon = E.evaluate(rows, None, LEXICON_ALONE)
     assert lexicon["recall"] >= 0.90 and lexicon["benign_flagged"] <= 0.05
 
 
-@pytest.mark.parametrize("path, grooming, benign", [(C.FRESH_A, 40, 72), (C.FRESH_B, 40, 60)])
+@pytest.mark.parametrize("path, grooming, benign", [(D.FRESH_A, 40, 72), (D.FRESH_B, 40, 60)])
 def test_the_fresh_batches(path, grooming, benign):
-    rows = C.load_dev(path)
+    rows = D.load_dev(path)
     assert sum(bool(r["labels"]) for r in rows) == grooming and sum(not r["labels"] for r in rows) == benign
     assert all(4 <= len(r["turns"]) <= 10 for r in rows)
     assert all((r["crosses_at"] is None) == (not r["labels"]) for r in rows)
     assert 0.12 <= sum("-es-" in r["id"] for r in rows) / len(rows) <= 0.2
-    if path == C.FRESH_A:  # hand-marked grooming moves train the model
+    if path == D.FRESH_A:  # hand-marked grooming moves train the model
         for r in rows:
             if r["labels"]:
                 marks = r["signal_turns"]
@@ -263,37 +264,37 @@ def test_the_fresh_batches(path, grooming, benign):
 
 
 def test_the_model_never_trains_on_fresh_b():
-    assert C.FRESH_B not in C.TRAIN_CONVERSATIONS and C.FRESH_A in C.TRAIN_CONVERSATIONS
-    texts, labels = C.training_turns()
-    assert len(texts) == len(labels) == C.get_turn_model().size
+    assert D.FRESH_B not in D.TRAIN_CONVERSATIONS and D.FRESH_A in D.TRAIN_CONVERSATIONS
+    texts, labels = M.training_turns()
+    assert len(texts) == len(labels) == M.get_turn_model().size
     # what fresh-b shares with the training texts is there on its own ("dice que es un secreto entre los
     # dos" is in dev-conversations.jsonl too); its conversations are not
-    fresh_b = [t for r in C.load_dev(C.FRESH_B) for t in r["turns"] if len(t) > 30]
+    fresh_b = [t for r in D.load_dev(D.FRESH_B) for t in r["turns"] if len(t) > 30]
     shared = set(texts).intersection(fresh_b)
-    dev_turns = {t for path in C.TRAIN_CONVERSATIONS for r in C.load_dev(path) for t in r["turns"]}
+    dev_turns = {t for path in D.TRAIN_CONVERSATIONS for r in D.load_dev(path) for t in r["turns"]}
     assert len(shared) <= 2 and shared <= dev_turns
 
 
 def test_turn_labels():
-    rows = {r["id"]: r for r in C.load_dev()}
+    rows = {r["id"]: r for r in D.load_dev()}
     # derived from the lexicon: homework, "hes 17 i think" (a bare age) are not grooming moves
-    assert C.turn_labels(rows["groom-en-001"]) == [0, 0, 1, 0, 1, 1]
-    assert C.turn_labels(rows["benign-en-001"]) == [0] * len(rows["benign-en-001"]["turns"])
+    assert M.turn_labels(rows["groom-en-001"]) == [0, 0, 1, 0, 1, 1]
+    assert M.turn_labels(rows["benign-en-001"]) == [0] * len(rows["benign-en-001"]["turns"])
     marked = {"turns": ["a", "b", "c", "d"], "labels": ["grooming"], "crosses_at": 2, "signal_turns": [1, 2, 3]}
-    assert C.turn_labels(marked) == [0, 1, 1, 1]
+    assert M.turn_labels(marked) == [0, 1, 1, 1]
 
 
 def test_the_learned_model_scores_as_scikit_learn_does():
-    model = C.get_turn_model()
-    texts = [t for r in C.load_dev()[:60] for t in r["turns"]] + ["", "ok", "¿me mandas una foto?"]
-    fast = [model.probability(C.fold(t)) for t in texts]
+    model = M.get_turn_model()
+    texts = [t for r in D.load_dev()[:60] for t in r["turns"]] + ["", "ok", "¿me mandas una foto?"]
+    fast = [model.probability(D.fold(t)) for t in texts]
     assert max(abs(a - b) for a, b in zip(fast, model.predict_sklearn(texts), strict=True)) < 1e-9
 
 
 # -- the data file -------------------------------------------------------------------------------------
 
 def _broken(tmp_path, mutate) -> str:
-    data = yaml.safe_load(C.DATA_FILE.read_text(encoding="utf-8"))
+    data = yaml.safe_load(D.DATA_FILE.read_text(encoding="utf-8"))
     mutate(data)
     path = tmp_path / "stages.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
@@ -319,14 +320,14 @@ def test_the_data_file_is_checked_at_load(tmp_path):
 
 
 def test_the_normalisation_is_brain_safetys():
-    assert C.NORMALIZE in ("brain.safety.normalize.normalize", "brain.safety.rules.normalize")
-    assert C.fold("Dice que soy MUY madura, papá") == "dice que soy muy madura, papa"
+    assert D.NORMALIZE in ("brain.safety.normalize.normalize", "brain.safety.rules.normalize")
+    assert D.fold("Dice que soy MUY madura, papá") == "dice que soy muy madura, papa"
 
 
 # -- speed ---------------------------------------------------------------------------------------------
 
 def test_twenty_turns_score_in_under_5_ms():
-    rows = C.load_dev()
+    rows = D.load_dev()
     texts = [t for r in rows if r["labels"] for t in r["turns"]][:20]
     assert len(texts) == 20
     conversation_risk(texts)  # warm (and the model trained)
@@ -339,6 +340,6 @@ def test_twenty_turns_score_in_under_5_ms():
 
 
 def test_the_model_trains_once_and_quickly():
-    model = C.get_turn_model()
-    assert C.get_turn_model() is model and model.size > 7000
-    assert C.training_seconds() < 30.0  # about 1.5 s on 2 idle cores, 2.5-4 s under load
+    model = M.get_turn_model()
+    assert M.get_turn_model() is model and model.size > 7000
+    assert M.training_seconds() < 30.0  # about 1.5 s on 2 idle cores, 2.5-4 s under load
