@@ -199,4 +199,4 @@ def test_runaway_text_is_read_in_bounded_time():
     for text in ["its or " * 700, "comma right " * 350, " 'a" * 2000, "fix the comma " * 300, "is it " * 700]:
         start = time.perf_counter()
         read_ela(text)
-        assert time.perf_counter() - start < 1.0, text[:20]
+        assert time.perf_counter() - start < 5.0, text[:20]  # a runaway regex would take minutes
