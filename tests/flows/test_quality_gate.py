@@ -51,7 +51,7 @@ def test_a_bad_teacher_and_a_bad_clone_make_no_champion_and_the_version_says_why
     assert (tags["targets_accepted"], tags["targets_retried"], tags["targets_fallback"]) == ("0", "0", "20")
     assert json.loads(tags["targets"])["first_fired"]["wrong_claim"] == 20
     assert "FAIL quality on heldout" in tags["gate_reasons"] and "FAIL quality on probes (8 items)" in tags[
-        "gate_reasons"] and "persona 1.00 > ceiling 0.00" in tags["gate_reasons"]
+        "gate_reasons"] and "persona 1.00 > ceiling 0.25" in tags["gate_reasons"]
     gate = json.loads(tags["quality_gate"])
     assert not gate["passed"] and gate["sets"]["probes"]["adapter"]["wrong_claim"] == 1.0
     flagged = json.loads(tags["quality_flagged"])
