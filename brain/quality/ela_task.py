@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from brain.quality.ela_words import participle, past, plural
 
@@ -305,6 +306,7 @@ def _choice(p: _Prompt) -> ElaTask | None:
     return None
 
 
+@lru_cache(maxsize=256)  # serving reads one prompt twice (its item, then its checker's task)
 def read_ela(prompt: str) -> ElaTask | None:
     """The ELA question in ``prompt`` (see the module docstring), or None when it is not one."""
     if not isinstance(prompt, str) or not prompt.strip():

@@ -78,17 +78,23 @@ def load_evalset(path: str | Path | None = None) -> list[dict]:
     return items
 
 
-def evaluate(path: str | Path | None = None, moderator=None) -> dict:
-    """Run every item through the moderator; metrics per category and for the benign set."""
-    moderator = moderator or Moderator()
-    items = load_evalset(path)
+def check_all(items: list[dict], moderator) -> tuple[list[tuple[dict, object]], float]:
+    """(item, verdict) for each item, and the seconds spent in ``moderator.check``."""
     rows, elapsed = [], 0.0
     for item in items:
         start = time.perf_counter()
         verdict = moderator.check(item["text"], direction=item["direction"])
         elapsed += time.perf_counter() - start
-        rows.append({**item, "predicted": list(verdict.categories), "action": verdict.action,
-                     "signals": list(verdict.rules)})
+        rows.append((item, verdict))
+    return rows, elapsed
+
+
+def evaluate(path: str | Path | None = None, moderator=None) -> dict:
+    """Run every item through the moderator; metrics per category and for the benign set."""
+    moderator = moderator or Moderator()
+    checked, elapsed = check_all(load_evalset(path), moderator)
+    rows = [{**item, "predicted": list(verdict.categories), "action": verdict.action, "signals": list(verdict.rules)}
+            for item, verdict in checked]
 
     labelled: dict[str, list[dict]] = defaultdict(list)
     predicted: Counter = Counter()
@@ -331,13 +337,7 @@ def evaluate_languages(moderator=None, sets: dict[str, Path] | None = None) -> d
     for language, path in (LANGUAGE_DEV_SETS if sets is None else sets).items():
         if not Path(path).exists():
             continue
-        items = load_evalset(path)
-        rows, elapsed = [], 0.0
-        for item in items:
-            start = time.perf_counter()
-            verdict = moderator.check(item["text"], direction=item["direction"])
-            elapsed += time.perf_counter() - start
-            rows.append((item, verdict))
+        rows, elapsed = check_all(load_evalset(path), moderator)
         recall, n, missed = {}, {}, {}
         for cat in LANGUAGE_CATEGORIES:
             pos = [(i, v) for i, v in rows if cat in i["labels"]]
