@@ -48,6 +48,9 @@ class Service:
             self.moderator.check("warm up", direction="input")
             # the language path trains its model on first use (seconds): here, not on a child's message
             self.moderator.check("hola, ¿me ayudas con la tarea de ciencias?", direction="input")
+            from brain.safety.conversation_model import get_turn_model
+
+            get_turn_model()  # the conversation check's per-turn model trains once (1-4 s): here, not on a request
         except Exception:  # noqa: BLE001
             log.exception("the moderator could not be built: every request will get the safe fallback")
         from serving.ratelimit import RateLimiter
