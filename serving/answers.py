@@ -20,6 +20,7 @@ answer (a lesson: the template's missing parts). The client never sees a sentenc
 ``usage`` is the last try's (within max_tokens); ``quality.generated_tokens`` adds up every try's. Used by the routes of serving/routes_chat.py.
 """
 
+import asyncio
 import copy
 import logging
 import time
@@ -103,7 +104,7 @@ async def _one_try(service: Service, request: Request, job: Job, route: str, eng
     choice, text, done = await run_to_end(service, request, engine_request, on_text, job.ticket)
     if done.finish_reason == "error":
         raise HTTPException(500, f"generation failed: {done.error}")
-    verdict = hit.get("verdict") or guard.finish()
+    verdict = hit.get("verdict") or await asyncio.to_thread(guard.finish)
     if not verdict.allowed:
         log.warning("output blocked: student=%s categories=%s", student_ref(job.student_id),
                     ",".join(verdict.categories))
@@ -112,7 +113,7 @@ async def _one_try(service: Service, request: Request, job: Job, route: str, eng
 
 async def answer(service: Service, request: Request, job: Job, route: str) -> dict:
     """Run a job to its checked answer: {text, choice, finished, finish_reason, usage, safety, quality}."""
-    verdict_in = guard_input(service, job.user_text, job.student_id, route)
+    verdict_in = await asyncio.to_thread(guard_input, service, job.user_text, job.student_id, route)
     if not verdict_in.allowed:
         return {"text": verdict_in.message, "choice": None, "finished": None, "finish_reason": "content_filter",
                 "usage": None, "safety": {"input": safety_of(verdict_in), "output": None}, "quality": None}
@@ -160,7 +161,7 @@ async def answer(service: Service, request: Request, job: Job, route: str) -> di
 async def answer_events(service: Service, request: Request, job: Job, route: str):
     """Yield (kind, payload): ("start", served) ("text", str) ("replace", str) ("end", {...}); see the
     module docstring. The end's payload: finish_reason, usage, ttft_ms, safety, quality."""
-    verdict_in = guard_input(service, job.user_text, job.student_id, route)
+    verdict_in = await asyncio.to_thread(guard_input, service, job.user_text, job.student_id, route)
     if not verdict_in.allowed:
         yield "start", served(service, None)
         yield "text", verdict_in.message
@@ -205,7 +206,7 @@ async def answer_events(service: Service, request: Request, job: Job, route: str
         if ttft is None and done is not None and done.ttft_s:
             ttft = round(done.ttft_s * 1000, 1)
         if not gate.stopped:
-            verdict = guard.finish()
+            verdict = await asyncio.to_thread(guard.finish)
             if not verdict.allowed:
                 yield "replace", verdict.message
                 yield "end", {"finish_reason": "content_filter", "usage": _usage(dones), "quality": quality,

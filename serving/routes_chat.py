@@ -36,7 +36,7 @@ NO_USAGE = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}  # no
 async def checked_answer(service: Service, request: Request, job: Job, route: str) -> dict:
     """``answer`` after the conversation check (serving/guards.py): a conversation that crossed the line
     gets the grooming block, shaped as answers.py shapes a blocked input, and nothing is generated."""
-    block = guard_conversation(service, job, route)
+    block = await asyncio.to_thread(guard_conversation, service, job, route)
     if block is not None:
         return {"text": block.verdict.message, "choice": None, "finished": None, "finish_reason": "content_filter",
                 "usage": None, "safety": block.safety(), "quality": None}
@@ -45,7 +45,7 @@ async def checked_answer(service: Service, request: Request, job: Job, route: st
 
 async def checked_events(service: Service, request: Request, job: Job, route: str):
     """``answer_events`` after the conversation check, as ``checked_answer``."""
-    block = guard_conversation(service, job, route)
+    block = await asyncio.to_thread(guard_conversation, service, job, route)
     if block is not None:
         yield "start", served(service, None)
         yield "text", block.verdict.message

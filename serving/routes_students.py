@@ -57,7 +57,7 @@ async def assess_route(request: Request):
     if chosen.source == "roster":
         body = body.model_copy(update={"context": context_of(chosen.profile, body.context.subject)})
     ticket = service.admit(request, principal, sid)
-    verdict_in = guard_input(service, body.student_answer, sid, "assess")
+    verdict_in = await asyncio.to_thread(guard_input, service, body.student_answer, sid, "assess")
     if not verdict_in.allowed:
         ticket.release()
         return {"student_id": sid, "score": 0.0, "correct": False, "feedback": verdict_in.message,

@@ -122,6 +122,10 @@ class Moderator:
             raise TypeError(f"text must be a str, got {type(text).__name__}")
         if not text.strip() or (direction == "output" and text.strip() in self.safe_messages):
             return Verdict(True, "allow", direction=direction)
+        if len(text) > LONG_TEXT_CHARS:
+            verdicts = [self.check(window, direction=direction) for window in text_windows(text)]
+            blocked = [v for v in verdicts if not v.allowed]
+            return next((v for v in blocked if v.escalate), blocked[0]) if blocked else verdicts[0]
         if self.languages:
             return self._route_language(text, direction)
         return self.check_english(text, direction)
@@ -157,6 +161,30 @@ class Moderator:
                 scores[category] = 1.0
         rules = tuple(r for names in hits.values() for r in names)
         return decide(list(hits), direction, scores, rules, self.settings.safety_support_message or SELF_HARM_SUPPORT)
+
+
+# A long text is checked in overlapping windows, cut at spaces: each check's cost stays bounded (the
+# normaliser's and the rules' scans grow faster than the text on some inputs, and a check runs in the
+# endpoint's event loop), and a short harmful part is not diluted in the classifier by a long harmless
+# rest. The longest rule spans about 150 characters; windows overlap by at least 200 after the cuts.
+LONG_TEXT_CHARS = 1500
+WINDOW_CHARS, WINDOW_STEP, WINDOW_SNAP = 1200, 800, 100
+
+
+def text_windows(text: str) -> list[str]:
+    """``text`` in windows of about ``WINDOW_CHARS``; a start or end moves up to ``WINDOW_SNAP``
+    characters to a space, so no window begins or ends inside a word ("s|kill") where one is near."""
+    out, start = [], 0
+    while True:
+        end = start + WINDOW_CHARS
+        if end >= len(text):
+            out.append(text[start:])
+            return out
+        space = text.rfind(" ", end - WINDOW_SNAP, end)
+        out.append(text[start: space if space > 0 else end])
+        start += WINDOW_STEP
+        space = text.find(" ", start, start + WINDOW_SNAP)
+        start = space + 1 if space >= 0 else start
 
 
 @lru_cache(maxsize=1)

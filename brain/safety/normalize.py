@@ -212,6 +212,8 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 # ("d1e.", "p0rn!") ends the word and stays as it is.
 _LEET_TOKEN = re.compile(r"(?<!\S)(?=[^\s]*[a-z])(?=[^\s]*[0134579@$!|€][^\s]*[a-z]|[^\s]*[a-z][^\s]*[0134579@$!|€])"
                          r"[a-z0134579@$!|€]{3,}?(?=[.,;:?!)\]\"']*(?:\s|$))")
+_LONGEST_LEET = 64  # characters: a longer run is no word ("lessnesslessness..."): skipped, so the scan stays linear
+_NONSPACE = re.compile(r"\S+")
 _NOT_LEET = re.compile(r"^\d+(?:st|nd|rd|th|s|am|pm|k|m|cm|mm|km|kg|g|lb|lbs|x|d|h|min|mph)$")
 _SLANG = {
     "u": "you", "ya": "you", "yu": "you", "yuo": "you", "ur": "your", "yur": "your", "yr": "your",
@@ -269,7 +271,8 @@ def _prepare(text: str) -> str:
 def _finish(text: str) -> str:
     """Steps 9-10: chat spelling and leetspeak undone, whitespace collapsed."""
     text = _DIGIT_SLANG_RE.sub(lambda m: _SLANG[m.group(1)], text)
-    text = _LEET_TOKEN.sub(_deleet, text)
+    text = _NONSPACE.sub(lambda m: _LEET_TOKEN.sub(_deleet, m.group(0)) if len(m.group(0)) <= _LONGEST_LEET
+                         else m.group(0), text)
     for pattern, word in _STARRED:
         text = pattern.sub(word, text)
     text = re.sub(r"\b(want|wanna|need|going|have|got|how|like|try|trying|wish|ready|deserve)\s+2\b", r"\1 to", text)

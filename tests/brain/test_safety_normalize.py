@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from brain.safety.moderator import Moderator
+from brain.safety.moderator import LONG_TEXT_CHARS, Moderator, text_windows
 from brain.safety.normalize import (
     EMOJI,
     classifier_view,
@@ -252,3 +252,32 @@ def test_dev_sets_are_registered_well_formed_and_blind_to_training(name, harmful
             texts += [i["text"] for i in load_evalset(other)]
     seen = {_words(t) for t in texts} - {""}
     assert not [i["id"] for i in items if _words(i["text"]) in seen]
+
+
+# ------------------------------------------------------------------------------ long texts
+def test_leetspeak_is_undone_in_words_but_a_runaway_token_is_left_as_it_is():
+    assert normalize("i want to k1ll myself") == "i want to kill myself"
+    runaway = "k1ll" * 40  # 160 characters with no space: no word, and the scan stays linear
+    assert normalize(runaway) == runaway
+
+
+def test_text_windows_cover_every_rule_span_and_cut_at_spaces():
+    text = " ".join(f"word{i}" for i in range(2000))
+    windows = text_windows(text)
+    assert len(windows) > 5
+    assert all(len(w) <= 1200 for w in windows)
+    assert all(not w.startswith(" ") and text.find(w) >= 0 for w in windows)
+    assert all(w.split()[0].startswith("word") and w.split()[-1] in text.split() for w in windows)
+    for start in range(0, len(text) - 150, 37):  # any 150 characters (the longest rule) lie inside one window
+        assert any(text[start:start + 150] in w for w in windows), start
+
+
+@pytest.mark.parametrize("where", [0.0, 0.5, 0.97])
+def test_a_disclosure_inside_a_long_text_is_caught_wherever_it_is(mod, where):
+    filler = "We read a chapter about frogs and wrote notes on how they grow. " * 60  # ~3,800 characters
+    cut = int(len(filler) * where)
+    text = filler[:cut] + " I want to kill myself tonight. " + filler[cut:]
+    assert len(text) > LONG_TEXT_CHARS
+    verdict = mod.check(text, direction="input")
+    assert not verdict.allowed and "self_harm" in verdict.categories
+    assert mod.check(filler, direction="input").allowed
