@@ -93,12 +93,21 @@ def _delookalike(text: str) -> str:
         foreign = [ch for ch in w if _FOREIGN_SCRIPT.match(ch)]
         if not foreign or not all(ch in _FOREIGN_LOOKALIKES for ch in foreign):
             return w
-        if _LATIN_CHAR.search(w) or (all_lookalike and has_latin and len(w) >= 2 and len(foreign) == len(
-                [ch for ch in w if ch.isalpha()])):
+        if _LATIN_CHAR.search(w) or (all_lookalike and has_latin and (len(w) >= 2 or singles >= 2) and len(
+                foreign) == len([ch for ch in w if ch.isalpha()])):
             return "".join(CONFUSABLES.get(ch, ch) for ch in w)
         return w
 
+    # Single look-alike letters count when there are two or more ("і w а n t", "р.h.о.n.е", "how do і
+    # make а bomb"); one alone stays ("the angle α").
+    singles = sum(1 for w in words if len(w) == 1 and w in _FOREIGN_LOOKALIKES)
     return _WORD.sub(word, text)
+
+
+def delookalike(text: str) -> str:
+    """Step 4 alone (``CONFUSABLES``): what language identification reads, so "ｋｉｌｌ" or "ѕех" is not
+    taken for another script."""
+    return _delookalike(unicodedata.normalize("NFKC", INVISIBLE.sub("", text)))
 
 
 # ---------------------------------------------------------------------------- 6. emoji
@@ -122,6 +131,7 @@ EMOJI: dict[str, str] = {
     "🔞": "18+",                         # adult content
     "👙": "bikini", "🩲": "underwear",
     "📍": "location",                    # "drop your 📍" / "send me ur 📍"
+    "🔑": "key",                         # "🔑 under the mat"
     "🏠": "home", "🏡": "home",          # "are you 🏠 alone"
     "🏫": "school",
     "🤫": "secret", "🤐": "secret",      # "our 🤫", "don't tell mom 🤐"
@@ -133,6 +143,19 @@ EMOJI: dict[str, str] = {
 # Not mapped on purpose: 😭 (laughing as often as crying), 🔥 (cool), 😈/😏 (mischief), 🍃/❄️ (drug
 # slang, but far more often leaves and snow), 💔 (sadness is not harm).
 _EMOJI_RE = re.compile("|".join(map(re.escape, sorted(EMOJI, key=len, reverse=True))))
+# An emoji right after a word it repeats ("house 🏠", "knife 🔪") adds nothing: reading it as a word
+# would break the phrase ("burn his house 🏠 down" must stay "burn his house down").
+_EMOJI_ECHO = {"home": {"home", "house"}, "knife": {"knife", "knives"}, "gun": {"gun", "guns", "pistol"},
+               "phone": {"phone", "number", "cell"}, "photo": {"photo", "photos", "pic", "pics", "picture", "pictures"},
+               "school": {"school"}, "pills": {"pills", "pill"}, "secret": {"secret"}, "location": {"location"}}
+
+
+def _emoji_word(m: re.Match) -> str:
+    word = EMOJI[m.group(0)]
+    before = re.search(r"([a-z]+)\W{0,3}$", m.string[max(0, m.start() - 24):m.start()].lower())
+    if before and before.group(1) in _EMOJI_ECHO.get(word, {word}):
+        return " "
+    return f" {word} "
 
 # ---------------------------------------------------------------------------- 8. spaced letters
 _ITEM = r"[a-z0134579@$]"
@@ -238,6 +261,8 @@ _SLANG = {
     "kil": "kill", "kll": "kill", "rn": "right now", "ngl": "not going to lie", "fr": "for real",
     "srsly": "seriously", "fone": "phone", "numbr": "number", "pasword": "password", "passwrd": "password",
     "bday": "birthday", "b-day": "birthday", "wen": "when", "luv": "love", "bcuz": "because", "becuz": "because",
+    "m3": "me", "t0": "to", "n0": "no", "d0": "do", "g0": "go", "s0": "so", "0f": "of", "0n": "on",
+    "pw": "password", "pwd": "password", "passwd": "password", "pword": "password",
     "r8": "rate", "cuase": "because", "tho": "though", "thx": "thanks", "ppl's": "people's", "skinnyer": "skinnier",
 }
 _STARRED = [(re.compile(p), w) for p, w in [
@@ -248,6 +273,12 @@ _STARRED = [(re.compile(p), w) for p, w in [
 _SLANG_RE = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, sorted(_SLANG, key=len, reverse=True))) + r")(?![\w'])")
 # Chat words written with digits ("no1", "sum1", "b4") are read before leetspeak would turn them into letters.
 _DIGIT_SLANG_RE = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, sorted((k for k in _SLANG if re.search(r"\d", k)), key=len, reverse=True))) + r")(?![\w'])")
+
+
+# "4 me", "4 u": "for", except as a time or a number ("at 4 you", "all 4 of them").
+_FOR_4 = re.compile(r"(?:\b([a-z']+))? ?(?<![\w.,])\b4 (?=(?:me|you|him|her|them|us|free|real|sure|now|ever)\b)")
+_AT_TIME = frozenset({"at", "by", "until", "till", "til", "before", "after", "around", "about", "past", "to", "from",
+                      "all", "the", "of", "grade", "level", "page", "number", "chapter", "step"})
 
 
 def _deleet(match: re.Match) -> str:
@@ -264,7 +295,7 @@ def _prepare(text: str) -> str:
     text = _delookalike(text).lower()
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'").replace("\u00b4", "'")
     text = text.replace("\u201c", '"').replace("\u201d", '"')
-    text = _EMOJI_RE.sub(lambda m: f" {EMOJI[m.group(0)]} ", text)
+    text = _EMOJI_RE.sub(_emoji_word, text)
     return re.sub(r"\b(mr|mrs|ms|dr|st|jr|sr|mt)\.", r"\1", text)  # "mrs. lee" is not a sentence end
 
 
@@ -276,6 +307,7 @@ def _finish(text: str) -> str:
     for pattern, word in _STARRED:
         text = pattern.sub(word, text)
     text = re.sub(r"\b(want|wanna|need|going|have|got|how|like|try|trying|wish|ready|deserve)\s+2\b", r"\1 to", text)
+    text = _FOR_4.sub(lambda m: m.group(0) if m.group(1) in _AT_TIME else (m.group(1) or "") + " for ", text)
     text = _SLANG_RE.sub(lambda m: _SLANG[m.group(1)], text)
     return re.sub(r"\s+", " ", text).strip()
 
