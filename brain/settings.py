@@ -116,6 +116,31 @@ class Settings(BaseSettings):
         256, ge=2, description="Most student adapters held in memory at once (also bounded by adapter_cache_bytes)."
     )
 
+    # The serving engine (docs/serving.md, "Engines") ----------------------------------------------
+    engine: Literal["auto", "native", "vllm"] = Field(
+        "auto", description="auto: vLLM on a CUDA device when a vLLM Python is found, our native engine otherwise; "
+        "native; vllm (also on the CPU, through vLLM's CPU build).",
+    )
+    vllm_python: Path | None = Field(
+        None, description="The Python that runs vLLM's worker (its own virtualenv: its pins clash with ours); "
+        "default .venv/vllm/bin/python when it exists, else this Python when it imports vllm.",
+    )
+    vllm_max_loras: int = Field(8, ge=1, description="vLLM: student adapters in one batch (GPU slots).")
+    vllm_max_cpu_loras: int = Field(64, ge=1, description="vLLM: student adapters kept in host memory (LRU).")
+    vllm_max_lora_rank: int = Field(
+        16, ge=1, description="vLLM: largest adapter rank it reserves room for (one of 8, 16, 32, 64, ...; the "
+        "training recipe's default is 8). A student adapter of a larger rank is served by the base, and the "
+        "response says why.",
+    )
+    vllm_gpu_memory_utilization: float = Field(0.85, gt=0, le=1, description="vLLM: share of GPU memory it takes.")
+    vllm_prefix_caching: bool = Field(True, description="vLLM: reuse the KV of shared prompt prefixes.")
+    vllm_dtype: str = Field("auto", description="vLLM: weights' dtype (auto: bf16 on GPU, float32 on the CPU).")
+    vllm_cpu_kv_cache_gib: int = Field(
+        2, ge=1, description="vLLM on the CPU: GiB of memory for its KV cache (VLLM_CPU_KVCACHE_SPACE; vLLM "
+        "would take most of the machine's memory).",
+    )
+    vllm_start_timeout_s: float = Field(600.0, gt=0, description="vLLM: longest its worker may take to load.")
+
     # Admission control, deadlines, trusted proxies (serving/admission.py, docs/serving.md) -------
     admission_waiting: int = Field(
         8, ge=0, description="Requests a replica lets wait for a row beyond its running batch; the capacity is "

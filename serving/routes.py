@@ -21,7 +21,7 @@ import torch
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from brain.models import EMBEDDED, MANIFEST, TINY, resolve_device
+from brain.models import EMBEDDED, MANIFEST, TINY, TINY_H32, resolve_device
 from serving import answer_check, routes_chat, routes_students
 from serving.service import service_of
 
@@ -47,7 +47,7 @@ async def health(request: Request):
         props = torch.cuda.get_device_properties(0)
         body["gpu"] = {"name": props.name, "memory_total_mb": props.total_memory // 2**20,
                        "memory_allocated_mb": torch.cuda.memory_allocated(0) // 2**20}
-    if settings.base_model in (EMBEDDED, TINY):
+    if settings.base_model in (EMBEDDED, TINY, TINY_H32):
         manifest = settings.model_cache_dir / settings.base_model / MANIFEST
         if manifest.exists():
             body["base_model_sha256"] = json.loads(manifest.read_text())["weights_sha256"]

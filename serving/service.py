@@ -63,15 +63,22 @@ class Service:
         try:
             from registry.brain import load_brain
             from serving.adapters import AdapterResolver
-            from serving.engine import Engine
+            from serving.engine import Engine  # (imports transformers' cache classes before the load thread runs)
+            from serving.vllm_engine import VllmEngine, choose_engine, model_dir_for_vllm
 
             self.brain, self.brain_version = load_brain(self.settings)  # the engine's thread runs without grad
             self._warm_checks()
             resolver = AdapterResolver(self.settings, self.brain_version.version)
-            ctx = getattr(self.brain.model.config, "max_position_embeddings", 4096) or 4096
-            self.engine = Engine(self.brain, resolver, max_batch=self.settings.serving_max_batch,
-                                 slots=self.settings.adapter_slots, cache_bytes=self.settings.adapter_cache_bytes,
-                                 max_context=min(int(ctx), 8192)).start()
+            ctx = min(int(getattr(self.brain.model.config, "max_position_embeddings", 4096) or 4096), 8192)
+            if choose_engine(self.settings, self.brain.device.type) == "vllm":  # docs/serving.md, "Engines"
+                self.engine = VllmEngine(model_dir_for_vllm(self.settings, self.brain, self.brain_version),
+                                         self.brain.tokenizer, resolver, self.settings,
+                                         max_batch=self.settings.serving_max_batch, max_context=ctx,
+                                         device=self.brain.device.type).start()
+            else:
+                self.engine = Engine(self.brain, resolver, max_batch=self.settings.serving_max_batch,
+                                     slots=self.settings.adapter_slots, cache_bytes=self.settings.adapter_cache_bytes,
+                                     max_context=ctx).start()
         except Exception as exc:  # noqa: BLE001 - reported by /health
             log.exception("loading the brain failed")
             self.error = f"{type(exc).__name__}: {exc}"
