@@ -140,7 +140,7 @@ def latin_safety_net(text: str) -> tuple[str, dict[str, list[str]]] | None:
     if not LATIN_LETTER.search(text):
         return None
     folded = fold(text)
-    for name, language in (("es", "es"), ("vi", "vi"), ("ar-latn", "ar")):
+    for name, language in (*((n, "es") for n in LEXICONS["es"]), *((n, "vi") for n in LEXICONS["vi"]), ("ar-latn", "ar")):
         if (LANG_DIR / f"rules-{name}.yaml").exists():
             hits = {c: [n for n in r if c in NET_CATEGORIES or n in NET_RULES]
                     for c, r in lexicon(name).match(folded).items()}

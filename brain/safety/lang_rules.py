@@ -18,7 +18,10 @@ LANG_DIR = Path(__file__).with_name("lang")
 LANGUAGES = ("es", "ar", "zh", "vi")
 KEY_CATEGORIES = ("self_harm", "sexual", "grooming", "personal_info", "abuse_disclosure", "violence")
 # The lexicons each language's path reads (Arabic: Arabic script and Arabizi).
-LEXICONS = {"es": ("es",), "ar": ("ar", "ar-latn"), "zh": ("zh",), "vi": ("vi",)}
+# Each language has its phrase lexicon (rules-<lang>.yaml) and a stems lexicon (rules-<lang>-stems.yaml:
+# word stems with their endings and clitics, dialect words); Arabic also the Arabizi one.
+LEXICONS = {"es": ("es", "es-stems"), "ar": ("ar", "ar-stems", "ar-latn"), "zh": ("zh", "zh-stems"),
+            "vi": ("vi", "vi-stems")}
 
 _FOLD = str.maketrans({"đ": "d", "ة": "ه", "ى": "ي", "ـ": None, "\u200c": None, "\u200d": None,
                        "٠": "0", "١": "1", "٢": "2", "٣": "3", "٤": "4", "٥": "5", "٦": "6", "٧": "7",
