@@ -52,7 +52,7 @@ status: install
 test: install $(CHECKOV) $(VLLM)
 	VLLM_TESTS=require $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install
+bench: install $(VLLM)
 	$(BIN)/python -m benchmarks.run
 
 eval-safety: install

@@ -12,7 +12,10 @@ Measured side by side in one run:
 (e) batch-1 decode tokens/s against the memory-bandwidth bound (device read bandwidth measured
     here / bytes of weights);
 (f) time to first token p50/p95 with 8 concurrent students;
-plus throughput at 8, 32 and 64 concurrent students.
+plus throughput at 8, 32 and 64 concurrent students;
+and then both engines side by side, ours and vLLM's (benchmarks/engines.py: batch-1 decode, also as a
+fraction of the bound, and 8/32/64 students on their own adapters), when vLLM is importable here
+(``AIVO_VLLM_PYTHON``, ``.venv/vllm``, or this Python); otherwise the result says why not.
 
 Run as: ``python -m benchmarks.device_engine --shape-of DIR [--out DIR]`` (DIR holds config.json
 and the tokenizer, e.g. ``.aivo/models/smollm2-135m-instruct``). Writes ``device-<kind>.json``/``.md``.
@@ -141,7 +144,26 @@ def bench(shape_of: Path) -> dict:
         "throughput_tokens_per_s_by_concurrency": scale,
         "engine": {k: stats[k] for k in ("steps", "packed_linear_layers", "hits", "misses")},
     })
+    out["engines"] = _side_by_side(base, adir, weight_bytes, bw)
     return out
+
+
+def _side_by_side(base, adir: Path, weight_bytes: int, bandwidth_gbs: float) -> dict:
+    """Ours and vLLM's on the same random weights (written once for vLLM), 8/32/64 students."""
+    from benchmarks.engines import compare
+    from brain.settings import Settings
+
+    model_dir = adir / "model"
+    base.model.save_pretrained(model_dir)
+    base.tokenizer.save_pretrained(model_dir)
+    settings = Settings(_env_file=None, data_dir=adir / "data", vllm_dtype=str(base.dtype).removeprefix("torch."))
+    result = compare(base, settings, students=(8, 32, 64), rounds=2, model_dir=model_dir,
+                     command="python -m benchmarks.device_engine --shape-of DIR")
+    bound = bandwidth_gbs * 1e9 / weight_bytes
+    for name in ("native", "vllm"):
+        if name in result:
+            result[name]["fraction_of_bound_batch1"] = round(result[name]["decode_tokens_per_s_batch1"] / bound, 4)
+    return result
 
 
 def markdown(r: dict) -> str:
@@ -164,7 +186,10 @@ def markdown(r: dict) -> str:
              f"| (f) | time to first token, 8 concurrent, p50 / p95 | {f['ttft_ms_p50']} / {f['ttft_ms_p95']} ms | - |",
              "", "Throughput by concurrent students (tok/s): " + ", ".join(
                  f"{k}: {v}" for k, v in r["throughput_tokens_per_s_by_concurrency"].items())]
-    return "\n".join(lines) + "\n"
+    from benchmarks.engines import markdown as engines_markdown
+
+    side = "\n" + engines_markdown(r["engines"]).replace("# ", "## ", 1) if "engines" in r else ""
+    return "\n".join(lines) + "\n" + side
 
 
 def main(argv: list[str]) -> None:

