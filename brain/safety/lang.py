@@ -27,6 +27,7 @@ Run as: ``python -m brain.safety.lang "text"`` (the language guess and the langu
 from __future__ import annotations
 
 import json
+import re
 import sys
 import threading
 from dataclasses import replace
@@ -114,14 +115,30 @@ def check_language(moderator, text: str, direction: str, guess: LanguageGuess):
                 hits.setdefault(category, []).extend(names)
         return _verdict(decide, hits, direction, scores, moderator, "unknown", text)
     hits = lexicon_hits(text, (language,))
-    for category, names in match_rules(text, direction).items():  # English words in a mixed text
-        hits.setdefault(category, []).extend(names)
+    if has_english(text):  # English words in a mixed text ("i cut myself otra vez")
+        for category, names in match_rules(text, direction).items():
+            hits.setdefault(category, []).extend(names)
     if moderator.classifier is not None:
         found, probs = model_hits(text, MODEL_PROBABILITY)
         scores.update({f"lang_model_{c}": round(p, 4) for c, p in probs.items()})
         for category, names in found.items():
             hits.setdefault(category, []).extend(names)
     return _verdict(decide, hits, direction, scores, moderator, language, text)
+
+
+# Words only English writes (not Spanish "me", "no", "a"; not Vietnamese "em", "anh"): two of them make
+# a text on a language path mixed enough for the English rules. Without them the English rules read
+# Spanish or Arabizi words as English ("prevencion del suicidio" met an English self-harm rule).
+_ENGLISH_WORDS = re.compile(
+    r"\b(?:i|i'm|im|i'll|my|you|your|u|ur|the|to|and|is|are|was|want|wanna|gonna|going|kill|die|send|nudes?|"
+    r"don't|dont|can't|it|this|that|of|with|for|she|they|we|what|how|why|when|where|myself|him|her|his|"
+    r"cut|hurt|hits?|touch(?:es|ed)?|dad|mom|stepdad|bomb|gun|shoot|school|pics?|naked|alone|secret|address|"
+    r"phone|number|password|home|tonight|tomorrow)\b", re.IGNORECASE)
+
+
+def has_english(text: str) -> bool:
+    """Two or more English-only words: the English rules also read a text on a language path."""
+    return len(_ENGLISH_WORDS.findall(text)) >= 2
 
 
 def english_safety_net(moderator, text: str, direction: str, verdict):
