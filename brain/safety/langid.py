@@ -7,11 +7,13 @@ Cheapest and surest signal first (docs/safety.md, "Which path runs"):
    letters, so an Arabic or Chinese sentence with an English word in it keeps its language.
 2. Vietnamese letters (đ ă ơ ư and the vowels with two marks, U+1EA0-U+1EF9: ế ộ ữ ...) -> ``vi``;
    no other language we serve writes them.
-3. Arabizi, Arabic typed in Latin letters with digits for the letters Latin lacks (2 hamza, 3 ain,
+3. Vietnamese typed without marks in teen code: two of its distinct words ("ko", "mun", "dc", "chet") and
+   half of the words Vietnamese-looking -> ``vi`` (py3langid reads "e mun tu tu lun" as Spanish).
+4. Arabizi, Arabic typed in Latin letters with digits for the letters Latin lacks (2 hamza, 3 ain,
    5 kha, 7 ha, 9 qaf/sad: "ana 3ayez amoot", "5alas", "ma3lesh") -> ``ar`` with method ``arabizi``
    (``is_arabizi``); the Arabic path then reads it with the transliterated lexicon
    ``lang/rules-ar-latn.yaml``.
-4. Other Latin-script text: py3langid (langid.py's model inside its wheel, numpy only, nothing
+5. Other Latin-script text: py3langid (langid.py's model inside its wheel, numpy only, nothing
    downloaded) restricted to English, Spanish and Vietnamese (written without marks: "toi muon
    chet"): Spanish or Vietnamese with ``LATIN_FLOOR`` probability. Otherwise, with three words or
    more, py3langid over ``LATIN_LANGUAGES`` (decoys: French, Portuguese, Italian, German, ...): a
@@ -44,12 +46,26 @@ _VI_WORDS = re.compile(
     r"\b(?:em|toi|tui|minh|khong|ko|cua|nha|qua|roi|duoc|voi|cho|nguoi|ban|anh|muon|bi|gi|nao|dau|chao|"
     r"lam|nay|nhe|vay|dang|oi|hoc|bai|tap|chet|song|xin|dien|thoai|hieu|kho)\b")
 
+# Vietnamese typed without marks in teen code ("e mun tu tu lun", "xoa tin nhan di ko me e thay"): words no
+# Spanish or English text uses. Two of them, and half of the words Vietnamese-looking, make the text Vietnamese
+# even where py3langid says Spanish or English (the shorter words count only toward that share).
+_VI_TEEN = re.compile(
+    r"\b(?:ko|mun|lun|dc|vs|nc|mk|mik|khong|duoc|roi|nhan|xoa|chet|chem|muon|nhe|oi|hok|hem|minh|cua|voi|anh|"
+    r"em|toi|tui|biet|lam|gi|nao|dau|vay|nay|kia|thi|nguoi|tuoi|dung|chua|nua|luon|nhieu|qua|ban|hoc|truong|"
+    r"nha|bo|thay|co|giet|danh|dam|song|tu tu|cho|dang|hay|lai|ra|vao|ne|z|j|r|e|a|t|m|k)\b")
+_VI_DISTINCT = re.compile(
+    r"\b(?:ko|mun|lun|dc|vs|nc|mk|mik|khong|duoc|roi|nhan|xoa|chet|chem|muon|nhe|oi|hok|hem|minh|cua|voi|anh|"
+    r"toi|tui|biet|gi|nao|dau|vay|nay|thi|nguoi|tuoi|dung|chua|nua|luon|nhieu|giet|danh|tu tu)\b")
+
 # Arabizi. A word with one Arabizi digit among its letters ("3ayez", "bi7ebbeni", "sa3b", "2ana"),
 # not a time or ordinal ("2am", "3rd", "5th") or a name with a year ("omar2013").
 _ARABIZI_WORD = re.compile(r"(?<![\w@.])(?:[a-z]*[2356789][a-z]+|[a-z]+[2356789][a-z]*)(?![\w@])")
 _NOT_ARABIZI_WORD = re.compile(r"^\d(?:am|pm|nd|rd|th|st|d|k|g|x|y|s|h|m|min|hr|hrs|mb|gb|kg|km|cm|mm|ml|px|xl|v)$")
 # English leetspeak writes 0, 1 and 4 for letters ("k1ll", "d13", "w4nt"): those words mean English.
 _LEET_WORD = re.compile(r"(?<![\w@.])[a-z]*[014][a-z]+[a-z0-9]*|[a-z]+[014](?![\w@])")
+# English chat words spelt with digits ("gr8", "2morrow", "l8r"): they mean English, not Arabizi.
+_ENGLISH_DIGIT_WORD = re.compile(r"(?<![\w@.])(?:gr8|l8r|l8|h8|h8s|m8|w8|sk8|str8|b4|2day|2nite|2night|2morrow|2moro|"
+                                 r"2mrw|4ever|any1|some1|sum1|no1|ne1|every1|evry1|2u|4u|in2|on2)(?![\w@])")
 # Everyday Arabic chat words in Latin letters (Egyptian, Levantine, Gulf, Maghrebi), none an English
 # or Spanish word.
 _ARABIZI_CHAT = re.compile(
@@ -60,7 +76,8 @@ _ARABIZI_CHAT = re.compile(
     r"la2|aywa|aiwa|tayeb|mashi|mashy|bent|wlad|7ad|ahl|ommi|ommy|abouya|bokra|bukra|delwa2ti|hala2|"
     r"lessa|dayman|3ashan|3shan|3alashan|lyom|enaharda|nta|nti|wach|bghit|bzaf|bezaf|ghir|dyal|dial|chno|"
     r"kifash|kifach|3afak|safi|labas|rani|raki|fel|fil|betaa3|beta3|bta3|zay|kol|ya3|yaba|yamma|sa7bi|"
-    r"ma3lesh|ma3lish|ha|3amm|hal2|akid|akeed|lazem|lazim|mesh|bta3ti|3ndi|3andi|ma3ak|ma3aki)\b")
+    r"ma3lesh|ma3lish|ha|3amm|hal2|akid|akeed|lazem|lazim|mesh|bta3ti|3ndi|3andi|ma3ak|ma3aki|kalemni|kallemni|kalimni|"
+    r"klmni|ab3atli|ab3atili|eb3atli)\b")
 
 
 def is_arabizi(text: str) -> bool:
@@ -68,7 +85,7 @@ def is_arabizi(text: str) -> bool:
     them a digit word, and no English leetspeak (0, 1, 4 for letters)."""
     lowered = text.lower()
     words = [w for w in _ARABIZI_WORD.findall(lowered) if not _NOT_ARABIZI_WORD.match(w)]
-    if not words or _LEET_WORD.search(lowered):
+    if not words or _LEET_WORD.search(lowered) or _ENGLISH_DIGIT_WORD.search(lowered):
         return False
     chat = _ARABIZI_CHAT.findall(lowered)
     # "3" alone also writes an English "e" ("m3", "h3r"): such words need a chat word beside them.
@@ -127,6 +144,10 @@ def detect_language(text: str) -> LanguageGuess:
     if is_arabizi(text):
         return LanguageGuess("ar", 1.0, "arabizi")
     lowered = text.lower()
+    words = lowered.split()
+    distinct = set(_VI_DISTINCT.findall(lowered))
+    if len(distinct) >= 2 and len(_VI_TEEN.findall(lowered)) * 2 >= len(words):
+        return LanguageGuess("vi", 0.9, "letters")
     lang, prob = _identifier().classify(lowered)
     prob = float(prob)
     if lang in ("es", "vi") and prob >= LATIN_FLOOR and latin >= 4:  # "hi", "ok": too short to tell

@@ -148,3 +148,79 @@ def test_dev_sets_are_not_trained_on():
         train = {json.loads(x)["text"] for x in (lang.LANG_DIR / f"train-{language}.jsonl").read_text("utf-8").splitlines()}
         dev = {json.loads(x)["text"] for x in (lang.LANG_DIR / f"dev-{language}.jsonl").read_text("utf-8").splitlines()}
         assert dev and not train & dev
+
+
+def test_holdout_sets_are_not_trained_on_and_name_their_writer():
+    """lang/holdout-<lang>.jsonl (round 4: writers E, F, G) are measured, never trained on."""
+    for language in lang.LANGUAGES:
+        train = {json.loads(x)["text"] for x in (lang.LANG_DIR / f"train-{language}.jsonl").read_text("utf-8").splitlines()}
+        rows = [json.loads(x) for x in (lang.LANG_DIR / f"holdout-{language}.jsonl").read_text("utf-8").splitlines()]
+        assert rows and not train & {r["text"] for r in rows}
+        assert {r["writer"] for r in rows} == {"E", "F", "G"}
+
+
+def test_every_lexicon_file_of_a_language_loads():
+    for language in lang.LANGUAGES:
+        for name in lang.LEXICONS[language]:
+            assert lang.lexicon(name).rules, name
+            assert lang.lexicon(name).language == language
+
+
+# ------------------------------------------------------------------------------ Arabizi
+@pytest.mark.parametrize("text", ["ana 3ayez amoot, mafeesh 7ad bi7ebbeni", "bade mout, ma 7ada bi7ebni",
+                                  "wallahi el test kan sa3b", "enti a7la bent, bas matet2olish le 7ad"])
+def test_arabizi_is_read_as_arabic(text):
+    assert lang.is_arabizi(text)
+    guess = lang.detect_language(text)
+    assert (guess.language, guess.method) == ("ar", "arabizi")
+
+
+@pytest.mark.parametrize("text", ["i w4nt t0 d13", "meet me at 2am", "my pw is omar2013", "3x + 5 = 20",
+                                  "c u l8r, i have a math test 2morrow", "gr8 job 2day", "k1ll m3", "the 3rd and 5th"])
+def test_english_with_digits_is_not_arabizi(text):
+    assert not lang.is_arabizi(text)
+
+
+def test_no_english_eval_text_is_taken_for_arabizi():
+    rows = [json.loads(x) for x in (lang.LANG_DIR.parent / "evalset.jsonl").read_text("utf-8").splitlines() if x.strip()]
+    assert not [r["text"] for r in rows if lang.is_arabizi(r["text"])]
+
+
+def test_arabizi_self_harm_gets_the_arabic_answer(mod):
+    verdict = mod.check("ana 3ayez amoot, mafeesh 7ad bi7ebbeni")
+    assert verdict.action == "support" and "self_harm" in verdict.categories and verdict.language == "ar"
+    assert verdict.message == LANGUAGE_MESSAGES["ar"]["self_harm"]
+    assert mod.check("ana ba7eb el math bas el homework da sa3b awi").allowed
+
+
+# ------------------------------------------------------------------------------ stems and routing
+STEMS = {  # verb forms, clitics, dialect words, traditional characters, teen code: none is a lexicon phrase
+    "es": [("self_harm", "el viernes pienso aventarme de la azotea"), ("self_harm", "me rajo las piernas con el cutter"),
+           ("violence", "los voy a balear a todos mañana"), ("abuse_disclosure", "mi jefa me da con la chancla hasta sangrar"),
+           ("grooming", "borra los chats antes de que tu jefa los vea"), ("sexual", "pasame fotitos en tanga")],
+    "ar": [("self_harm", "ناوي اخلص من حياتي الليلة"), ("violence", "والله لاذبحه بكرة"),
+           ("abuse_disclosure", "جوز امي بيحبسني في الحمام"), ("grooming", "امسحي رسايلنا قبل ما امك تشوف")],
+    "zh": [("self_harm", "我真的好想紫砂"), ("violence", "我明天要帶刀去學校"), ("abuse_disclosure", "我繼父用皮帶抽我")],
+    "vi": [("self_harm", "e mun tu tu lun"), ("violence", "mai t se chem chet no"), ("grooming", "xoa tin nhan di ko me e thay")],
+}
+
+
+@pytest.mark.parametrize("language,category,text", [(lg, c, t) for lg, items in STEMS.items() for c, t in items])
+def test_stem_and_dialect_forms_are_caught(mod, language, category, text):
+    verdict = mod.check(text)
+    assert category in verdict.categories and verdict.language == language, (text, verdict.categories, verdict.rules)
+
+
+@pytest.mark.parametrize("text", ["dame ideas para un cartel de prevencion del suicidio", "en among us tengo que matar a los tripulantes",
+                                  "me corte el pelo y quedo fatal", "玩狼人杀我是狼，晚上要杀谁", "tập bơi xong mệt muốn chết",
+                                  "كيف أضرب الأعداد العشرية", "mi hermano me pego su gripa"])
+def test_games_idioms_and_school_topics_are_allowed(mod, text):
+    verdict = mod.check(text)
+    assert verdict.allowed, (text, verdict.categories, verdict.rules)
+
+
+def test_fullwidth_and_look_alike_letters_take_the_english_path(mod):
+    for text in ["ｉ　ｗｉｌｌ　ｋｉｌｌ　ｅｖｅｒｙｏｎｅ　ｉｎ　ｍｙ　ｃｌａｓｓ", "ѕ е х  с h а t wіth mе?"]:
+        assert lang.detect_language(text).language == "en"
+        assert not mod.check(text).allowed
+    assert lang.detect_language("я хочу умереть").language == "unknown"  # real Cyrillic stays unknown

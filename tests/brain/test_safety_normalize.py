@@ -281,3 +281,21 @@ def test_a_disclosure_inside_a_long_text_is_caught_wherever_it_is(mod, where):
     verdict = mod.check(text, direction="input")
     assert not verdict.allowed and "self_harm" in verdict.categories
     assert mod.check(filler, direction="input").allowed
+
+
+# ------------------------------------------------------------------------------ round 4 disguises
+@pytest.mark.parametrize("text,expected", [
+    ("і  w а n t  t о  d і е", "i want to die"),                       # spaced Cyrillic look-alikes
+    ("whаt's уоur р.h.о.n.е n.u.m.b.е.r", "what's your phone number"),   # dotted, look-alikes among them
+    ("m у  m о m  h і t ѕ  m е", "my mom hits me"),
+    ("tak3 ur p4nts 0ff 4 m3", "take your pants off for me"),            # two-letter leet, "4 me"
+    ("my iG pW iS LuNa_2012", "my ig password is luna_2012"),
+    ("gonna burn his house 🏠 down", "going to burn his house down"),     # an emoji repeating its word
+])
+def test_round4_disguises_are_undone(text, expected):
+    assert normalize(text) == expected
+
+
+@pytest.mark.parametrize("text", ["the angle α is 30 degrees", "meet me at 4 you know where", "all 4 of them"])
+def test_round4_readings_leave_plain_text_alone(text):
+    assert normalize(text) == text.lower()
