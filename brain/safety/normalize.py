@@ -47,6 +47,9 @@ import re
 import unicodedata
 from collections import Counter
 
+from brain.safety.normalize_tables import (  # noqa: F401  (CONFUSABLES, EMOJI: public here too)
+    ARMENIAN, CONFUSABLES, CYRILLIC, EMOJI, EMOJI_ECHO, GREEK, LATIN_LOOKALIKES, NEGATIVE_LETTERS)
+
 # ---------------------------------------------------------------------------- 2. invisible characters
 INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f"
@@ -57,22 +60,9 @@ _LATIN_LETTER = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
 _DECORATION = re.compile(f"(?<=[{_LATIN_LETTER}])[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 
 # ---------------------------------------------------------------------------- 4. look-alike letters
-# Letters of other scripts (and a few Latin ones) that are drawn like a Latin letter. Case matters:
-# the table is applied before lower-casing.
-_CYRILLIC = dict(zip(
-    "АВЕЅІЇЈКМНОРСТУХҮҺԀԚԜӀ" "аеорсухіјѕԁһԛԝӏкмьүғ",
-    "ABESIIJKMHOPCTYXYHDQWI" "aeopcyxijsdhqwlkmbyf", strict=True))
-_GREEK = dict(zip(
-    "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαορικνυχεγωη",
-    "ABEZHIKMNOPTYXaopikvuxeywn", strict=True))
-_ARMENIAN = dict(zip("օսհոցզ", "ouhngq", strict=True))
-_LATIN_LOOKALIKES = dict(zip(
-    "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢıȷɑɡɩʋǀ",
-    "abcdefghijklmnoprstuvwyzijagiul", strict=True))
-_NEGATIVE_LETTERS = {chr(base + i): chr(ord("A") + i) for base in (0x1F150, 0x1F170) for i in range(26)}
-CONFUSABLES: dict[str, str] = {**_CYRILLIC, **_GREEK, **_ARMENIAN, **_LATIN_LOOKALIKES, **_NEGATIVE_LETTERS}
-_FOREIGN_LOOKALIKES = set(_CYRILLIC) | set(_GREEK) | set(_ARMENIAN)  # read as Latin only in Latin company
-_ALWAYS = {**_LATIN_LOOKALIKES, **_NEGATIVE_LETTERS}
+# The tables (CONFUSABLES, ...): brain/safety/normalize_tables.py.
+_FOREIGN_LOOKALIKES = set(CYRILLIC) | set(GREEK) | set(ARMENIAN)  # read as Latin only in Latin company
+_ALWAYS = {**LATIN_LOOKALIKES, **NEGATIVE_LETTERS}
 _ALWAYS_RE = re.compile("[" + re.escape("".join(_ALWAYS)) + "]")
 _FOREIGN_SCRIPT = re.compile("[\u0370-\u03ff\u1f00-\u1fff\u0400-\u052f\u0530-\u058f]")
 _WORD = re.compile(r"[^\W_]+")
@@ -111,49 +101,12 @@ def delookalike(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------- 6. emoji
-# What an emoji means when a child or a chat uses it, written as the word a rule looks for. Each
-# reading was chosen for how kids use the emoji, not for its Unicode name:
-EMOJI: dict[str, str] = {
-    "🔪": "knife", "🗡": "knife",       # a knife; rules still need a target ("🔪 him") or an intent
-    "🔫": "gun",                         # drawn as a water pistol, but sent to mean a gun
-    "💣": "bomb",                        # rules need a making/bringing context ("the bomb" = great stays harmless)
-    "🪓": "axe",
-    "🩸": "blood",
-    "💊": "pills",                       # overdose talk ("how many 💊")
-    "💉": "needle",
-    "🪢": "rope",                        # a knot: rope (noose talk needs more words to fire)
-    "⚰": "coffin", "🪦": "grave",
-    "💀": "lol",                         # "i'm dead 💀": kids' laughter, not death; read as "lol"
-    "☠": " ",                            # used like 💀 (laughing) and for poison: read as nothing, neither harm nor a joke
-    "🍆": "penis", "🍑": "butt",         # sexual slang far more than food in chat
-    "💦": "wet",                         # with 🍆/🍑 sexual; alone (sweat, water) harmless to every rule
-    "👅": "tongue", "💋": "kiss",
-    "🔞": "18+",                         # adult content
-    "👙": "bikini", "🩲": "underwear",
-    "📍": "location",                    # "drop your 📍" / "send me ur 📍"
-    "🔑": "key",                         # "🔑 under the mat"
-    "🏠": "home", "🏡": "home",          # "are you 🏠 alone"
-    "🏫": "school",
-    "🤫": "secret", "🤐": "secret",      # "our 🤫", "don't tell mom 🤐"
-    "📸": "photo", "📷": "photo", "🤳": "selfie", "📹": "video",
-    "📱": "phone", "📞": "phone", "☎": "phone",
-    "🚬": "cigarette", "🍺": "beer", "🍻": "beer", "🍷": "wine", "🥃": "liquor",
-    "🖕": "fuck you",                    # an obscene gesture: profanity
-}
-# Not mapped on purpose: 😭 (laughing as often as crying), 🔥 (cool), 😈/😏 (mischief), 🍃/❄️ (drug
-# slang, but far more often leaves and snow), 💔 (sadness is not harm).
+# EMOJI and EMOJI_ECHO: brain/safety/normalize_tables.py.
 _EMOJI_RE = re.compile("|".join(map(re.escape, sorted(EMOJI, key=len, reverse=True))))
-# An emoji right after a word it repeats ("house 🏠", "knife 🔪") adds nothing: reading it as a word
-# would break the phrase ("burn his house 🏠 down" must stay "burn his house down").
-_EMOJI_ECHO = {"home": {"home", "house"}, "knife": {"knife", "knives"}, "gun": {"gun", "guns", "pistol"},
-               "phone": {"phone", "number", "cell"}, "photo": {"photo", "photos", "pic", "pics", "picture", "pictures"},
-               "school": {"school"}, "pills": {"pills", "pill"}, "secret": {"secret"}, "location": {"location"}}
-
-
 def _emoji_word(m: re.Match) -> str:
     word = EMOJI[m.group(0)]
     before = re.search(r"([a-z]+)\W{0,3}$", m.string[max(0, m.start() - 24):m.start()].lower())
-    if before and before.group(1) in _EMOJI_ECHO.get(word, {word}):
+    if before and before.group(1) in EMOJI_ECHO.get(word, {word}):
         return " "
     return f" {word} "
 
