@@ -37,7 +37,7 @@ from brain.safety.lang_rules import (  # noqa: F401  (re-exported: the language 
     KEY_CATEGORIES, LANG_DIR, LANGUAGES, LEXICONS, LangRule, LangRuleError, LangRules, fold, lexicon, lexicon_hits)
 from brain.safety.langid import (  # noqa: F401
     LATIN_LETTER, DECOY_FLOOR, DECOYS, LATIN_FLOOR, LATIN_LANGUAGES, SERVED_LATIN, LanguageGuess, detect_language,
-    is_arabizi)
+    has_arabizi_word, is_arabizi)
 
 # The fail-safe for a language we cannot read acts only on these (a child's safety first; an unknown
 # language's homework must not be blocked for a weak signal).
@@ -48,6 +48,9 @@ NET_CATEGORIES = ("self_harm", "abuse_disclosure", "grooming")
 # ... and the Spanish sexual rules written only in Spanish words ("pasame packs" was read as English).
 NET_RULES = frozenset({"sexual.es.nudes", "sexual.es.naked", "sexual.es.sex_act", "sexual.es.body_parts",
                        "sexual.es.sex_talk"})
+# The lexicons of the safety net: phrases and stems (not the Spanish concept lexicon, which reads words
+# an English text may have too), and Arabizi only when a word has an Arabizi digit (it costs a check).
+NET_LEXICONS = (("es", "es"), ("es-stems", "es"), ("vi", "vi"), ("vi-stems", "vi"), ("ar-latn", "ar"))
 MODEL_PROBABILITY = 0.9  # the multilingual model's floor on the language path (DEV: docs/safety.md, Languages)
 FAILSAFE_PROBABILITY = 0.85  # ... and on unknown-language text (high-severity categories only)
 _lock = threading.Lock()
@@ -157,7 +160,9 @@ def latin_safety_net(text: str) -> tuple[str, dict[str, list[str]]] | None:
     if not LATIN_LETTER.search(text):
         return None
     folded = fold(text)
-    for name, language in (*((n, "es") for n in LEXICONS["es"]), *((n, "vi") for n in LEXICONS["vi"]), ("ar-latn", "ar")):
+    for name, language in NET_LEXICONS:
+        if name == "ar-latn" and not has_arabizi_word(text):
+            continue
         if (LANG_DIR / f"rules-{name}.yaml").exists():
             hits = {c: [n for n in r if c in NET_CATEGORIES or n in NET_RULES]
                     for c, r in lexicon(name).match(folded).items()}

@@ -80,6 +80,11 @@ _ARABIZI_CHAT = re.compile(
     r"klmni|ab3atli|ab3atili|eb3atli)\b")
 
 
+def has_arabizi_word(text: str) -> bool:
+    """A word with one Arabizi digit among its letters ("3ayez", "7ad"): the cheap first test."""
+    return any(not _NOT_ARABIZI_WORD.match(w) for w in _ARABIZI_WORD.findall(text.lower()))
+
+
 def is_arabizi(text: str) -> bool:
     """Arabic in Latin letters: Arabizi-digit words and Arabic chat words, two signals at least, one of
     them a digit word, and no English leetspeak (0, 1, 4 for letters)."""
