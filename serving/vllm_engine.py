@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -150,6 +151,7 @@ class VllmEngine:
         self._serving: dict[str, str] = {}  # student -> the version last sent to vLLM
         self._proc: subprocess.Popen | None = None
         self._closed = False
+        self._closed_by_stop = False
         self.info: dict = {}
         self.row_errors = 0
         self.tokens_out = 0
@@ -176,7 +178,8 @@ class VllmEngine:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         self._proc = subprocess.Popen([str(python), "-I", str(WORKER), json.dumps(options)], cwd=self.settings.data_dir,
                                       env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      stderr=None, text=True, bufsize=1)
+                                      stderr=None, text=True, bufsize=1,
+                                      start_new_session=True)  # its own process group: see _reap
         ready = self._wait_ready(self.settings.vllm_start_timeout_s)
         self.info = ready
         threading.Thread(target=self._read, name="aivo-vllm-reader", daemon=True).start()
@@ -206,12 +209,14 @@ class VllmEngine:
         return result
 
     def stop(self) -> None:
+        self._closed_by_stop = True
         self._send({"op": "stop"})
         if self._proc is not None:
             try:
                 self._proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                self._kill()
+                pass
+            self._kill()
         self._close("the engine stopped")
         self._loader.shutdown(wait=False, cancel_futures=True)
 
@@ -219,6 +224,16 @@ class VllmEngine:
         if self._proc is not None and self._proc.poll() is None:
             self._proc.kill()
             self._proc.wait(timeout=10)
+        self._reap()
+
+    def _reap(self) -> None:
+        """Kill what is left of the worker's process group: vLLM's engine core and its workers outlive a
+        worker that crashed or was killed (each holds the model's memory, and spins)."""
+        if self._proc is not None:
+            try:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
 
     def _close(self, reason: str) -> None:
         with self._lock:
@@ -369,8 +384,11 @@ class VllmEngine:
                 self.tokens_out += int(event.get("completion_tokens") or 0)
                 self._end(stream, self._finished(stream, event["finish_reason"], int(event["completion_tokens"]),
                                                  event.get("error"), event.get("text")))
+        code = self._proc.wait()
+        self._reap()
         self._close("the vLLM worker exited")
-        log.error("the vLLM worker exited (code %s)", self._proc.poll())
+        if not self._closed_by_stop:
+            log.error("the vLLM worker exited (code %s)", code)
 
     # -- ends -----------------------------------------------------------------------------
     @staticmethod

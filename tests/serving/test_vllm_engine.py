@@ -4,6 +4,7 @@ request with an error instead of leaving it waiting."""
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -22,6 +23,17 @@ def veng(h32, adapters):  # noqa: F811
                      max_batch=4, max_context=2048).start()
     yield eng, registry, tiny
     eng.stop()
+
+
+def _group_gone(pgid: int, timeout: float = 15.0) -> bool:
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def _acked(eng, lora_id, timeout=10.0) -> bool:
@@ -52,10 +64,12 @@ def test_a_dead_worker_ends_every_open_request_with_an_error(veng):
     eng, _, tiny = veng
     stream = eng.submit(_req(tiny, "s1", max_tokens=1500, ignore_eos=True))
     assert next(stream.events(120))[0] == "start"
+    group = eng._proc.pid  # noqa: SLF001 - the worker's process group (vLLM's engine core is in it)
     eng._proc.kill()  # noqa: SLF001 - the worker process dies (OOM, a crash)
     _, done = stream.result(30)
     assert done.finish_reason == "error" and "exited" in done.error
     assert not eng.stats()["alive"]
+    assert _group_gone(group)  # vLLM's engine core does not outlive it (it holds the model, and spins)
     _, after = eng.submit(_req(tiny, "s2")).result(30)
     assert after.finish_reason == "error" and "not running" in after.error
 
