@@ -67,7 +67,8 @@ def build_engines(base, settings, dirs: dict[str, Path], max_batch: int,
                   model_dir: Path | None = None) -> tuple[dict, dict]:
     """{"native": Engine, "vllm": VllmEngine} (vLLM left out, with the reason, when it cannot start)."""
     from serving.engine import Engine
-    from serving.vllm_engine import VllmEngine, VllmUnavailable, model_dir_for_vllm
+    from serving.vllm_engine import VllmEngine
+    from serving.vllm_setup import VllmUnavailable, model_dir_for_vllm
 
     engines, started = {}, {}
     ctx = min(int(getattr(base.model.config, "max_position_embeddings", 4096) or 4096), 4096)

@@ -64,7 +64,8 @@ class Service:
             from registry.brain import load_brain
             from serving.adapters import AdapterResolver
             from serving.engine import Engine  # (imports transformers' cache classes before the load thread runs)
-            from serving.vllm_engine import VllmEngine, choose_engine, model_dir_for_vllm
+            from serving.vllm_engine import VllmEngine
+            from serving.vllm_setup import choose_engine, model_dir_for_vllm
 
             self.brain, self.brain_version = load_brain(self.settings)  # the engine's thread runs without grad
             self._warm_checks()

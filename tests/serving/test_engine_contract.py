@@ -25,7 +25,8 @@ from serving.adapters import Choice
 from serving.engine import Engine
 from serving.lora_bank import read_adapter
 from serving.streams import EngineRequest
-from serving.vllm_engine import VllmEngine, model_dir_for_vllm, vllm_python
+from serving.vllm_engine import VllmEngine
+from serving.vllm_setup import model_dir_for_vllm, vllm_python
 from tests.conftest import make_settings
 from training.lora import LoraRecipe, release, save_adapter, train_adapter
 

@@ -13,7 +13,7 @@ import pytest
 from aivo import stack
 from brain.models import TINY_H32, load_base_model
 from registry.forget import backend_store_uri
-from serving.vllm_engine import vllm_python
+from serving.vllm_setup import vllm_python
 from tests.conftest import make_settings
 from tests.serving.test_student_adapters import PROMPT, _is_served, _local, _publish, _train
 

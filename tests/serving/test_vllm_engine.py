@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from serving.vllm_engine import VllmEngine, adapter_problem, model_dir_for_vllm, vllm_python
+from serving.vllm_engine import VllmEngine
+from serving.vllm_setup import adapter_problem, model_dir_for_vllm, vllm_python
 from tests.serving.test_engine_contract import Registry, _req, adapters, h32  # noqa: F401 - fixtures
 
 
