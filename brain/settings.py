@@ -111,6 +111,10 @@ class Settings(BaseSettings):
     tenants_file: Path | None = Field(
         None, description="Tenants, API key hashes and rosters (default <data_dir>/tenants.json; `aivo tenant`)."
     )
+    prefix_cache_bytes: int = Field(
+        256 * 2**20, ge=0, description="Bytes of prompts' KV the native engine keeps per replica, so a returning "
+        "student's next turn prefills only its new tokens (serving/prefix_cache.py; LRU; 0: off).",
+    )
     serving_max_batch: int = Field(16, ge=1, le=256, description="Most requests generated together in one batch.")
     adapter_slots: int = Field(
         256, ge=2, description="Most student adapters held in memory at once (also bounded by adapter_cache_bytes)."

@@ -29,6 +29,7 @@ class AdapterSlots:
         self.table = table
         self.cold_loads: list[float] = []  # seconds to fetch + read an adapter (S3 or disk)
         self.pending_forget: set[str] = set()  # forgotten students whose slot a running row still held
+        self.on_evict = lambda key: None  # told of each (student, version) evicted from the bank
 
     def choose(self, resolver: AdapterResolver | None, req: EngineRequest) -> tuple[Choice, AdapterWeights | None]:
         """The request's adapter, and its weights when it is not in the bank yet (may take a while)."""
@@ -63,6 +64,7 @@ class AdapterSlots:
         slot, evicted = t.allocate(size)
         for key in evicted:
             log.info("adapter cache: evicted %s v%s", *key, extra=student_field(key[0]))
+            self.on_evict(key)
         if slot is None:
             return -1  # every slot is in use by a running row: wait
         self.bank.write(slot, weights)

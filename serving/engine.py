@@ -26,7 +26,8 @@ A failure of a whole decode step ends every running row with an error and the
 loop keeps serving. Every submitted stream gets exactly one end event, also when
 the engine stops or its thread dies.
 
-This module is the loop and its bookkeeping; the batch's rows and tensors are
+This module is the loop and its bookkeeping; newcomers joining the batch (admission into bank slots,
+prefill, the prompt KV cache) serving/engine_join.py; the batch's rows and tensors are
 serving/batch.py, adapters and bank slots serving/adapter_slots.py, requests
 and streams serving/streams.py, sampling serving/sampling.py.
 """
@@ -47,10 +48,12 @@ from brain.models import LoadedModel
 from serving import sampling
 from serving.adapter_slots import AdapterSlots
 from serving.adapters import AdapterResolver, Choice
-from serving.batch import Batch, Row, prefill
+from serving.batch import Batch, Row
 from serving.fastdecode import FastDecoder
 from serving.kernels import fuse_norms, pack_linears, release_openmp_pool
-from serving.lora_bank import AdapterWeights, LoraBank, SlotTable, UnsupportedAdapter
+from serving.lora_bank import AdapterWeights, LoraBank, SlotTable
+from serving.engine_join import JoinsNewcomers
+from serving.prefix_cache import PrefixCache
 from serving.streams import EngineRequest, Finished, Stream
 
 __all__ = ["Engine", "EngineRequest", "Finished", "Stream"]  # the request types live in serving/streams.py
@@ -58,13 +61,10 @@ __all__ = ["Engine", "EngineRequest", "Finished", "Stream"]  # the request types
 log = logging.getLogger("aivo.serving.engine")
 
 
-_WAIT = object()  # _admit_one: every bank slot is pinned by a running row
-
-
-class Engine:
+class Engine(JoinsNewcomers):
     def __init__(self, loaded: LoadedModel, resolver: AdapterResolver | None, *, max_batch: int = 16,
                  slots: int = 64, cache_bytes: int = 256 * 2**20, loader_threads: int = 2,
-                 max_context: int = 4096, native_decode: bool = True):
+                 max_context: int = 4096, native_decode: bool = True, prefix_cache_bytes: int = 256 * 2**20):
         self.loaded = loaded
         self.model = loaded.model
         self.tok = loaded.tokenizer
@@ -80,6 +80,8 @@ class Engine:
         self.decode_path = "native" if self.fast is not None else "pytorch"
         self.slot_table = SlotTable(slots, cache_bytes)
         self.slots = AdapterSlots(self.bank, self.slot_table)  # serving/adapter_slots.py
+        self.prefix = PrefixCache(prefix_cache_bytes)  # prompts' KV per adapter (serving/prefix_cache.py)
+        self.slots.on_evict = self.prefix.drop  # an adapter that leaves the bank takes its prompts' KV
         self.stop_ids = {i for i in (self.tok.eos_token_id, self.tok.convert_tokens_to_ids("<|im_end|>"),
                                      self.tok.convert_tokens_to_ids("<|endoftext|>")) if isinstance(i, int)
                          and i >= 0 and i != self.tok.unk_token_id}
@@ -155,7 +157,7 @@ class Engine:
             "alive": bool(self._thread is not None and self._thread.is_alive() and not self._closed),
             "row_errors": self.row_errors, "step_failures": self.step_failures, "steps": self.steps,
             "tokens_generated": self.tokens_out, "packed_linear_layers": self.packed_layers,
-            "decode": self.decode_path, **self.slots.stats(),
+            "decode": self.decode_path, **self.slots.stats(), **self.prefix.stats(),
         }
 
     # -- loader threads --------------------------------------------------------------
@@ -220,89 +222,11 @@ class Engine:
         with self._wake:
             students, self._forget[:] = list(self._forget), []
         self.slots.forget(students)
+        for student in students:
+            self.prefix.forget(student)
 
     def _slot_for(self, choice: Choice, weights: AdapterWeights | None) -> int | None:
         return self.slots.slot_for(choice, weights)  # (benchmarks/serving.py fills the bank with it)
-
-    def _admit(self) -> None:
-        newcomers: list[Row] = []
-        waiting: list = []
-        while len(self.batch.rows) + len(newcomers) < self.max_batch:
-            with self._wake:
-                if not self._ready:
-                    break
-                item = self._ready.popleft()
-            try:
-                row = self._admit_one(*item)
-            except Exception as exc:  # noqa: BLE001 - its adapter, its seed...: this request fails alone
-                log.exception("admitting a request failed")
-                self._end(item[0], self._failed(item[0], f"{type(exc).__name__}: {exc}"))
-                continue
-            if row is _WAIT:
-                waiting.append(item)
-                break
-            if row is not None:
-                newcomers.append(row)
-        if waiting:
-            with self._wake:
-                self._ready.extendleft(reversed(waiting))
-        if newcomers:
-            self._join(newcomers)
-
-    def _admit_one(self, stream: Stream, choice: Choice, weights: AdapterWeights | None):
-        """A row for this request, None when it ended or went back to the loader, or _WAIT (no free slot)."""
-        if stream.cancelled.is_set():
-            self._end(stream, Finished("cancelled", len(stream.request.prompt_ids), 0, "", None,
-                                       time.perf_counter() - stream.submitted))
-            return None
-        try:
-            slot = self._slot_for(choice, weights)
-        except UnsupportedAdapter as exc:
-            choice, slot = Choice(None, None, f"base model: adapter v{choice.version} cannot be served ({exc})"), 0
-        if slot is None:  # evicted between prepare and admit: fetch again
-            self._loader.submit(self._prepare, stream)
-            return None
-        if slot < 0:
-            return _WAIT
-        req = stream.request
-        gen = sampling.make_generator(req.seed, self.device) if req.temperature > 0 else None
-        self.slots.pin(slot)
-        stream.choice = choice
-        stream.put(("start", choice))
-        return Row(stream, choice, slot, gen)
-
-    def _join(self, rows: list[Row]) -> None:
-        """Prefill the newcomers together and add them to the batch. When that prefill fails, each is
-        prefilled alone, so only a row whose own prefill fails ends (with the error)."""
-        try:
-            parts = [(rows, self._prefill(rows))]
-        except Exception as exc:  # noqa: BLE001 - find the row(s) it was
-            if len(rows) == 1:
-                log.exception("prefill failed")
-                self._finish(rows[0], "error", f"prefill failed: {type(exc).__name__}: {exc}")
-                return
-            log.warning("prefill of %d requests failed (%s: %s): prefilling each alone", len(rows),
-                        type(exc).__name__, exc)
-            parts = []
-            for row in rows:
-                try:
-                    parts.append(([row], self._prefill([row])))
-                except Exception as exc1:  # noqa: BLE001
-                    log.exception("prefill failed")
-                    self._finish(row, "error", f"prefill failed: {type(exc1).__name__}: {exc1}")
-        start = len(self.batch.rows)
-        try:
-            for part, out in parts:
-                self.batch.merge(part, *out)
-        except Exception:  # the batch's state is broken: _loop ends the running rows, these end here
-            for row in rows:
-                if not any(row is r for r in self.batch.rows):
-                    self._finish(row, "error", "the batch could not be extended")
-            raise
-        self._emit(list(range(start, len(self.batch.rows))))
-
-    def _prefill(self, rows: list[Row]) -> tuple:
-        return prefill(self.model, rows, self.tok.pad_token_id, self.bank, self.device)
 
     def _emit(self, indices: list[int] | None = None) -> None:
         """Each row's next token and new text (serving/batch.py); rows that ended leave the batch."""

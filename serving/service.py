@@ -79,7 +79,7 @@ class Service:
             else:
                 self.engine = Engine(self.brain, resolver, max_batch=self.settings.serving_max_batch,
                                      slots=self.settings.adapter_slots, cache_bytes=self.settings.adapter_cache_bytes,
-                                     max_context=ctx).start()
+                                     max_context=ctx, prefix_cache_bytes=self.settings.prefix_cache_bytes).start()
         except Exception as exc:  # noqa: BLE001 - reported by /health
             log.exception("loading the brain failed")
             self.error = f"{type(exc).__name__}: {exc}"

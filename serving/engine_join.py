@@ -1,0 +1,141 @@
+"""Newcomers joining the engine's running batch: a bank slot each, then their prefill (serving/engine.py).
+
+``JoinsNewcomers`` is the part of ``Engine`` that runs between two decode steps, in the scheduler thread:
+``_admit`` takes ready requests while the batch has room (a row each, pinned to its adapter's bank slot),
+and ``_join`` prefills them and merges them into the batch: a row whose prompt starts with a prompt its
+adapter saw before from that KV plus its new tokens (serving/prefix_cache.py), the others together; then
+every prompt's KV is kept for the next turn.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from serving import sampling
+from serving.adapters import Choice
+from serving.batch import Row, prefill
+from serving.lora_bank import AdapterWeights, UnsupportedAdapter
+from serving.prefix_cache import prefill_cached, row_kv
+from serving.streams import Finished, Stream
+
+log = logging.getLogger("aivo.serving.engine")
+
+_WAIT = object()  # _admit_one: every bank slot is pinned by a running row
+
+
+class JoinsNewcomers:
+    """Admission and prefill of ``Engine`` (its attributes: slots, batch, prefix, model, bank, ...)."""
+
+    def _admit(self) -> None:
+        newcomers: list[Row] = []
+        waiting: list = []
+        while len(self.batch.rows) + len(newcomers) < self.max_batch:
+            with self._wake:
+                if not self._ready:
+                    break
+                item = self._ready.popleft()
+            try:
+                row = self._admit_one(*item)
+            except Exception as exc:  # noqa: BLE001 - its adapter, its seed...: this request fails alone
+                log.exception("admitting a request failed")
+                self._end(item[0], self._failed(item[0], f"{type(exc).__name__}: {exc}"))
+                continue
+            if row is _WAIT:
+                waiting.append(item)
+                break
+            if row is not None:
+                newcomers.append(row)
+        if waiting:
+            with self._wake:
+                self._ready.extendleft(reversed(waiting))
+        if newcomers:
+            self._join(newcomers)
+
+    def _admit_one(self, stream: Stream, choice: Choice, weights: AdapterWeights | None):
+        """A row for this request, None when it ended or went back to the loader, or _WAIT (no free slot)."""
+        if stream.cancelled.is_set():
+            self._end(stream, Finished("cancelled", len(stream.request.prompt_ids), 0, "", None,
+                                       time.perf_counter() - stream.submitted))
+            return None
+        try:
+            slot = self._slot_for(choice, weights)
+        except UnsupportedAdapter as exc:
+            choice, slot = Choice(None, None, f"base model: adapter v{choice.version} cannot be served ({exc})"), 0
+        if slot is None:  # evicted between prepare and admit: fetch again
+            self._loader.submit(self._prepare, stream)
+            return None
+        if slot < 0:
+            return _WAIT
+        req = stream.request
+        gen = sampling.make_generator(req.seed, self.device) if req.temperature > 0 else None
+        self.slots.pin(slot)
+        stream.choice = choice
+        stream.put(("start", choice))
+        return Row(stream, choice, slot, gen)
+
+    def _join(self, rows: list[Row]) -> None:
+        """Prefill the newcomers and add them to the batch: a row whose prompt starts with a cached prompt of
+        its adapter from that KV plus its new tokens (serving/prefix_cache.py), the others together. When
+        that prefill fails, each is prefilled alone, so only a row whose own prefill fails ends (with the
+        error). Every prompt prefilled is remembered for the next turn."""
+        parts, full = [], []
+        for row in rows:
+            found = self.prefix.lookup(row.choice.key, row.stream.request.prompt_ids) if self.prefix.max_bytes else None
+            try:
+                if found is not None:
+                    parts.append(([row], prefill_cached(self.model, row.stream.request.prompt_ids, *found, row.slot,
+                                                        self.bank, self.device)))
+                    continue
+            except Exception:  # noqa: BLE001 - the full prefill below is the answer
+                log.exception("prefill from the prefix cache failed; prefilling the whole prompt")
+            full.append(row)
+        if full:
+            parts += self._prefill_parts(full)
+        self._remember(parts)
+        start = len(self.batch.rows)
+        try:
+            for part, out in parts:
+                self.batch.merge(part, *out)
+        except Exception:  # the batch's state is broken: _loop ends the running rows, these end here
+            for row in rows:
+                if not any(row is r for r in self.batch.rows):
+                    self._finish(row, "error", "the batch could not be extended")
+            raise
+        self._emit(list(range(start, len(self.batch.rows))))
+
+    def _prefill_parts(self, rows: list[Row]) -> list[tuple]:
+        """[(rows, prefill output)]: the rows together, or each alone when that fails (a row whose own
+        prefill fails ends with the error)."""
+        try:
+            return [(rows, self._prefill(rows))]
+        except Exception as exc:  # noqa: BLE001 - find the row(s) it was
+            if len(rows) == 1:
+                log.exception("prefill failed")
+                self._finish(rows[0], "error", f"prefill failed: {type(exc).__name__}: {exc}")
+                return []
+            log.warning("prefill of %d requests failed (%s: %s): prefilling each alone", len(rows),
+                        type(exc).__name__, exc)
+        parts = []
+        for row in rows:
+            try:
+                parts.append(([row], self._prefill([row])))
+            except Exception as exc1:  # noqa: BLE001
+                log.exception("prefill failed")
+                self._finish(row, "error", f"prefill failed: {type(exc1).__name__}: {exc1}")
+        return parts
+
+    def _prefill(self, rows: list[Row]) -> tuple:
+        return prefill(self.model, rows, self.tok.pad_token_id, self.bank, self.device)
+
+    def _remember(self, parts: list[tuple]) -> None:
+        """Each prefilled prompt's KV into the prefix cache (never fails a request)."""
+        if not self.prefix.max_bytes:
+            return
+        try:
+            for rows, (cache, *_rest) in parts:
+                for i, row in enumerate(rows):
+                    prompt = row.stream.request.prompt_ids
+                    self.prefix.store(row.choice.key, prompt, *row_kv(cache, i, len(prompt)))
+        except Exception:  # noqa: BLE001 - a cache that cannot keep it is a miss next time, not an error now
+            log.exception("keeping a prompt's KV failed")
