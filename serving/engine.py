@@ -248,6 +248,8 @@ class Engine(JoinsNewcomers):
         ttft = row.first_token_at - row.stream.submitted if row.first_token_at else None
         self._end(row.stream, Finished(reason, len(req.prompt_ids), len(row.ids), text.strip(), ttft,
                                        time.perf_counter() - row.stream.submitted, error))
+        if reason in ("stop", "length"):
+            self._remember_answer(row)
 
     @staticmethod
     def _failed(stream: Stream, error: str) -> Finished:

@@ -4,7 +4,8 @@
 ``_admit`` takes ready requests while the batch has room (a row each, pinned to its adapter's bank slot),
 and ``_join`` prefills them and merges them into the batch: a row whose prompt starts with a prompt its
 adapter saw before from that KV plus its new tokens (serving/prefix_cache.py), the others together; then
-every prompt's KV is kept for the next turn.
+every prompt's KV is kept, and a finished row's prompt-and-answer KV (``_remember_answer``) replaces it:
+the next turn resends both.
 """
 
 from __future__ import annotations
@@ -79,17 +80,18 @@ class JoinsNewcomers:
         its adapter from that KV plus its new tokens (serving/prefix_cache.py), the others together. When
         that prefill fails, each is prefilled alone, so only a row whose own prefill fails ends (with the
         error). Every prompt prefilled is remembered for the next turn."""
-        parts, full = [], []
+        parts, full, hits = [], [], []
         for row in rows:
             found = self.prefix.lookup(row.choice.key, row.stream.request.prompt_ids) if self.prefix.max_bytes else None
+            (full.append(row) if found is None else hits.append((row, found)))
+        if hits:
             try:
-                if found is not None:
-                    parts.append(([row], prefill_cached(self.model, row.stream.request.prompt_ids, *found, row.slot,
-                                                        self.bank, self.device)))
-                    continue
+                parts.append(([row for row, _ in hits], prefill_cached(
+                    self.model, [(row.stream.request.prompt_ids, *found, row.slot) for row, found in hits],
+                    self.tok.pad_token_id, self.bank, self.device)))
             except Exception:  # noqa: BLE001 - the full prefill below is the answer
-                log.exception("prefill from the prefix cache failed; prefilling the whole prompt")
-            full.append(row)
+                log.exception("prefill from the prefix cache failed; prefilling the whole prompts")
+                full += [row for row, _ in hits]
         if full:
             parts += self._prefill_parts(full)
         self._remember(parts)
@@ -127,6 +129,19 @@ class JoinsNewcomers:
 
     def _prefill(self, rows: list[Row]) -> tuple:
         return prefill(self.model, rows, self.tok.pad_token_id, self.bank, self.device)
+
+    def _remember_answer(self, row: Row) -> None:
+        """A finished row's KV (its prompt and the answer it generated, as far as fed to the model) into the
+        prefix cache: the next turn resends both (never fails a request)."""
+        if not self.prefix.max_bytes:
+            return
+        try:
+            i = next(k for k, r in enumerate(self.batch.rows) if r is row)
+            length = int(self.batch.mask[i].sum())  # columns with KV: the prompt and every token fed since
+            ids = (list(row.stream.request.prompt_ids) + row.ids)[:length]
+            self.prefix.store(row.choice.key, ids, *row_kv(self.batch.cache, i, length))
+        except Exception:  # noqa: BLE001 - a miss next time, not an error now
+            log.exception("keeping an answer's KV failed")
 
     def _remember(self, parts: list[tuple]) -> None:
         """Each prefilled prompt's KV into the prefix cache (never fails a request)."""

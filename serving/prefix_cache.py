@@ -7,8 +7,9 @@ own (a new brain is a new engine, with an empty cache). A new request looks up t
 of its prompt's token ids among its key's entries: a chat client resends the conversation, so the last
 turn's prompt (system prompt, profile, earlier turns) is a prefix of this one; the first request of a
 student shares at least the system prompt with the next. With ``MIN_REUSE`` tokens or more in common, the
-row is prefilled from that KV plus its new tokens alone (``prefill_cached``); its logits equal a full
-prefill's within float rounding, and greedy answers are the same (tests/serving/test_prefix_cache.py).
+row is prefilled from that KV plus its new tokens alone (``prefill_cached``, every such row of a step in
+one call); its logits equal a full prefill's within float rounding, and greedy answers are the same
+(tests/serving/test_prefix_cache.py).
 
 Bounded by bytes (``AIVO_PREFIX_CACHE_BYTES``), least recently used first; ``ENTRIES_PER_KEY`` prompts per
 adapter; an adapter evicted from the LoRA bank takes its entries with it, and forget-student drops all of
@@ -115,17 +116,41 @@ def _prefix_of(short: tuple[int, ...], long: tuple[int, ...]) -> bool:
     return len(short) <= len(long) and long[:len(short)] == short
 
 
-def prefill_cached(model, prompt_ids: list[int], entry: Entry, n: int, slot: int, bank, device) -> tuple:
-    """One row's prefill from ``entry``'s first ``n`` tokens of KV plus the rest of its prompt: the same
-    (cache, mask, last position, logits) as ``serving.batch.prefill`` gives for a batch of one."""
+def prefill_cached(model, hits: list[tuple[list[int], Entry, int, int]], pad_id: int | None, bank,
+                   device) -> tuple:
+    """Prefill rows from cached KV, together: ``hits`` = (prompt ids, entry, tokens reusable, bank slot) per
+    row. The same (cache, mask, last positions, logits) as ``serving.batch.prefill`` gives for them.
+
+    Every row computes the same number of new tokens ``S`` (the longest new part among them): a row with a
+    shorter new part recomputes the last few tokens of its prefix too (reuses ``len(prompt) - S``), so each
+    row's columns stay [left padding][cached prefix][S new tokens] with no gap, as the decode step expects.
+    """
+    steps = max(len(p) - n for p, _, n, _ in hits)
+    reuse = [max(0, len(p) - steps) for p, _, _, _ in hits]
+    width = max(reuse)
+    pad = pad_id if pad_id is not None else 0
+    rows = len(hits)
+    ids = torch.full((rows, steps), pad, dtype=torch.long)
+    mask = torch.zeros((rows, width + steps), dtype=torch.long)
+    for i, ((prompt, _, _, _), n) in enumerate(zip(hits, reuse)):
+        new = prompt[n:]
+        ids[i, steps - len(new):] = torch.tensor(new)
+        mask[i, width - n: width] = 1
+        mask[i, width + steps - len(new):] = 1
     cache = DynamicCache(config=model.config)
-    for layer, (k, v) in enumerate(zip(entry.keys, entry.values)):
-        cache.update(k[None, :, :n].to(device), v[None, :, :n].to(device), layer)
-    rest = torch.tensor([prompt_ids[n:]], dtype=torch.long, device=device)
-    mask = torch.ones((1, len(prompt_ids)), dtype=torch.long, device=device)
-    pos = torch.arange(n, len(prompt_ids), device=device)[None]
-    bank.set_rows([slot], device)
-    out = model(input_ids=rest, attention_mask=mask, position_ids=pos, past_key_values=cache, use_cache=True,
+    for layer in range(len(hits[0][1].keys)):
+        k0 = hits[0][1].keys[layer]
+        keys = k0.new_zeros((rows, k0.shape[0], width, k0.shape[2]))
+        values = torch.zeros_like(keys)
+        for i, ((_, entry, _, _), n) in enumerate(zip(hits, reuse)):
+            if n:
+                keys[i, :, width - n:] = entry.keys[layer][:, :n]
+                values[i, :, width - n:] = entry.values[layer][:, :n]
+        cache.update(keys.to(device), values.to(device), layer)
+    ids, mask = ids.to(device), mask.to(device)
+    pos = (mask.cumsum(-1) - 1).clamp(min=0)[:, width:]
+    bank.set_rows([slot for _, _, _, slot in hits], device)
+    out = model(input_ids=ids, attention_mask=mask, position_ids=pos, past_key_values=cache, use_cache=True,
                 logits_to_keep=1)
     return cache, mask, pos[:, -1], out.logits[:, -1].float()
 

@@ -111,19 +111,29 @@ def test_the_cache_is_bounded_by_bytes_lru_and_finds_the_longest_prefix():
 
 
 def test_a_prefill_from_cached_kv_equals_a_full_prefill(tiny):
+    """Rows with different cached lengths and new parts, prefilled together from the cache: each row's
+    logits equal its own full prefill's; the columns stay [padding][prefix][new] with no gap."""
     from serving.lora_bank import LoraBank
 
     model = copy.deepcopy(tiny.model)
     bank = LoraBank(model, slots=2)
-    prompt = _ids(tiny, _messages(PROMPTS[0]))
-    full_cache = DynamicCache(config=model.config)
+    prompts = [_ids(tiny, _messages(PROMPTS[0])), _ids(tiny, _messages(PROMPTS[2])), _ids(tiny, _messages("Hi"))]
+    cut = [5, 30, 2]  # tokens new since the cached prompt, per row
+    cache, full = PrefixCache(2**30), []
     with torch.no_grad():
         bank.set_rows([0], tiny.device)
-        full = model(input_ids=torch.tensor([prompt]), past_key_values=full_cache, use_cache=True).logits[0, -1]
-        cache = PrefixCache(2**30)
-        keys, values = row_kv(full_cache, 0, len(prompt))
-        cache.store(None, prompt[:-5], [k[:, :-5] for k in keys], [v[:, :-5] for v in values])
-        entry, n = cache.lookup(None, prompt)
-        _, mask, pos, logits = prefill_cached(model, prompt, entry, n, 0, bank, tiny.device)
-    assert n == len(prompt) - 5 and int(pos) == len(prompt) - 1 and mask.shape[1] == len(prompt)
-    torch.testing.assert_close(logits[0], full.float(), atol=1e-4, rtol=1e-4)
+        hits = []
+        for i, (prompt, new) in enumerate(zip(prompts, cut)):
+            kv = DynamicCache(config=model.config)
+            full.append(model(input_ids=torch.tensor([prompt]), past_key_values=kv, use_cache=True).logits[0, -1])
+            keys, values = row_kv(kv, 0, len(prompt))
+            cache.store(("s", str(i)), prompt[:-new], [k[:, :-new] for k in keys], [v[:, :-new] for v in values])
+            entry, n = cache.lookup(("s", str(i)), prompt)
+            assert n == len(prompt) - new
+            hits.append((prompt, entry, n, 0))
+        _, mask, pos, logits = prefill_cached(model, hits, tiny.tokenizer.pad_token_id, bank, tiny.device)
+    for i, prompt in enumerate(prompts):
+        torch.testing.assert_close(logits[i], full[i].float(), atol=1e-4, rtol=1e-4)
+        assert int(pos[i]) == len(prompt) - 1 and int(mask[i].sum()) == len(prompt)
+        row = mask[i].tolist()
+        assert row == sorted(row)  # left padding only: no gap between the prefix and the new tokens

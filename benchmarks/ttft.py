@@ -1,0 +1,130 @@
+"""Time to first token with 8 students asking at once: a first request, and a returning student's next
+turn, with the prompt KV cache (serving/prefix_cache.py) and without it, side by side in one run.
+
+Each round takes 8 students who have not asked yet (their own rank-8 q/v adapters, random weights): all
+8 send their first question at once (16 tokens each), then all 8 send their next turn at once: the
+conversation resent (system prompt, profile, the first question, the answer they got) plus a new
+question, as a chat client does. Two engines on the same model, one with the cache and one without,
+take turns; 3 rounds each; p50/p95 over the 24 requests of each kind.
+
+Run as: ``python -m benchmarks.ttft`` (embedded model; writes benchmarks/results/ttft.{json,md}).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.workload import PROMPTS, ResidentResolver, pct, random_adapter_dir
+
+FOLLOW_UP = "Can you explain that another way, with an example?"
+ROUNDS = 3
+
+
+def _turns(tok, student: str, i: int, answer: str | None = None) -> list[int]:
+    from brain.prompts import build_messages, chat_ids
+    from brain.schemas import StudentProfile
+
+    messages = build_messages(StudentProfile(student_id=student, grade=3 + i % 6), PROMPTS[i % len(PROMPTS)])
+    if answer is not None:
+        messages += [{"role": "assistant", "content": answer}, {"role": "user", "content": FOLLOW_UP}]
+    return chat_ids(tok, messages)
+
+
+def _at_once(engine, requests: list[tuple[str, list[int]]], tokens: int = 16) -> list:
+    from serving.engine import EngineRequest
+
+    streams = [engine.submit(EngineRequest(ids, tokens, 0.0, student_id=s)) for s, ids in requests]
+    return [st.result(600)[1] for st in streams]
+
+
+def bench(base) -> dict:
+    from serving.engine import Engine
+    from serving.lora_bank import read_adapter
+
+    tmp = Path(tempfile.mkdtemp(prefix="aivo-bench-ttft-"))
+    students = [f"t{i}" for i in range(8 * ROUNDS * 2)]
+    warm = [f"w{i}" for i in range(8)]  # never measured: their prompts warm the kernels and the bank
+    weights = {s: read_adapter(random_adapter_dir(base.model, tmp / s, i)) for i, s in enumerate(students + warm)}
+    engines = {name: Engine(dataclasses.replace(base, model=copy.deepcopy(base.model)), ResidentResolver(weights),
+                            max_batch=16, slots=len(weights) + 1, prefix_cache_bytes=size).start()
+               for name, size in (("cache", 256 * 2**20), ("no_cache", 0))}
+    first = {n: [] for n in engines}
+    returning = {n: [] for n in engines}
+    prompt_tokens = {"first": [], "returning": []}
+    try:
+        for engine in engines.values():  # warm: kernels built, the prefill and decode paths run once
+            _at_once(engine, [(s, _turns(base.tokenizer, s, i)) for i, s in enumerate(warm)], tokens=2)
+        for r in range(ROUNDS):
+            for k, (name, engine) in enumerate(engines.items()):
+                group = students[(2 * r + k) * 8:(2 * r + k + 1) * 8]  # students new to this engine
+                asks = [(s, _turns(base.tokenizer, s, i)) for i, s in enumerate(group)]
+                answers = _at_once(engine, asks)
+                first[name] += [f.ttft_s for f in answers]
+                nexts = [(s, _turns(base.tokenizer, s, i, a.text)) for i, (s, a) in enumerate(zip(group, answers))]
+                again = _at_once(engine, nexts)
+                returning[name] += [f.ttft_s for f in again]
+                prompt_tokens["first"] += [len(ids) for _, ids in asks]
+                prompt_tokens["returning"] += [len(ids) for _, ids in nexts]
+        stats = engines["cache"].stats()
+    finally:
+        for engine in engines.values():
+            engine.stop()
+
+    def ms(values, q):
+        return round(pct(values, q) * 1000, 1)
+
+    out = {"model": str(base.name), "concurrent": 8, "rounds": ROUNDS, "tokens_per_answer": 16,
+           "prompt_tokens_mean": {k: round(sum(v) / len(v)) for k, v in prompt_tokens.items()},
+           "prefix_tokens_reused": stats["prefix_tokens_reused"], "prefix_hits": stats["prefix_hits"]}
+    for name in engines:
+        out[name] = {"first_p50_ms": ms(first[name], 0.5), "first_p95_ms": ms(first[name], 0.95),
+                     "returning_p50_ms": ms(returning[name], 0.5), "returning_p95_ms": ms(returning[name], 0.95)}
+    print(f"(ttft) {out}", file=sys.stderr)
+    return out
+
+
+def markdown(r: dict) -> str:
+    c, n = r["cache"], r["no_cache"]
+    return "\n".join([
+        "# Time to first token, 8 students at once: the prompt KV cache", "",
+        f"Model {r['model']}; 8 students with their own rank-8 adapters ask at once, {r['rounds']} rounds, "
+        f"{r['tokens_per_answer']} tokens per answer; prompts {r['prompt_tokens_mean']['first']} tokens on average for "
+        f"a first request, {r['prompt_tokens_mean']['returning']} for the next turn (the conversation resent). "
+        "Two engines, with and without the cache, in one run, taking turns. Command: `python -m benchmarks.ttft`.", "",
+        "| | with the cache, p50 / p95 ms | without, p50 / p95 ms | target p50 |", "|---|---|---|---|",
+        f"| first request | {c['first_p50_ms']} / {c['first_p95_ms']} | {n['first_p50_ms']} / {n['first_p95_ms']} | <= 1000 |",
+        f"| returning student's next turn | {c['returning_p50_ms']} / {c['returning_p95_ms']} | "
+        f"{n['returning_p50_ms']} / {n['returning_p95_ms']} | <= 300 |", "",
+        f"The cache reused {r['prefix_tokens_reused']} prompt tokens over {r['prefix_hits']} requests.", ""])
+
+
+def main() -> None:
+    import os
+
+    import torch
+
+    from brain.models import load_base_model
+    from brain.settings import Settings
+
+    repo = Path(__file__).resolve().parents[1]
+    cache = Path(os.environ.get("AIVO_MODEL_CACHE", repo / ".aivo" / "models"))
+    settings = Settings(_env_file=None, base_model="smollm2-135m-instruct", model_cache=cache,
+                        data_dir=Path(tempfile.mkdtemp(prefix="aivo-bench-ttft-data-")))
+    torch.set_grad_enabled(False)
+    torch.set_num_threads(settings.cpu_threads())
+    result = {"bench": "ttft", "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+              **bench(load_base_model(settings))}
+    out = repo / "benchmarks" / "results"
+    (out / "ttft.json").write_text(json.dumps(result, indent=2) + "\n")
+    (out / "ttft.md").write_text(markdown(result))
+    print(markdown(result))
+
+
+if __name__ == "__main__":
+    main()
