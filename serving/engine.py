@@ -54,7 +54,7 @@ from serving.kernels import fuse_norms, pack_linears, release_openmp_pool
 from serving.lora_bank import AdapterWeights, LoraBank, SlotTable
 from serving.engine_join import JoinsNewcomers
 from serving.prefix_cache import PrefixCache
-from serving.streams import EngineRequest, Finished, Stream
+from serving.streams import EngineRequest, Finished, Stream, hand_to_loader
 
 __all__ = ["Engine", "EngineRequest", "Finished", "Stream"]  # the request types live in serving/streams.py
 
@@ -130,14 +130,7 @@ class Engine(JoinsNewcomers):
             closed = self._closed
             if not closed:
                 self._live.add(stream)
-        if closed:
-            self._end(stream, self._failed(stream, "the engine is not running"))
-            return stream
-        try:
-            self._loader.submit(self._prepare, stream)
-        except RuntimeError as exc:  # the loader pool was shut down (engine stopped)
-            self._end(stream, self._failed(stream, f"the engine is not running ({exc})"))
-        return stream
+        return hand_to_loader(stream, closed, self._loader, self._prepare, self._end, self._failed)
 
     def generate(self, request: EngineRequest, timeout: float | None = 600) -> tuple[Choice | None, Finished]:
         """Blocking convenience: submit and wait for the whole answer."""

@@ -96,3 +96,16 @@ class Stream:
             elif kind == "end":
                 return choice, value
         raise RuntimeError("stream ended without a result")  # pragma: no cover
+
+
+def hand_to_loader(stream: Stream, closed: bool, loader, prepare, end, failed) -> Stream:
+    """A submitted stream to an engine's loader threads (``loader.submit(prepare, stream)``), or ended at
+    once (``end(stream, failed(stream, why))``) when the engine is closed or its loader shut down."""
+    if closed:
+        end(stream, failed(stream, "the engine is not running"))
+        return stream
+    try:
+        loader.submit(prepare, stream)
+    except RuntimeError as exc:  # the loader pool was shut down (engine stopped)
+        end(stream, failed(stream, f"the engine is not running ({exc})"))
+    return stream

@@ -34,7 +34,7 @@ from brain.logs import student_field
 from brain.settings import Settings
 from serving import sampling
 from serving.adapters import AdapterResolver, Choice
-from serving.streams import EngineRequest, Finished, Stream
+from serving.streams import EngineRequest, Finished, Stream, hand_to_loader
 from serving.vllm_setup import VllmUnavailable, adapter_problem, vllm_python
 
 log = logging.getLogger("aivo.serving.vllm")
@@ -187,14 +187,7 @@ class VllmEngine:
             closed = self._closed
             if not closed:
                 self._live[stream.id] = stream
-        if closed:
-            self._end(stream, self._failed(stream, "the engine is not running"))
-            return stream
-        try:
-            self._loader.submit(self._prepare, stream)
-        except RuntimeError as exc:  # the loader pool was shut down (engine stopped)
-            self._end(stream, self._failed(stream, f"the engine is not running ({exc})"))
-        return stream
+        return hand_to_loader(stream, closed, self._loader, self._prepare, self._end, self._failed)
 
     def generate(self, request: EngineRequest, timeout: float | None = 600) -> tuple[Choice | None, Finished]:
         return self.submit(request).result(timeout)
