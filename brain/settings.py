@@ -115,6 +115,10 @@ class Settings(BaseSettings):
         256 * 2**20, ge=0, description="Bytes of prompts' KV the native engine keeps per replica, so a returning "
         "student's next turn prefills only its new tokens (serving/prefix_cache.py; LRU; 0: off).",
     )
+    prefill_chunk_tokens: int = Field(
+        256, ge=0, description="A prompt with more new tokens than this is prefilled this many tokens per decode "
+        "step, so the streams already running keep their pace (serving/engine_join.py; 0: at once).",
+    )
     serving_max_batch: int = Field(16, ge=1, le=256, description="Most requests generated together in one batch.")
     adapter_slots: int = Field(
         256, ge=2, description="Most student adapters held in memory at once (also bounded by adapter_cache_bytes)."

@@ -92,18 +92,24 @@ class Row:
 def prefill(model, rows: list[Row], pad_id: int | None, bank: LoraBank, device: torch.device) -> tuple:
     """Run the rows' prompts (left-padded, each with its slot): (cache, mask, last positions, logits).
     Touches no state of the running batch."""
-    prompts = [r.stream.request.prompt_ids for r in rows]
+    return prefill_ids(model, [r.stream.request.prompt_ids for r in rows], [r.slot for r in rows], pad_id, bank,
+                       device)
+
+
+def prefill_ids(model, prompts: list[list[int]], slots: list[int], pad_id: int | None, bank: LoraBank,
+                device: torch.device) -> tuple:
+    """``prefill`` of token id lists (a long prompt's first chunk, serving/engine_join.py)."""
     width = max(len(p) for p in prompts)
     pad = pad_id if pad_id is not None else 0
-    ids = torch.full((len(rows), width), pad, dtype=torch.long)
-    mask = torch.zeros((len(rows), width), dtype=torch.long)
+    ids = torch.full((len(prompts), width), pad, dtype=torch.long)
+    mask = torch.zeros((len(prompts), width), dtype=torch.long)
     for i, p in enumerate(prompts):
         ids[i, width - len(p):] = torch.tensor(p)
         mask[i, width - len(p):] = 1
     ids, mask = ids.to(device), mask.to(device)
     pos = (mask.cumsum(-1) - 1).clamp(min=0)
     cache = DynamicCache(config=model.config)
-    bank.set_rows([r.slot for r in rows], device)
+    bank.set_rows(slots, device)
     out = model(input_ids=ids, attention_mask=mask, position_ids=pos, past_key_values=cache,
                 use_cache=True, logits_to_keep=1)
     return cache, mask, pos[:, -1], out.logits[:, -1].float()

@@ -64,7 +64,8 @@ log = logging.getLogger("aivo.serving.engine")
 class Engine(JoinsNewcomers):
     def __init__(self, loaded: LoadedModel, resolver: AdapterResolver | None, *, max_batch: int = 16,
                  slots: int = 64, cache_bytes: int = 256 * 2**20, loader_threads: int = 2,
-                 max_context: int = 4096, native_decode: bool = True, prefix_cache_bytes: int = 256 * 2**20):
+                 max_context: int = 4096, native_decode: bool = True, prefix_cache_bytes: int = 256 * 2**20,
+                 prefill_chunk: int = 256):
         self.loaded = loaded
         self.model = loaded.model
         self.tok = loaded.tokenizer
@@ -82,6 +83,9 @@ class Engine(JoinsNewcomers):
         self.slots = AdapterSlots(self.bank, self.slot_table)  # serving/adapter_slots.py
         self.prefix = PrefixCache(prefix_cache_bytes)  # prompts' KV per adapter (serving/prefix_cache.py)
         self.slots.on_evict = self.prefix.drop  # an adapter that leaves the bank takes its prompts' KV
+        self.prefill_chunk = prefill_chunk  # a longer new part is prefilled a chunk per step (0: at once)
+        self._prefilling: list[list] = []  # [row, Entry | None, tokens done] (serving/engine_join.py)
+        self.prefill_chunks = 0  # chunks of long prompts prefilled between decode steps
         self.stop_ids = {i for i in (self.tok.eos_token_id, self.tok.convert_tokens_to_ids("<|im_end|>"),
                                      self.tok.convert_tokens_to_ids("<|endoftext|>")) if isinstance(i, int)
                          and i >= 0 and i != self.tok.unk_token_id}
@@ -147,6 +151,7 @@ class Engine(JoinsNewcomers):
     def stats(self) -> dict:
         return {
             "running": len(self.batch.rows), "waiting": len(self._ready), "max_batch": self.max_batch,
+            "prefilling": len(self._prefilling), "prefill_chunks": self.prefill_chunks,
             "alive": bool(self._thread is not None and self._thread.is_alive() and not self._closed),
             "row_errors": self.row_errors, "step_failures": self.step_failures, "steps": self.steps,
             "tokens_generated": self.tokens_out, "packed_linear_layers": self.packed_layers,
@@ -178,7 +183,7 @@ class Engine(JoinsNewcomers):
             while self._running:
                 try:
                     with self._wake:
-                        if not self.batch.rows and not self._ready and not self._forget:
+                        if not self.batch.rows and not self._ready and not self._forget and not self._prefilling:
                             self._wake.wait(timeout=0.5)
                             if not self._ready and not self._forget and not self.slots.pending_forget:
                                 continue
@@ -206,6 +211,7 @@ class Engine(JoinsNewcomers):
         with self._wake:
             self._closed, self._running = True, False
             self._ready.clear()
+            self._prefilling.clear()  # (their streams are live: they end below)
             live = list(self._live)
         self._end_running(reason)
         for stream in live:
@@ -239,10 +245,10 @@ class Engine(JoinsNewcomers):
         req = row.stream.request
         text = row.flush(self.tok)
         ttft = row.first_token_at - row.stream.submitted if row.first_token_at else None
+        if reason in ("stop", "length"):
+            self._remember_answer(row)  # (before the end event: a client that reads stats then sees it done)
         self._end(row.stream, Finished(reason, len(req.prompt_ids), len(row.ids), text.strip(), ttft,
                                        time.perf_counter() - row.stream.submitted, error))
-        if reason in ("stop", "length"):
-            self._remember_answer(row)
 
     @staticmethod
     def _failed(stream: Stream, error: str) -> Finished:

@@ -2,7 +2,8 @@
 
 ``JoinsNewcomers`` is the part of ``Engine`` that runs between two decode steps, in the scheduler thread:
 ``_admit`` takes ready requests while the batch has room (a row each, pinned to its adapter's bank slot),
-and ``_join`` prefills them and merges them into the batch: a row whose prompt starts with a prompt its
+and ``_join`` prefills them and merges them into the batch (a long prompt a chunk per step:
+``_prefill_chunks``): a row whose prompt starts with a prompt its
 adapter saw before from that KV plus its new tokens (serving/prefix_cache.py), the others together; then
 every prompt's KV is kept, and a finished row's prompt-and-answer KV (``_remember_answer``) replaces it:
 the next turn resends both.
@@ -15,9 +16,9 @@ import time
 
 from serving import sampling
 from serving.adapters import Choice
-from serving.batch import Row, prefill
+from serving.batch import Row, prefill, prefill_ids
 from serving.lora_bank import AdapterWeights, UnsupportedAdapter
-from serving.prefix_cache import prefill_cached, row_kv
+from serving.prefix_cache import Entry, prefill_cached, row_kv
 from serving.streams import Finished, Stream
 
 log = logging.getLogger("aivo.serving.engine")
@@ -31,7 +32,7 @@ class JoinsNewcomers:
     def _admit(self) -> None:
         newcomers: list[Row] = []
         waiting: list = []
-        while len(self.batch.rows) + len(newcomers) < self.max_batch:
+        while len(self.batch.rows) + len(self._prefilling) + len(newcomers) < self.max_batch:
             with self._wake:
                 if not self._ready:
                     break
@@ -50,8 +51,45 @@ class JoinsNewcomers:
         if waiting:
             with self._wake:
                 self._ready.extendleft(reversed(waiting))
-        if newcomers:
-            self._join(newcomers)
+        resumed = self._prefill_chunks() if self._prefilling else []
+        if newcomers or resumed:
+            self._join(newcomers, resumed)
+
+    def _prefill_chunks(self) -> list[tuple]:
+        """About ``prefill_chunk`` tokens of the long prompts being prefilled, oldest first, between two decode
+        steps (the running streams keep their pace); the rows whose rest fits one chunk, as (row, (entry,
+        tokens done)) for ``_join``. A row cancelled meanwhile ends; one whose chunk fails ends with the error."""
+        budget, last = self.prefill_chunk, []
+        for item in list(self._prefilling):
+            if budget <= 0:
+                break
+            row, entry, done = item
+            prompt = row.stream.request.prompt_ids
+            if row.stream.cancelled.is_set():
+                self._prefilling.remove(item)
+                self._finish(row, "cancelled")
+                continue
+            if len(prompt) - done <= self.prefill_chunk:
+                self._prefilling.remove(item)
+                last.append((row, (entry, done)))
+                budget -= len(prompt) - done
+                continue
+            end = done + self.prefill_chunk
+            try:
+                if entry is None:
+                    cache = prefill_ids(self.model, [prompt[:end]], [row.slot], self.tok.pad_token_id, self.bank,
+                                        self.device)[0]
+                else:
+                    cache = prefill_cached(self.model, [(prompt[:end], entry, done, row.slot)],
+                                           self.tok.pad_token_id, self.bank, self.device)[0]
+                item[1], item[2] = Entry(tuple(prompt[:end]), *row_kv(cache, 0, end)), end
+                self.prefill_chunks += 1
+            except Exception as exc:  # noqa: BLE001 - this row alone
+                log.exception("prefilling a chunk failed")
+                self._prefilling.remove(item)
+                self._finish(row, "error", f"prefill failed: {type(exc).__name__}: {exc}")
+            budget -= self.prefill_chunk
+        return last
 
     def _admit_one(self, stream: Stream, choice: Choice, weights: AdapterWeights | None):
         """A row for this request, None when it ended or went back to the loader, or _WAIT (no free slot)."""
@@ -75,15 +113,24 @@ class JoinsNewcomers:
         stream.put(("start", choice))
         return Row(stream, choice, slot, gen)
 
-    def _join(self, rows: list[Row]) -> None:
+    def _join(self, rows: list[Row], resumed: list[tuple] = ()) -> None:
         """Prefill the newcomers and add them to the batch: a row whose prompt starts with a cached prompt of
         its adapter from that KV plus its new tokens (serving/prefix_cache.py), the others together. When
         that prefill fails, each is prefilled alone, so only a row whose own prefill fails ends (with the
-        error). Every prompt prefilled is remembered for the next turn."""
-        parts, full, hits = [], [], []
+        error). Every prompt prefilled is remembered for the next turn. A prompt with more than ``prefill_chunk``
+        new tokens is prefilled a chunk per step instead (``_prefill_chunks``) and joins with its last one
+        (``resumed``)."""
+        parts, full, hits = [], [], list(resumed)
         for row in rows:
-            found = self.prefix.lookup(row.choice.key, row.stream.request.prompt_ids) if self.prefix.max_bytes else None
-            (full.append(row) if found is None else hits.append((row, found)))
+            prompt = row.stream.request.prompt_ids
+            found = self.prefix.lookup(row.choice.key, prompt) if self.prefix.max_bytes else None
+            done = found[1] if found is not None else 0
+            if self.prefill_chunk and len(prompt) - done > self.prefill_chunk:
+                self._prefilling.append([row, found[0] if found is not None else None, done])
+            elif found is None:
+                full.append(row)
+            else:
+                hits.append((row, found))
         if hits:
             try:
                 parts.append(([row for row, _ in hits], prefill_cached(

@@ -137,3 +137,29 @@ def test_a_prefill_from_cached_kv_equals_a_full_prefill(tiny):
         assert int(pos[i]) == len(prompt) - 1 and int(mask[i].sum()) == len(prompt)
         row = mask[i].tolist()
         assert row == sorted(row)  # left padding only: no gap between the prefix and the new tokens
+
+
+def test_a_long_prompt_is_prefilled_a_chunk_per_step_and_answers_the_same(tiny, adapters):  # noqa: F811
+    """A prompt longer than the chunk joins a running batch a chunk per decode step; every answer is the
+    one an engine without chunks (and without the cache) gives."""
+    long_history = _messages(PROMPTS[1])
+    for k in range(6):
+        long_history += [{"role": "assistant", "content": f"Part {k}: leaves hold green chlorophyll."},
+                         {"role": "user", "content": f"And then what happens in week {k}?"}]
+    chunked = Engine(dataclasses.replace(tiny, model=copy.deepcopy(tiny.model)), LocalResolver(adapters),
+                     max_batch=8, slots=4, prefill_chunk=16).start()
+    plain = _engine(tiny, adapters, 0)
+    plain.prefill_chunk = 0
+    try:
+        results = {}
+        for engine in (chunked, plain):
+            running = _ask(engine, tiny, "s1", _messages(PROMPTS[0]), max_tokens=40)
+            assert next(running.events(60))[0] == "start"
+            late = [_ask(engine, tiny, s, long_history, max_tokens=12) for s in ("s2", None)]
+            results[engine] = [running.result(60)[1].text] + [st.result(60)[1].text for st in late]
+        assert results[chunked] == results[plain]
+        assert len(_ids(tiny, long_history)) > 4 * 16 and chunked.stats()["prefill_chunks"] >= 4
+        assert plain.stats()["prefill_chunks"] == 0
+    finally:
+        chunked.stop()
+        plain.stop()
