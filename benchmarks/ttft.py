@@ -1,5 +1,6 @@
 """Time to first token with 8 students asking at once: a first request, and a returning student's next
-turn, with the prompt KV cache (serving/prefix_cache.py) and without it, side by side in one run.
+turn, with the prompt KV cache (serving/prefix_cache.py) and without it, side by side in one run; and the
+pace of a running stream while a long prompt joins, prefilled at once or a chunk per step.
 
 Each round takes 8 students who have not asked yet (their own rank-8 q/v adapters, random weights): all
 8 send their first question at once (16 tokens each), then all 8 send their next turn at once: the
@@ -89,6 +90,42 @@ def bench(base) -> dict:
     return out
 
 
+def pace(base, rounds: int = ROUNDS) -> dict:
+    """The longest gap between two tokens of a running stream while a long prompt (a conversation of about
+    1,500 tokens) joins the batch: prefilled at once, and a chunk per decode step (``prefill_chunk`` 256)."""
+    from brain.prompts import build_messages, chat_ids
+    from brain.schemas import StudentProfile
+    from serving.engine import Engine, EngineRequest
+
+    messages = build_messages(StudentProfile(student_id="long", grade=6), PROMPTS[1])
+    while len(chat_ids(base.tokenizer, messages)) < 1500:
+        messages += [{"role": "assistant", "content": "Leaves have chlorophyll, which is green and catches light. "
+                      "In autumn trees stop making it, so yellow and orange pigments show."},
+                     {"role": "user", "content": "Why do some leaves turn red instead, and why do they fall?"}]
+    long_ids = chat_ids(base.tokenizer, messages)
+    engines = {name: Engine(dataclasses.replace(base, model=copy.deepcopy(base.model)), None, max_batch=4,
+                            prefix_cache_bytes=0, prefill_chunk=chunk).start()
+               for name, chunk in (("chunked", 256), ("at_once", 0))}
+    gaps = {n: [] for n in engines}
+    try:
+        for _ in range(rounds):
+            for name, engine in engines.items():
+                running = engine.submit(EngineRequest(_turns(base.tokenizer, "r", 0), 160, 0.0, ignore_eos=True))
+                times, joined = [], None
+                for kind, _ in running.events(600):
+                    if kind == "text":
+                        times.append(time.perf_counter())
+                        if len(times) == 20:
+                            joined = engine.submit(EngineRequest(long_ids, 8, 0.0))
+                joined.result(600)
+                gaps[name].append(max(b - a for a, b in zip(times[19:], times[20:])))
+    finally:
+        for engine in engines.values():
+            engine.stop()
+    return {"long_prompt_tokens": len(long_ids), "prefill_chunk": 256,
+            **{f"{n}_max_gap_ms": round(pct(v, 0.5) * 1000, 1) for n, v in gaps.items()}}
+
+
 def markdown(r: dict) -> str:
     c, n = r["cache"], r["no_cache"]
     return "\n".join([
@@ -101,7 +138,12 @@ def markdown(r: dict) -> str:
         f"| first request | {c['first_p50_ms']} / {c['first_p95_ms']} | {n['first_p50_ms']} / {n['first_p95_ms']} | <= 1000 |",
         f"| returning student's next turn | {c['returning_p50_ms']} / {c['returning_p95_ms']} | "
         f"{n['returning_p50_ms']} / {n['returning_p95_ms']} | <= 300 |", "",
-        f"The cache reused {r['prefix_tokens_reused']} prompt tokens over {r['prefix_hits']} requests.", ""])
+        f"The cache reused {r['prefix_tokens_reused']} prompt tokens over {r['prefix_hits']} requests.", "",
+        "## A running stream while a long prompt joins", "",
+        f"The longest gap between two tokens of a running stream while a {r['pace']['long_prompt_tokens']}-token "
+        f"conversation joins the batch (median of {r['rounds']} rounds): {r['pace']['at_once_max_gap_ms']} ms "
+        f"when it is prefilled at once, {r['pace']['chunked_max_gap_ms']} ms when it is prefilled "
+        f"{r['pace']['prefill_chunk']} tokens per decode step.", ""])
 
 
 def main() -> None:
@@ -118,8 +160,9 @@ def main() -> None:
                         data_dir=Path(tempfile.mkdtemp(prefix="aivo-bench-ttft-data-")))
     torch.set_grad_enabled(False)
     torch.set_num_threads(settings.cpu_threads())
-    result = {"bench": "ttft", "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-              **bench(load_base_model(settings))}
+    base = load_base_model(settings)
+    result = {"bench": "ttft", "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **bench(base),
+              "pace": pace(base)}
     out = repo / "benchmarks" / "results"
     (out / "ttft.json").write_text(json.dumps(result, indent=2) + "\n")
     (out / "ttft.md").write_text(markdown(result))
