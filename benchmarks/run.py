@@ -11,7 +11,10 @@ serving: the batching engine with many students' adapters (benchmarks/serving.py
 
 admission: 8, 32 and 64 concurrent clients against one replica's admission control (benchmarks/admission.py).
 
-engines: our native engine and vLLM's CPU build side by side on the same workload (benchmarks/engines.py).
+engines: our native engine, vLLM's CPU build and llama.cpp side by side on the same workload (benchmarks/engines.py).
+
+ttft: time to first token for a first request and a returning student's next turn, with and without the prompt
+KV cache, and a running stream's pace while a long prompt joins (benchmarks/ttft.py).
 
 Run as: ``make bench`` (all) or ``python -m benchmarks.run clone`` / ``serving`` / ``admission`` / ``engines``.
 """
@@ -79,7 +82,26 @@ def bench_engines() -> dict:
     return compare(load_base_model(settings), settings)
 
 
+def bench_ttft() -> dict:
+    import tempfile
+
+    import torch
+
+    from benchmarks.ttft import bench, pace
+    from brain.models import load_base_model
+
+    settings = _bench_settings(Path(tempfile.mkdtemp(prefix="aivo-bench-ttft-")))
+    torch.set_grad_enabled(False)
+    torch.set_num_threads(settings.cpu_threads())
+    base = load_base_model(settings)
+    return {**bench(base), "pace": pace(base)}
+
+
 def _markdown(name: str, result: dict) -> str:
+    if name == "ttft":
+        from benchmarks.ttft import markdown
+
+        return markdown(result)
     if name == "engines":
         from benchmarks.engines import markdown
 
@@ -99,7 +121,8 @@ def _markdown(name: str, result: dict) -> str:
     return "```json\n" + json.dumps(result, indent=2) + "\n```\n"
 
 
-BENCHES = {"clone": bench_clone, "serving": bench_serving, "admission": bench_admission, "engines": bench_engines}
+BENCHES = {"clone": bench_clone, "serving": bench_serving, "admission": bench_admission, "engines": bench_engines,
+           "ttft": bench_ttft}
 
 
 def main(names: list[str]) -> None:

@@ -8,7 +8,8 @@ conversation resent (system prompt, profile, the first question, the answer they
 question, as a chat client does. Two engines on the same model, one with the cache and one without,
 take turns; 3 rounds each; p50/p95 over the 24 requests of each kind.
 
-Run as: ``python -m benchmarks.ttft`` (embedded model; writes benchmarks/results/ttft.{json,md}).
+Run as: ``python -m benchmarks.run ttft`` (in ``make bench``) or ``python -m benchmarks.ttft`` (embedded model;
+writes benchmarks/results/ttft.{json,md}).
 """
 
 from __future__ import annotations
