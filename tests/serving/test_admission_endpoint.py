@@ -245,8 +245,11 @@ def test_every_request_of_a_load_run_ends_within_its_deadline(ep, clients):
     assert max(s for _, s in results) < deadline + 2.0, sorted(results, key=lambda r: -r[1])[:5]
     assert {"200", "stream:done"} & set(outcomes)  # some were served ...
     assert {"429", "503"} & set(outcomes)  # ... and the rest refused at once, with a capacity of 4
+    # refused at once: never a wait for a row (3 s) or the deadline (4 s). Measured from the first request
+    # of the burst, so the median also counts the endpoint accepting 64 connections; it was 1.18 s once on a
+    # 2-core CI machine (0.3-0.6 s quiet), hence half the maximum wait as the bound.
     refused = [s for o, s in results if o in ("429", "503")]
-    assert sorted(refused)[len(refused) // 2] < 1.0
+    assert sorted(refused)[len(refused) // 2] < 1.5
 
 
 def test_forwarded_for_rotation_from_an_untrusted_peer_gets_no_fresh_budget(ep):
