@@ -247,7 +247,7 @@ def test_every_request_of_a_load_run_ends_within_its_deadline(ep, clients):
     assert {"429", "503"} & set(outcomes)  # ... and the rest refused at once, with a capacity of 4
     # refused at once: never a wait for a row (3 s) or the deadline (4 s). Measured from the first request
     # of the burst, so the median also counts the endpoint accepting 64 connections; it was 1.18 s once on a
-    # 2-core CI machine (0.3-0.6 s quiet), hence half the maximum wait as the bound.
+    # 2-core CI machine, hence half the maximum wait as the bound.
     refused = [s for o, s in results if o in ("429", "503")]
     assert sorted(refused)[len(refused) // 2] < 1.5
 
