@@ -112,6 +112,13 @@ def _number(data: dict, key: str, where: str, low: float, high: float, *, open_l
     return float(value)
 
 
+def _fraction_below_one(data: dict, key: str, where: str) -> float:
+    value = _number(data, key, where, 0.0, 1.0)
+    if value >= 1.0:
+        raise ConversationDataError(f"{where}.{key} must be below 1")
+    return value
+
+
 def _expand(text: str, fragments: dict[str, str], where: str, used: set[str]) -> str:
     def sub(m: re.Match) -> str:
         name = m.group(1)
@@ -206,17 +213,13 @@ def load_config(path: Path = DATA_FILE) -> Config:
         raise ConversationDataError(f"{name}: moderator.categories must be a list of category ids")
     if not isinstance(mod["model_score"], str):
         raise ConversationDataError(f"{name}: moderator.model_score must be a Verdict.scores key")
-    model_min = _number(mod, "model_min", f"{name}: moderator", 0.0, 1.0)
-    if model_min >= 1.0:
-        raise ConversationDataError(f"{name}: moderator.model_min must be below 1")
+    model_min = _fraction_below_one(mod, "model_min", f"{name}: moderator")
     model_weight = _number(mod, "model_weight", f"{name}: moderator", 0.0, 1.0)
 
     learned = data["learned"]
     if not isinstance(learned, dict) or set(learned) != {"min", "weight"}:
         raise ConversationDataError(f"{name}: learned needs min, weight")
-    learned_min = _number(learned, "min", f"{name}: learned", 0.0, 1.0)
-    if learned_min >= 1.0:
-        raise ConversationDataError(f"{name}: learned.min must be below 1")
+    learned_min = _fraction_below_one(learned, "min", f"{name}: learned")
     learned_weight = _number(learned, "weight", f"{name}: learned", 0.0, 5.0)
 
     frames = data["frames"]
