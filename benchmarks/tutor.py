@@ -74,6 +74,8 @@ class Sampling:
     threads: int = 0
     """Torch threads; 0: the settings' (the cores this process may use). On a machine shared with other
     busy processes 1 can be much faster (OpenMP threads wait for each other)."""
+    weights: str = "auto"
+    """The native decode step's weight precision (``AIVO_SERVING_WEIGHTS``: auto, fp32, bf16, int8), as served."""
 
 
 def bench_settings(data_dir: Path) -> Settings:
@@ -278,7 +280,7 @@ def run_body(settings, items, students, sampling, samples, log, wall) -> dict:
     weights = {sid: read_adapter(Path(c["dir"])) for sid, c in clones.items()}
     # the engine takes the model over (packed weights, the LoRA bank): nothing trains on it any more
     engine = Engine(base, ResidentResolver(weights), max_batch=sampling.max_batch,
-                    slots=max(2, len(weights) + 1)).start()
+                    slots=max(2, len(weights) + 1), weights=sampling.weights).start()
     answerer = Answerer(engine, settings, sampling)
     checks = checks_available()
     grades = {sid: c["grade"] for sid, c in clones.items()}
@@ -297,6 +299,7 @@ def run_body(settings, items, students, sampling, samples, log, wall) -> dict:
         "model": settings.base_model, "cpu": cpu_kind(), "threads": torch.get_num_threads(),
         "items_file": str(ITEMS.relative_to(REPO)) if ITEMS.is_file() else None, "items": len(items),
         "sampling": dataclasses.asdict(sampling), "engine_decode": engine.decode_path,
+        "engine_weights": engine.weights,
         "repetition_penalty": answerer.penalties.get("repetition_penalty"),
         "clones": clones, "sent_checks": "serving.answer_check.checked" if checks else "pending",
         "seconds": {"total": round(time.perf_counter() - wall, 1), "base_load": round(base.load_seconds, 1),
@@ -331,6 +334,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--items", type=Path, default=ITEMS, help=argparse.SUPPRESS)
     parser.add_argument("--max-tokens", type=int, default=Sampling.max_tokens, help="per answer (default 256)")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (default: the cores available)")
+    parser.add_argument("--weights", default="auto", help="decode weight precision: auto, fp32, bf16, int8")
     args = parser.parse_args(argv)
     items = load_items(args.items)[:: args.every][: args.limit]
     students = [s for s in args.students.split(",") if s.strip()]
@@ -339,7 +343,7 @@ def main(argv: list[str] | None = None) -> dict:
         print(msg, file=sys.stderr, flush=True)
 
     with tempfile.TemporaryDirectory(prefix="aivo-tutor-") as tmp:
-        sampling = Sampling(max_tokens=args.max_tokens, threads=args.threads)
+        sampling = Sampling(max_tokens=args.max_tokens, threads=args.threads, weights=args.weights)
         result = run(bench_settings(Path(tmp)), items, students, sampling, log=log)
     result["command"] = "python -m benchmarks.tutor " + " ".join(argv if argv is not None else sys.argv[1:])
     args.out.mkdir(parents=True, exist_ok=True)

@@ -143,7 +143,8 @@ def markdown(result: dict) -> str:
         f"Sampling: the endpoint's defaults (temperature {result['sampling']['temperature']}, top_p "
         f"{result['sampling']['top_p']}, max_tokens {result['sampling']['max_tokens']}, repetition penalty "
         f"{result['repetition_penalty'] or 'none (the engine has none)'}), a seed per item; batching engine, "
-        f"{result['engine_decode']} decode step. Finish reasons: {c['finish_reasons']}. Assess feedback by method: "
+        f"{result['engine_decode']} decode step"
+        f"{', ' + result['engine_weights'] + ' weights' if result.get('engine_weights') else ''}. Finish reasons: {c['finish_reasons']}. Assess feedback by method: "
         f"{c['assess_methods']}.",
         (f"Open answers graded by word overlap (the last resort), why: {c['assess_overlap_notes']}. "
          if c.get("assess_overlap_notes") else "")

@@ -18,6 +18,8 @@ from typing import Literal
 from urllib.parse import urlparse
 
 from pydantic import Field, SecretStr, field_validator
+
+WeightPrecision = Literal["auto", "fp32", "bf16", "int8"]  # AIVO_SERVING_WEIGHTS (serving/weight_precision.py)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
 
@@ -118,6 +120,11 @@ class Settings(BaseSettings):
     prefill_chunk_tokens: int = Field(
         256, ge=0, description="A prompt with more new tokens than this is prefilled this many tokens per decode "
         "step, so the streams already running keep their pace (serving/engine_join.py; 0: at once).",
+    )
+    serving_weights: WeightPrecision = Field(
+        "auto", description="What the native decode step reads (serving/weight_precision.py): auto (int8 where the "
+        "CPU has AVX2 or AVX-512, else fp32), fp32, bf16 or int8 (weight-only, per-row scales). Prefill, activations, "
+        "the KV cache and LoRA deltas stay fp32. docs/serving.md, 'Weight precision'.",
     )
     serving_max_batch: int = Field(16, ge=1, le=256, description="Most requests generated together in one batch.")
     adapter_slots: int = Field(

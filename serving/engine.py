@@ -65,7 +65,7 @@ class Engine(JoinsNewcomers):
     def __init__(self, loaded: LoadedModel, resolver: AdapterResolver | None, *, max_batch: int = 16,
                  slots: int = 64, cache_bytes: int = 256 * 2**20, loader_threads: int = 2,
                  max_context: int = 4096, native_decode: bool = True, prefix_cache_bytes: int = 256 * 2**20,
-                 prefill_chunk: int = 256):
+                 prefill_chunk: int = 256, weights: str = "fp32"):
         self.loaded = loaded
         self.model = loaded.model
         self.tok = loaded.tokenizer
@@ -76,9 +76,11 @@ class Engine(JoinsNewcomers):
         self.packed_layers = pack_linears(self.model)  # CPU: oneDNN-packed weights (serving/kernels.py)
         self.fused_norms = fuse_norms(self.model)  # one op per RMSNorm instead of seven (fewer GPU launches)
         self.bank = LoraBank(self.model, slots=slots)
-        # CPU + Llama + float32: each decode step is one native call (serving/fastdecode.py); else PyTorch
-        self.fast = FastDecoder.build(self.model, self.bank) if native_decode else None
+        # CPU + Llama + float32: each decode step is one native call (serving/fastdecode.py); else PyTorch.
+        # weights: what that step reads, fp32, bf16 or int8 (serving/weight_precision.py; "auto": per CPU)
+        self.fast = FastDecoder.build(self.model, self.bank, weights) if native_decode else None
         self.decode_path = "native" if self.fast is not None else "pytorch"
+        self.weights = self.fast.weights if self.fast is not None else str(self.model.dtype).replace("torch.", "")
         self.slot_table = SlotTable(slots, cache_bytes)
         self.slots = AdapterSlots(self.bank, self.slot_table)  # serving/adapter_slots.py
         self.prefix = PrefixCache(prefix_cache_bytes)  # prompts' KV per adapter (serving/prefix_cache.py)
@@ -155,7 +157,7 @@ class Engine(JoinsNewcomers):
             "alive": bool(self._thread is not None and self._thread.is_alive() and not self._closed),
             "row_errors": self.row_errors, "step_failures": self.step_failures, "steps": self.steps,
             "tokens_generated": self.tokens_out, "packed_linear_layers": self.packed_layers,
-            "decode": self.decode_path, **self.slots.stats(), **self.prefix.stats(),
+            "decode": self.decode_path, "weights": self.weights, **self.slots.stats(), **self.prefix.stats(),
         }
 
     # -- loader threads --------------------------------------------------------------

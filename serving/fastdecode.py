@@ -37,6 +37,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from serving import weight_precision
+
 log = logging.getLogger("aivo.serving.fastdecode")
 
 SOURCE = Path(__file__).parent / "csrc" / "decode.c"
@@ -50,7 +52,8 @@ def enabled() -> bool:
 
 class _Lin(ctypes.Structure):
     _fields_ = [("w", ctypes.c_void_p), ("bias", ctypes.c_void_p), ("in_", ctypes.c_int64),
-                ("out", ctypes.c_int64), ("At", ctypes.c_void_p), ("Bt", ctypes.c_void_p), ("rank", ctypes.c_int64)]
+                ("out", ctypes.c_int64), ("At", ctypes.c_void_p), ("Bt", ctypes.c_void_p), ("rank", ctypes.c_int64),
+                ("wq", ctypes.c_void_p), ("wscale", ctypes.c_void_p), ("wtype", ctypes.c_int64)]
 
 
 _PROJ = ("q", "k", "v", "o", "gate", "up", "down")
@@ -154,10 +157,12 @@ def _weight(module: nn.Module) -> tuple[nn.Module, nn.Module]:
 class FastDecoder:
     """Runs the engine's decode steps through the native library for one Llama-style model."""
 
-    def __init__(self, model: nn.Module, lib: ctypes.CDLL, bank=None):
+    def __init__(self, model: nn.Module, lib: ctypes.CDLL, bank=None, weights: str = "fp32"):
         self.model = model
         self.lib = lib
         self.bank = bank  # the LoraBank that wraps this model's layers (its changes are picked up), if any
+        self.weights = weight_precision.resolve(weights)  # what the step reads: fp32, bf16 or int8
+        self._stored: dict[int, tuple] = {}  # id(Linear) -> (Linear, stored weight, scales): bf16/int8 copies
         cfg = model.config
         inner = model.model
         self.layers = list(inner.layers)
@@ -183,14 +188,14 @@ class FastDecoder:
         self.steps = 0
 
     @classmethod
-    def build(cls, model: nn.Module, bank=None) -> "FastDecoder | None":
-        """A decoder for ``model`` (whose LoRA layers ``bank`` wraps), or None (logged) when the native path
-        does not apply to it."""
+    def build(cls, model: nn.Module, bank=None, weights: str = "fp32") -> "FastDecoder | None":
+        """A decoder for ``model`` (whose LoRA layers ``bank`` wraps) reading its weights at ``weights``
+        (serving/weight_precision.py), or None (logged) when the native path does not apply to it."""
         reason = cls.unsupported(model)
         if reason is None:
             lib = library()
             if lib is not None:
-                return cls(model, lib, bank)
+                return cls(model, lib, bank, weights)
             reason = f"the native library could not be built ({library_error()})"
         log.info("decode steps run on the PyTorch model: %s", reason)
         return None
@@ -223,10 +228,21 @@ class FastDecoder:
         return None
 
     # -- weights and LoRA pointers --------------------------------------------------
-    @staticmethod
-    def _fill(lin: _Lin, module: nn.Module) -> None:
+    @property
+    def weight_bytes(self) -> int:
+        """Bytes of matrix weights one step streams (every projection and the LM head) at this precision."""
+        mods = [m for layer in self.layers for m in self._modules(layer).values()] + [self.model.lm_head]
+        return sum(weight_precision.stored_bytes(_weight(m)[0].weight, self.weights) for m in mods)
+
+    def _fill(self, lin: _Lin, module: nn.Module) -> None:
         base, wrapper = _weight(module)
         lin.w = _ptr(base.weight)
+        lin.wtype = weight_precision.WTYPE[self.weights]
+        if self.weights != "fp32":  # the reduced copy is made once per Linear and kept (weights never change)
+            if id(base) not in self._stored:
+                self._stored[id(base)] = (base, *weight_precision.quantize(base.weight, self.weights))
+            _, stored, scale = self._stored[id(base)]
+            lin.wq, lin.wscale = _ptr(stored), _ptr(scale)
         lin.bias = _ptr(base.bias)
         lin.in_, lin.out = base.in_features, base.out_features
         if wrapper is not None:

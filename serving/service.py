@@ -80,7 +80,8 @@ class Service:
                 self.engine = Engine(self.brain, resolver, max_batch=self.settings.serving_max_batch,
                                      slots=self.settings.adapter_slots, cache_bytes=self.settings.adapter_cache_bytes,
                                      max_context=ctx, prefix_cache_bytes=self.settings.prefix_cache_bytes,
-                                     prefill_chunk=self.settings.prefill_chunk_tokens).start()
+                                     prefill_chunk=self.settings.prefill_chunk_tokens,
+                                     weights=self.settings.serving_weights).start()
         except Exception as exc:  # noqa: BLE001 - reported by /health
             log.exception("loading the brain failed")
             self.error = f"{type(exc).__name__}: {exc}"

@@ -7,8 +7,11 @@
  * LoRA delta and the residual of that slice itself), so the ~200 products of a step cost a barrier
  * each, not a Python call, a dispatcher call and a thread-pool wake-up.
  *
- * Layouts (all float32, row-major, contiguous unless a stride is given):
- *   Linear weight (out, in); LoRA bank At (slots, in, rank), Bt (slots, rank, out), slot 0 = none
+ * Layouts (float32 unless said, row-major, contiguous unless a stride is given):
+ *   Linear weight (out, in): float32 (wtype 0), bfloat16 bits (wtype 1) or int8 with one float32 scale per
+ *   output row (wtype 2: W[o, i] = scale[o] * q[o, i]); bf16 and int8 are widened to float32 in registers,
+ *   so activations, LoRA deltas, norms, attention and the KV cache stay float32 ("weight-only")
+ *   LoRA bank At (slots, in, rank), Bt (slots, rank, out), slot 0 = none
  *   h (B, hidden): the residual stream, input embeddings in, final hidden states out
  *   cos, sin (B, head_dim); mask (B, T + 1) int64, 0 = padding; slots (B,) int64
  *   K/V cache of a layer (B, kv_heads, cap, head_dim): columns 0..T-1 filled, this step writes T
@@ -29,6 +32,8 @@ typedef __m512 vec;
 #define VLOAD(p) _mm512_loadu_ps(p)
 #define VFMA(a, b, c) _mm512_fmadd_ps(a, b, c)
 #define VSUM(v) _mm512_reduce_add_ps(v)
+#define VLOAD_BF16(p) _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)(p))), 16))
+#define VLOAD_I8(p) _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(p))))
 #elif defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
 #define VW 8
@@ -42,6 +47,8 @@ static inline float VSUM(__m256 v) {
     s = _mm_add_ss(s, _mm_movehdup_ps(s));
     return _mm_cvtss_f32(s);
 }
+#define VLOAD_BF16(p) _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(p))), 16))
+#define VLOAD_I8(p) _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(p))))
 #else
 #define VW 1
 typedef float vec;
@@ -49,13 +56,29 @@ typedef float vec;
 #define VLOAD(p) (*(p))
 #define VFMA(a, b, c) ((a) * (b) + (c))
 #define VSUM(v) (v)
+#define VLOAD_BF16(p) bf16_to_f32(*(p))
+#define VLOAD_I8(p) ((float)*(p))
 #endif
+
+static inline float bf16_to_f32(uint16_t b) {
+    uint32_t u = (uint32_t)b << 16;
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+#define F32_OF(x) (x)
+#define BF16_OF(x) bf16_to_f32(x)
+#define I8_OF(x) ((float)(x))
+enum { W_F32 = 0, W_BF16 = 1, W_I8 = 2 };
 
 typedef struct {
     const float *w, *bias;  /* (out, in), (out,) or NULL */
     int64_t in, out;
     const float *At, *Bt;   /* LoRA bank or NULL */
     int64_t rank;
+    const void *wq;         /* the weight in bf16 or int8 (wtype 1, 2), else unused */
+    const float *wscale;    /* int8: (out,) scales */
+    int64_t wtype;          /* W_F32, W_BF16 or W_I8 */
 } Lin;
 
 typedef struct {
@@ -106,71 +129,86 @@ static void barrier(Barrier *bar, int nt, int *local_sense) {
  * at 0.95-0.98 of the machine's read bandwidth (a plain sum over a buffer) instead of 0.87. */
 #define PREFETCH_ROWS 32
 
-/* Rows [o, o + NR) of Y[b] = W X[b] (+ bias) for NB rows of X: NR * NB accumulators in registers. */
-#define DEFINE_BLOCK(NR, NB)                                                                              \
-    static void mv_##NR##x##NB(const float *W, int64_t in, const float *X, int64_t xs, float *Y, int64_t ys, \
-                               const float *bias, int64_t o) {                                           \
+/* Rows [o, o + NR) of Y[b] = rs[o + r] * (W X[b]) + bias for NB rows of X: NR * NB accumulators in registers.
+ * T is the stored weight type, LOADW widens VW of them to a float32 vector, OF one of them (rs: NULL = 1). */
+#define DEFINE_BLOCK(TAG, T, LOADW, OF, NR, NB)                                                             \
+    static void mv_##TAG##_##NR##x##NB(const T *W, const float *rs, int64_t in, const float *X, int64_t xs,   \
+                                       float *Y, int64_t ys, const float *bias, int64_t o) {                 \
         vec acc[NR][NB];                                                                                  \
         for (int r = 0; r < NR; r++)                                                                      \
             for (int b = 0; b < NB; b++) acc[r][b] = VZERO();                                             \
-        const float *w = W + o * in;                                                                      \
+        const T *w = W + o * in;                                                                          \
         int64_t i = 0;                                                                                    \
         for (; i + VW <= in; i += VW) {                                                                   \
             vec x[NB];                                                                                    \
             for (int b = 0; b < NB; b++) x[b] = VLOAD(X + b * xs + i);                                    \
+            const int pf = (i * (int64_t)sizeof(T)) % 64 == 0; /* one prefetch per cache line */          \
             for (int r = 0; r < NR; r++) {                                                                \
-                __builtin_prefetch(w + (r + PREFETCH_ROWS) * in + i, 0, 2);                               \
-                vec wr = VLOAD(w + r * in + i);                                                           \
+                if (pf) __builtin_prefetch(w + (r + PREFETCH_ROWS) * in + i, 0, 2);                       \
+                vec wr = LOADW(w + r * in + i);                                                           \
                 for (int b = 0; b < NB; b++) acc[r][b] = VFMA(wr, x[b], acc[r][b]);                       \
             }                                                                                             \
         }                                                                                                 \
         for (int r = 0; r < NR; r++)                                                                      \
             for (int b = 0; b < NB; b++) {                                                                \
                 float s = VSUM(acc[r][b]);                                                                \
-                for (int64_t j = i; j < in; j++) s += w[r * in + j] * X[b * xs + j];                      \
-                Y[b * ys + o + r] = s + (bias ? bias[o + r] : 0.0f);                                      \
+                for (int64_t j = i; j < in; j++) s += OF(w[r * in + j]) * X[b * xs + j];                  \
+                Y[b * ys + o + r] = (rs ? s * rs[o + r] : s) + (bias ? bias[o + r] : 0.0f);               \
             }                                                                                             \
     }
-DEFINE_BLOCK(16, 1)
-DEFINE_BLOCK(8, 2)
-DEFINE_BLOCK(4, 3)
-DEFINE_BLOCK(4, 4)
-DEFINE_BLOCK(1, 1)
 
-/* Y[b, o0:o1] = X[b] W[o0:o1]^T + bias, for b < B */
+/* Y[b, o0:o1] = rs * (X[b] W[o0:o1]^T) + bias, for b < B, for one stored weight type */
+#define DEFINE_MATVEC(TAG, T, LOADW, OF)                                                                    \
+    DEFINE_BLOCK(TAG, T, LOADW, OF, 16, 1)                                                                \
+    DEFINE_BLOCK(TAG, T, LOADW, OF, 8, 2)                                                                 \
+    DEFINE_BLOCK(TAG, T, LOADW, OF, 4, 3)                                                                 \
+    DEFINE_BLOCK(TAG, T, LOADW, OF, 4, 4)                                                                 \
+    DEFINE_BLOCK(TAG, T, LOADW, OF, 1, 1)                                                                 \
+    static void matvec_##TAG(const T *W, const float *rs, int64_t in, const float *bias, const float *X,    \
+                             int64_t xs, float *Y, int64_t ys, int64_t B, int64_t o0, int64_t o1) {         \
+        int64_t o = o0;                                                                                   \
+        for (; o + RB <= o1; o += RB) {                                                                   \
+            if (B == 1) {                                                                                 \
+                mv_##TAG##_16x1(W, rs, in, X, xs, Y, ys, bias, o);                                        \
+                continue;                                                                                 \
+            }                                                                                             \
+            for (int64_t b = 0; b < B;) {                                                                 \
+                const float *x = X + b * xs;                                                              \
+                float *y = Y + b * ys;                                                                    \
+                int64_t left = B - b;                                                                     \
+                if (left == 2 || left == 1) { /* two rows: 8 weight rows at a time; one row: 16 */        \
+                    if (left == 2) {                                                                      \
+                        mv_##TAG##_8x2(W, rs, in, x, xs, y, ys, bias, o);                                 \
+                        mv_##TAG##_8x2(W, rs, in, x, xs, y, ys, bias, o + 8);                             \
+                    } else {                                                                              \
+                        mv_##TAG##_16x1(W, rs, in, x, xs, y, ys, bias, o);                                \
+                    }                                                                                     \
+                    b += left;                                                                            \
+                } else {                                                                                  \
+                    for (int64_t r = 0; r < RB; r += 4) {                                                 \
+                        if (left == 3) mv_##TAG##_4x3(W, rs, in, x, xs, y, ys, bias, o + r);              \
+                        else mv_##TAG##_4x4(W, rs, in, x, xs, y, ys, bias, o + r);                        \
+                    }                                                                                     \
+                    b += left == 3 ? 3 : 4;                                                               \
+                }                                                                                         \
+            }                                                                                             \
+        }                                                                                                 \
+        for (; o < o1; o++) /* the last rows of a matrix whose height is not a multiple of 16 */          \
+            for (int64_t b = 0; b < B; b++) mv_##TAG##_1x1(W, rs, in, X + b * xs, xs, Y + b * ys, ys, bias, o); \
+    }
+DEFINE_MATVEC(f32, float, VLOAD, F32_OF)
+DEFINE_MATVEC(bf16, uint16_t, VLOAD_BF16, BF16_OF)
+DEFINE_MATVEC(i8, int8_t, VLOAD_I8, I8_OF)
+
+/* Y[b, o0:o1] = X[b] W[o0:o1]^T + bias, for b < B, in the weight's stored type */
 static void matvec(const Lin *L, const float *X, int64_t xs, float *Y, int64_t ys, int64_t B, int64_t o0,
                    int64_t o1) {
-    const float *W = L->w;
-    const int64_t in = L->in;
-    int64_t o = o0;
-    for (; o + RB <= o1; o += RB) {
-        if (B == 1) {
-            mv_16x1(W, in, X, xs, Y, ys, L->bias, o);
-            continue;
-        }
-        for (int64_t b = 0; b < B;) {
-            const float *x = X + b * xs;
-            float *y = Y + b * ys;
-            int64_t left = B - b;
-            if (left == 2 || left == 1) {  /* two rows: 8 weight rows at a time; one row: 16 */
-                if (left == 2) {
-                    mv_8x2(W, in, x, xs, y, ys, L->bias, o);
-                    mv_8x2(W, in, x, xs, y, ys, L->bias, o + 8);
-                } else {
-                    mv_16x1(W, in, x, xs, y, ys, L->bias, o);
-                }
-                b += left;
-            } else {
-                for (int64_t r = 0; r < RB; r += 4) {
-                    if (left == 3) mv_4x3(W, in, x, xs, y, ys, L->bias, o + r);
-                    else mv_4x4(W, in, x, xs, y, ys, L->bias, o + r);
-                }
-                b += left == 3 ? 3 : 4;
-            }
-        }
-    }
-    for (; o < o1; o++) /* the last rows of a matrix whose height is not a multiple of 16 */
-        for (int64_t b = 0; b < B; b++) mv_1x1(W, in, X + b * xs, xs, Y + b * ys, ys, L->bias, o);
+    if (L->wtype == W_BF16)
+        matvec_bf16((const uint16_t *)L->wq, NULL, L->in, L->bias, X, xs, Y, ys, B, o0, o1);
+    else if (L->wtype == W_I8)
+        matvec_i8((const int8_t *)L->wq, L->wscale, L->in, L->bias, X, xs, Y, ys, B, o0, o1);
+    else
+        matvec_f32(L->w, NULL, L->in, L->bias, X, xs, Y, ys, B, o0, o1);
 }
 
 /* Y[b, o0:o1] += (X[b] At[slot_b]) Bt[slot_b] for rows with a slot; tmp holds B * rank floats */

@@ -104,8 +104,21 @@ def _req(tiny, prompt, student, max_tokens=16, **kw):
     return EngineRequest(prompt_ids=_ids(tiny, prompt), max_tokens=max_tokens, student_id=student, **kw)
 
 
-def test_mixed_batch_equals_each_alone(tiny, engine):
-    """Rows of different students (and the base) in one batch answer exactly as when served alone."""
+@pytest.fixture(params=["fp32", "bf16", "int8"])
+def precision_engine(request, tiny, adapters):
+    """An engine on each weight precision of the native decode step (one precision on the PyTorch step)."""
+    model = copy.deepcopy(tiny.model)  # the bank wraps layers in place: keep the session's model clean
+    eng = Engine(dataclasses.replace(tiny, model=model), LocalResolver(adapters), max_batch=8, slots=4,
+                 weights=request.param).start()
+    assert eng.weights == (request.param if eng.decode_path == "native" else str(tiny.dtype)[6:])
+    yield eng
+    eng.stop()
+
+
+def test_mixed_batch_equals_each_alone(tiny, precision_engine):
+    """Rows of different students (and the base) in one batch answer exactly as when served alone, within
+    each weight precision."""
+    engine = precision_engine
     cases = [(PROMPTS[0], "s1"), (PROMPTS[0], "s2"), (PROMPTS[1], "s3"), (PROMPTS[2], None), (PROMPTS[0], "nobody")]
     alone = [engine.generate(_req(tiny, p, s))[1].text for p, s in cases]
     streams = [engine.submit(_req(tiny, p, s)) for p, s in cases]

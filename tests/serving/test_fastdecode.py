@@ -11,6 +11,7 @@ from serving import fastdecode
 from serving.fastdecode import FastDecoder
 from serving.kernels import fuse_norms, pack_linears
 from serving.lora_bank import AdapterWeights, LoraBank
+from serving.weight_precision import dequantize
 
 pytestmark = pytest.mark.skipif(fastdecode.library() is None,
                                 reason=f"no native decode library here: {fastdecode.library_error()}")
@@ -75,20 +76,32 @@ def _drop(cache, mask, pos, keep):
     return mask[:, start:], pos.index_select(0, index)
 
 
+def _on_grid(model, precision: str):
+    """The model with every Linear weight replaced by the float32 values ``precision`` stores; the input
+    embedding stays as it was (the native step looks tokens up in it at float32, a tied LM head or not)."""
+    for mod in model.modules():
+        if isinstance(mod, torch.nn.Linear):
+            mod.weight = torch.nn.Parameter(dequantize(mod.weight, precision), requires_grad=False)
+    return model
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16", "int8"])
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 @torch.no_grad()
-def test_native_step_equals_the_pytorch_step(shape, monkeypatch):
+def test_native_step_equals_the_pytorch_step(shape, precision, monkeypatch):
     """Rows of different lengths and adapters (one on the base), a row leaving mid-way, cache buffers made
-    again every few steps: the native step's logits equal the PyTorch model's, step after step."""
+    again every few steps: the native step's logits equal the PyTorch model's, step after step. At bf16 and
+    int8 the reference is the PyTorch model on the weights those precisions store (weight-only: the LoRA
+    deltas, norms, attention and the KV cache stay float32, so nothing else may differ)."""
     monkeypatch.setattr(fastdecode, "SPARE_COLUMNS", 3)
-    model = _model(shape)
+    model = _on_grid(_model(shape), precision)
     pack_linears(model)
     fuse_norms(model)
     bank = LoraBank(model, slots=4, rank=2)
     bank.write(1, _adapter(model, 2, 1, ["model.layers.0.self_attn.q_proj", "model.layers.0.self_attn.v_proj",
                                          "model.layers.1.mlp.down_proj"]))
-    decoder = FastDecoder.build(model, bank)
-    assert decoder is not None
+    decoder = FastDecoder.build(model, bank, precision)
+    assert decoder is not None and decoder.weights == precision
     # written after the decoder was built: a new wrapped layer and a bank grown to rank 4 are picked up
     bank.write(2, _adapter(model, 4, 2, ["model.layers.0.self_attn.q_proj", "model.layers.1.self_attn.o_proj",
                                          "model.layers.1.mlp.gate_proj", "model.layers.0.mlp.up_proj"]))
@@ -118,6 +131,31 @@ def test_native_step_equals_the_pytorch_step(shape, monkeypatch):
         tokens = ref.argmax(-1)
     assert adapters_changed_logits  # the LoRA rows really differ from the base
     assert decoder.steps == 13
+
+
+@torch.no_grad()
+def test_reduced_weights_are_what_the_step_reads():
+    """On weights off the bf16/int8 grids, a reduced step reads fewer bytes and its logits move away from the
+    fp32 step's by about what rounding the weights moves them, no more (the step reads its own copy)."""
+    model = _model("aligned")
+    (cache, _), mask, pos, logits = _prefill(model, [6], model.config.vocab_size)
+    mask = torch.cat([mask, mask.new_ones(1, 1)], dim=1)
+    tokens, pos, slots = logits.argmax(-1), pos + 1, torch.zeros(1, dtype=torch.long)
+    got, size = {}, {}
+    for precision in ("fp32", "bf16", "int8"):
+        decoder = FastDecoder.build(model, None, precision)
+        got[precision] = decoder.step(tokens, pos, mask, copy.deepcopy(cache), slots)
+        size[precision] = decoder.weight_bytes
+        reference = _on_grid(copy.deepcopy(model), precision)
+        want = reference(input_ids=tokens[:, None], attention_mask=mask, position_ids=pos[:, None],
+                         past_key_values=copy.deepcopy(cache), use_cache=True).logits[:, -1]
+        torch.testing.assert_close(got[precision], want, atol=2e-5, rtol=1e-4)
+    assert size["bf16"] * 2 == size["fp32"] and size["int8"] < size["fp32"] / 3.5
+    for precision in ("bf16", "int8"):
+        assert (got[precision] - got["fp32"]).abs().max() > 1e-4  # really reduced
+    assert FastDecoder.build(model, None, "auto").weights in ("fp32", "int8")
+    with pytest.raises(ValueError, match="AIVO_SERVING_WEIGHTS must be one of"):
+        FastDecoder.build(model, None, "int4")
 
 
 def _before_last(cache):

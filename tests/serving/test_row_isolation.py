@@ -64,21 +64,23 @@ class MemResolver:
         return []
 
 
-@pytest.fixture(params=["native", "pytorch"])
+@pytest.fixture(params=["native", "native-int8", "pytorch"])
 def make_engine(request, tiny):
-    """Engines (not started) on the given decode step, each on its own copy of the tiny model."""
-    if request.param == "native" and (tiny.device.type != "cpu" or fastdecode.library() is None):
+    """Engines (not started) on the given decode step (the native one reading fp32 or int8 weights), each on
+    its own copy of the tiny model."""
+    path, _, weights = request.param.partition("-")
+    if path == "native" and (tiny.device.type != "cpu" or fastdecode.library() is None):
         pytest.skip(f"no native decode step here ({fastdecode.library_error()})")
     made = []
 
     def make(table) -> Engine:
         eng = Engine(dataclasses.replace(tiny, model=copy.deepcopy(tiny.model)), MemResolver(table), max_batch=8,
-                     slots=8, native_decode=request.param == "native")
-        assert eng.stats()["decode"] == request.param
+                     slots=8, native_decode=path == "native", weights=weights or "fp32")
+        assert eng.stats()["decode"] == path
         made.append(eng)
         return eng
 
-    make.path = request.param
+    make.path = path
     yield make
     for eng in made:
         eng.stop()

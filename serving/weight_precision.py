@@ -1,0 +1,87 @@
+"""The precision of the weights the native decode step reads (``AIVO_SERVING_WEIGHTS=auto|fp32|bf16|int8``).
+
+A batch-1 decode step reads every weight once and does two flops with each, so its speed is the rate at
+which weights stream from memory: fewer bytes per weight, faster steps (docs/serving.md, "Weight precision").
+
+- ``fp32``: the model's own weights (4 bytes each).
+- ``bf16``: each weight rounded to bfloat16, nearest-even (2 bytes); widened to float32 in registers.
+- ``int8``: each output row quantised symmetrically, ``scale = max|w| / 127``, ``q = round(w / scale)``
+  (1 byte, plus one float32 per row); widened to float32 in registers and the row's sum scaled once.
+
+Weight-only: activations, norms, attention, the KV cache and every student's LoRA delta stay float32, so a
+LoRA adapter is applied exactly as with fp32 weights. Prefill stays on the PyTorch model in fp32 (it is
+compute-bound, and the prompt's KV is then the fp32 one). ``dequantize`` gives the float32 weight the
+native step multiplies by; benchmarks/precision.py measures eval loss with it.
+
+``auto`` picks per CPU: int8 where the native step widens int8 with vector instructions (AVX-512 or AVX2),
+else fp32 (without them a scalar widen costs more than the bytes it saves). The quality figures behind the
+choice are in benchmarks/results/precision.md.
+"""
+
+from __future__ import annotations
+
+import platform
+from pathlib import Path
+from typing import get_args
+
+import torch
+
+from brain.settings import WeightPrecision
+
+CHOICES = get_args(WeightPrecision)
+WTYPE = {"fp32": 0, "bf16": 1, "int8": 2}  # the codes of serving/csrc/decode.c's Lin.wtype
+
+
+def cpu_flags() -> set[str]:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("flags"):
+                return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def resolve(setting: str, flags: set[str] | None = None) -> str:
+    """The precision ``setting`` means on this CPU (``auto`` resolved); ValueError on an unknown name."""
+    name = (setting or "auto").strip().lower()
+    if name not in CHOICES:
+        raise ValueError(f"AIVO_SERVING_WEIGHTS must be one of {', '.join(CHOICES)}, not {setting!r}")
+    if name != "auto":
+        return name
+    flags = cpu_flags() if flags is None else flags
+    vector = platform.machine().lower() in ("x86_64", "amd64") and ({"avx512f", "avx512bw"} <= flags or
+                                                                      {"avx2", "fma"} <= flags)
+    return "int8" if vector else "fp32"
+
+
+def quantize(weight: torch.Tensor, precision: str) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+    """(stored weight, per-row scales) for the native step: (None, None) for fp32 (the weight is read as it
+    is), (int16 bits of bfloat16, None) for bf16, (int8, float32 scales) for int8."""
+    w = weight.detach().float()
+    if precision == "fp32":
+        return None, None
+    if precision == "bf16":
+        return w.to(torch.bfloat16).view(torch.int16).contiguous(), None
+    if precision == "int8":
+        scale = w.abs().amax(dim=1) / 127.0
+        scale = torch.where(scale > 0, scale, torch.ones_like(scale))
+        q = torch.round(w / scale[:, None]).clamp_(-127, 127).to(torch.int8).contiguous()
+        return q, scale.contiguous()
+    raise ValueError(f"unknown weight precision {precision!r}")
+
+
+def dequantize(weight: torch.Tensor, precision: str) -> torch.Tensor:
+    """The float32 weight the native step multiplies by at ``precision`` (for quality measures and tests)."""
+    q, scale = quantize(weight, precision)
+    if q is None:
+        return weight.detach().float().clone()
+    if scale is None:
+        return q.view(torch.bfloat16).float()
+    return q.float() * scale[:, None]
+
+
+def stored_bytes(weight: torch.Tensor, precision: str) -> int:
+    """Bytes the native step streams for this weight at ``precision``."""
+    rows, cols = weight.shape
+    return rows * cols * {"fp32": 4, "bf16": 2, "int8": 1}[precision] + (rows * 4 if precision == "int8" else 0)
