@@ -29,8 +29,12 @@ from pathlib import Path
 from benchmarks import peers
 from benchmarks.workload import TOKENS, pct, prompt_ids, random_adapter_dir, run_requests
 
-# (key in the result, column title); ratios are native / that engine (> 1: ours is faster)
-COLUMNS = (("native", "native"), ("vllm", "vLLM"), ("llamacpp", "llama.cpp"))
+# (key in the result, column title); ratios are native / that engine (> 1: ours is faster). "native" is the native
+# engine at the precision it serves by default here (AIVO_SERVING_WEIGHTS=auto), "native_<p>" the same engine
+# reading its weights at the other precisions (serving/weight_precision.py)
+PRECISIONS = ("fp32", "bf16", "int8")
+COLUMNS = (("native", "native"), *((f"native_{p}", f"native {p}") for p in PRECISIONS), ("vllm", "vLLM"),
+           ("llamacpp", "llama.cpp"))
 
 
 class DirResolver:
@@ -78,17 +82,22 @@ def _mixed(engine, n: int, tok=None) -> tuple[float, list[float]]:
 
 def build_engines(base, settings, dirs: dict[str, Path], max_batch: int,
                   model_dir: Path | None = None) -> tuple[dict, dict]:
-    """{"native": Engine, "vllm": VllmEngine} (vLLM left out, with the reason, when it cannot start)."""
+    """{"native": Engine (the default precision), "native_<p>": Engine (every other precision), "vllm":
+    VllmEngine} (vLLM left out, with the reason, when it cannot start)."""
     from serving.engine import Engine
     from serving.vllm_engine import VllmEngine
     from serving.vllm_setup import VllmUnavailable, model_dir_for_vllm
+    from serving.weight_precision import resolve
 
     engines, started = {}, {}
     ctx = min(int(getattr(base.model.config, "max_position_embeddings", 4096) or 4096), 4096)
-    t = time.perf_counter()
-    engines["native"] = Engine(dataclasses.replace(base, model=copy.deepcopy(base.model)), DirResolver(dirs),
-                               max_batch=max_batch, slots=max(len(dirs) + 1, 16)).start()
-    started["native"] = time.perf_counter() - t
+    chosen = resolve(settings.serving_weights)
+    for precision in (chosen, *(p for p in PRECISIONS if p != chosen)):
+        key = "native" if precision == chosen else f"native_{precision}"
+        t = time.perf_counter()
+        engines[key] = Engine(dataclasses.replace(base, model=copy.deepcopy(base.model)), DirResolver(dirs),
+                              max_batch=max_batch, slots=max(len(dirs) + 1, 16), weights=precision).start()
+        started[key] = time.perf_counter() - t
     t = time.perf_counter()
     try:
         vllm = VllmEngine(model_dir or model_dir_for_vllm(settings, base, None), base.tokenizer, DirResolver(dirs), settings,
@@ -153,6 +162,8 @@ def compare(base, settings, students: tuple[int, ...] = (8,), rounds: int = 3, m
                         ttft[name] += firsts
         for name in engines:
             out[name] = {"decode_tokens_per_s_batch1": round(decode[name], 1),
+                         **({"weights": engines[name].weights, "weight_mb": round(engines[name].fast.weight_bytes / 1e6)}
+                            if getattr(engines[name], "fast", None) is not None else {}),
                          "mixed_tokens_per_s": {str(n): round(mixed[(name, n)], 1) for n in students},
                          "ttft_ms_8_p50": round(pct(ttft[name], 0.5) * 1000, 1) if ttft[name] else None,
                          "ttft_ms_8_p95": round(pct(ttft[name], 0.95) * 1000, 1) if ttft[name] else None}
@@ -173,6 +184,8 @@ def compare(base, settings, students: tuple[int, ...] = (8,), rounds: int = 3, m
 def markdown(r: dict) -> str:
     names = [n for n, _ in COLUMNS if n in r]
     title = dict(COLUMNS)
+    if "weights" in r.get("native", {}):
+        title["native"] = f"native ({r['native']['weights']}, default)"
     others = [n for n in names if n != "native" and f"native_over_{n}" in r]
     lines = ["# Engines side by side: native vs " + " vs ".join(
                  {"vllm": "vLLM (CPU build)", "llamacpp": "llama.cpp"}[n] for n, _ in COLUMNS[1:]
@@ -198,6 +211,7 @@ def markdown(r: dict) -> str:
         lines.append(f"| {label} | " + " | ".join(values) + tail + " |")
 
     row("batch-1 decode, tok/s", [str(r[n]["decode_tokens_per_s_batch1"]) for n in names], "batch1")
+    row("weights read per token, MB", [str(r[n].get("weight_mb", "-")) for n in names])
     if all("fraction_of_bound_batch1" in r[n] for n in names):
         row("batch-1 decode / memory-bandwidth bound", [str(r[n]["fraction_of_bound_batch1"]) for n in names])
     for n in r[names[0]]["mixed_tokens_per_s"]:

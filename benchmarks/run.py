@@ -16,7 +16,11 @@ engines: our native engine, vLLM's CPU build and llama.cpp side by side on the s
 ttft: time to first token for a first request and a returning student's next turn, with and without the prompt
 KV cache, and a running stream's pace while a long prompt joins (benchmarks/ttft.py).
 
-Run as: ``make bench`` (all) or ``python -m benchmarks.run clone`` / ``serving`` / ``admission`` / ``engines``.
+precision: what reading the weights at bf16 or int8 in the native decode step costs in quality: eval loss on the
+curriculum set, and the tutoring benchmark's detector rates per precision (benchmarks/precision.py).
+
+Run as: ``make bench`` (all) or ``python -m benchmarks.run clone`` / ``serving`` / ``admission`` / ``engines`` /
+``ttft`` / ``precision``.
 """
 
 from __future__ import annotations
@@ -97,7 +101,25 @@ def bench_ttft() -> dict:
     return {**bench(base), "pace": pace(base)}
 
 
+def bench_precision() -> dict:
+    import tempfile
+
+    import torch
+
+    from benchmarks.precision import bench
+    from brain.models import load_base_model
+
+    settings = _bench_settings(Path(tempfile.mkdtemp(prefix="aivo-bench-precision-")))
+    torch.set_grad_enabled(False)
+    torch.set_num_threads(settings.cpu_threads())
+    return bench(load_base_model(settings))
+
+
 def _markdown(name: str, result: dict) -> str:
+    if name == "precision":
+        from benchmarks.precision import markdown
+
+        return markdown(result)
     if name == "ttft":
         from benchmarks.ttft import markdown
 
@@ -122,7 +144,7 @@ def _markdown(name: str, result: dict) -> str:
 
 
 BENCHES = {"clone": bench_clone, "serving": bench_serving, "admission": bench_admission, "engines": bench_engines,
-           "ttft": bench_ttft}
+           "ttft": bench_ttft, "precision": bench_precision}
 
 
 def main(names: list[str]) -> None:

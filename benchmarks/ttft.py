@@ -54,7 +54,7 @@ def bench(base) -> dict:
     warm = [f"w{i}" for i in range(8)]  # never measured: their prompts warm the kernels and the bank
     weights = {s: read_adapter(random_adapter_dir(base.model, tmp / s, i)) for i, s in enumerate(students + warm)}
     engines = {name: Engine(dataclasses.replace(base, model=copy.deepcopy(base.model)), ResidentResolver(weights),
-                            max_batch=16, slots=len(weights) + 1, prefix_cache_bytes=size).start()
+                            max_batch=16, slots=len(weights) + 1, prefix_cache_bytes=size, weights="auto").start()
                for name, size in (("cache", 256 * 2**20), ("no_cache", 0))}
     first = {n: [] for n in engines}
     returning = {n: [] for n in engines}
@@ -83,7 +83,8 @@ def bench(base) -> dict:
 
     out = {"model": str(base.name), "concurrent": 8, "rounds": ROUNDS, "tokens_per_answer": 16,
            "prompt_tokens_mean": {k: round(sum(v) / len(v)) for k, v in prompt_tokens.items()},
-           "prefix_tokens_reused": stats["prefix_tokens_reused"], "prefix_hits": stats["prefix_hits"]}
+           "prefix_tokens_reused": stats["prefix_tokens_reused"], "prefix_hits": stats["prefix_hits"],
+           "weights": stats["weights"]}
     for name in engines:
         out[name] = {"first_p50_ms": ms(first[name], 0.5), "first_p95_ms": ms(first[name], 0.95),
                      "returning_p50_ms": ms(returning[name], 0.5), "returning_p95_ms": ms(returning[name], 0.95)}
@@ -105,7 +106,7 @@ def pace(base, rounds: int = ROUNDS) -> dict:
                      {"role": "user", "content": "Why do some leaves turn red instead, and why do they fall?"}]
     long_ids = chat_ids(base.tokenizer, messages)
     engines = {name: Engine(dataclasses.replace(base, model=copy.deepcopy(base.model)), None, max_batch=4,
-                            prefix_cache_bytes=0, prefill_chunk=chunk).start()
+                            prefix_cache_bytes=0, prefill_chunk=chunk, weights="auto").start()
                for name, chunk in (("chunked", 256), ("at_once", 0))}
     gaps = {n: [] for n in engines}
     try:
@@ -132,7 +133,8 @@ def markdown(r: dict) -> str:
     return "\n".join([
         "# Time to first token, 8 students at once: the prompt KV cache", "",
         f"Model {r['model']}; 8 students with their own rank-8 adapters ask at once, {r['rounds']} rounds, "
-        f"{r['tokens_per_answer']} tokens per answer; prompts {r['prompt_tokens_mean']['first']} tokens on average for "
+        f"{r['tokens_per_answer']} tokens per answer, decode weights {r.get('weights', 'fp32')} (the default here; prefill is "
+        "fp32); prompts {r['prompt_tokens_mean']['first']} tokens on average for "
         f"a first request, {r['prompt_tokens_mean']['returning']} for the next turn (the conversation resent). "
         "Two engines, with and without the cache, in one run, taking turns. Command: `python -m benchmarks.ttft`.", "",
         "| | with the cache, p50 / p95 ms | without, p50 / p95 ms | target p50 |", "|---|---|---|---|",

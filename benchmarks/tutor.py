@@ -76,6 +76,9 @@ class Sampling:
     busy processes 1 can be much faster (OpenMP threads wait for each other)."""
     weights: str = "auto"
     """The native decode step's weight precision (``AIVO_SERVING_WEIGHTS``: auto, fp32, bf16, int8), as served."""
+    seed_round: int = 0
+    """0: each answer's seed as always; another number draws every answer with other seeds (another sample of the
+    same items, to see how far rates move by chance)."""
 
 
 def bench_settings(data_dir: Path) -> Settings:
@@ -92,8 +95,8 @@ def profile_of(item: TutorItem, who: str) -> StudentProfile:
                           accommodations=[a.value for a in item.accommodations])
 
 
-def seed_of(item: TutorItem, who: str) -> int:
-    return zlib.crc32(f"{item.id}:{who}".encode())
+def seed_of(item: TutorItem, who: str, seed_round: int = 0) -> int:
+    return zlib.crc32(f"{item.id}:{who}".encode() + (f":{seed_round}".encode() if seed_round else b""))
 
 
 class Answerer:
@@ -181,7 +184,7 @@ async def answer_one(a: Answerer, item: TutorItem, who: str, checks: bool) -> di
         row.update(method=result.method, note=result.note, correct=result.correct, finish_reason="stop", tokens=0)
     else:
         messages = build_messages(profile_of(item, who), item.prompt, Mode(mode))
-        done = await a.generate(messages, who, seed_of(item, who))
+        done = await a.generate(messages, who, seed_of(item, who, a.sampling.seed_round))
         raw = done.text
         row.update(finish_reason=done.finish_reason, tokens=done.completion_tokens)
     row["answer_seconds"] = round(time.perf_counter() - start, 3)
@@ -217,7 +220,7 @@ async def sent_of(a: Answerer, item: TutorItem, who: str, mode: str, messages, r
         msgs = [dict(m) for m in messages]
         if extra:
             msgs[0]["content"] += "\n" + extra
-        done = await a.generate(msgs, who, (seed_of(item, who) + attempt) % 2**64,
+        done = await a.generate(msgs, who, (seed_of(item, who, a.sampling.seed_round) + attempt) % 2**64,
                                 temperature=max(a.sampling.temperature, RETRY_TEMPERATURE))
         retries.append({"tokens": done.completion_tokens, "seconds": round(done.seconds, 3),
                         "decode_seconds": round(done.seconds - (done.ttft_s or 0.0), 3)})
@@ -335,6 +338,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--max-tokens", type=int, default=Sampling.max_tokens, help="per answer (default 256)")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (default: the cores available)")
     parser.add_argument("--weights", default="auto", help="decode weight precision: auto, fp32, bf16, int8")
+    parser.add_argument("--seed-round", type=int, default=0, help="another number: other seeds for every answer")
     args = parser.parse_args(argv)
     items = load_items(args.items)[:: args.every][: args.limit]
     students = [s for s in args.students.split(",") if s.strip()]
@@ -343,7 +347,8 @@ def main(argv: list[str] | None = None) -> dict:
         print(msg, file=sys.stderr, flush=True)
 
     with tempfile.TemporaryDirectory(prefix="aivo-tutor-") as tmp:
-        sampling = Sampling(max_tokens=args.max_tokens, threads=args.threads, weights=args.weights)
+        sampling = Sampling(max_tokens=args.max_tokens, threads=args.threads, weights=args.weights,
+                            seed_round=args.seed_round)
         result = run(bench_settings(Path(tmp)), items, students, sampling, log=log)
     result["command"] = "python -m benchmarks.tutor " + " ".join(argv if argv is not None else sys.argv[1:])
     args.out.mkdir(parents=True, exist_ok=True)
