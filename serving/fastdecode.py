@@ -6,7 +6,9 @@ third of the machine's read bandwidth (benchmarks/results/serving.md, row e'). H
 step (norms, q/k/v/o, rotary embedding, the KV-cache write, attention over each row's own cache
 columns, the MLP, every row's own LoRA delta from the bank, the LM head) is one C function in one
 OpenMP parallel region; its matrix-vector kernel reads every weight once per step for up to four
-rows at a time, with AVX-512 (AVX2, or plain C, on machines without it).
+rows at a time, with AVX-512 (AVX2, or plain C, on machines without it). It reads each weight at the
+precision ``AIVO_SERVING_WEIGHTS`` names (serving/weight_precision.py): the model's fp32 weights, or a copy
+made once at build in bf16 or int8 (per-row scales), widened to fp32 in registers (weight-only).
 
 Prefill stays on the PyTorch model (many tokens: compute-bound, oneDNN is good at it); the KV
 cache stays a ``DynamicCache`` whose per-layer tensors become views of buffers with spare columns,
