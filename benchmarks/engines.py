@@ -188,7 +188,7 @@ def markdown(r: dict) -> str:
         title["native"] = f"native ({r['native']['weights']}, default)"
     others = [n for n in names if n != "native" and f"native_over_{n}" in r]
     lines = ["# Engines side by side: native vs " + " vs ".join(
-                 {"vllm": "vLLM (CPU build)", "llamacpp": "llama.cpp"}[n] for n, _ in COLUMNS[1:]
+                 {"vllm": "vLLM (CPU build)", "llamacpp": "llama.cpp"}[n] for n in ("vllm", "llamacpp")
                  if n in r or f"{n}_unavailable" in r), "",
              f"Model {r['model']}, device {r['device']}, greedy, {r['tokens_per_request']} tokens per request, "
              f"rank-8 q/v adapters, all engines in one run, measured in turn, best of {r.get('rounds', 3)}. "

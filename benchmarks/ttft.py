@@ -134,7 +134,7 @@ def markdown(r: dict) -> str:
         "# Time to first token, 8 students at once: the prompt KV cache", "",
         f"Model {r['model']}; 8 students with their own rank-8 adapters ask at once, {r['rounds']} rounds, "
         f"{r['tokens_per_answer']} tokens per answer, decode weights {r.get('weights', 'fp32')} (the default here; prefill is "
-        "fp32); prompts {r['prompt_tokens_mean']['first']} tokens on average for "
+        f"fp32); prompts {r['prompt_tokens_mean']['first']} tokens on average for "
         f"a first request, {r['prompt_tokens_mean']['returning']} for the next turn (the conversation resent). "
         "Two engines, with and without the cache, in one run, taking turns. Command: `python -m benchmarks.ttft`.", "",
         "| | with the cache, p50 / p95 ms | without, p50 / p95 ms | target p50 |", "|---|---|---|---|",

@@ -339,8 +339,10 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--threads", type=int, default=0, help="torch threads (default: the cores available)")
     parser.add_argument("--weights", default="auto", help="decode weight precision: auto, fp32, bf16, int8")
     parser.add_argument("--seed-round", type=int, default=0, help="another number: other seeds for every answer")
+    parser.add_argument("--modes", default="", help="only items of these modes, e.g. 'tutor' (default: all)")
     args = parser.parse_args(argv)
-    items = load_items(args.items)[:: args.every][: args.limit]
+    modes = {m.strip() for m in args.modes.split(",") if m.strip()}
+    items = [i for i in load_items(args.items) if not modes or i.mode in modes][:: args.every][: args.limit]
     students = [s for s in args.students.split(",") if s.strip()]
 
     def log(msg):
