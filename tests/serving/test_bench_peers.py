@@ -39,6 +39,22 @@ def test_markdown_has_a_llama_cpp_column_and_both_ratios():
     assert all(line.count("|") == header.count("|") for line in rows.values())
 
 
+def test_markdown_puts_every_native_precision_beside_the_peers():
+    """The default precision is "native" (the ratios are its own); the other precisions get their own columns."""
+    r = _result()
+    r["native"].update(weights="int8", weight_mb=135)
+    r["native_fp32"] = {"decode_tokens_per_s_batch1": 30.1, "weights": "fp32", "weight_mb": 538,
+                        "mixed_tokens_per_s": {"8": 200.0}, "ttft_ms_8_p50": 600.0, "ttft_ms_8_p95": 700.0}
+    md = engines.markdown(r)
+    header = next(line for line in md.splitlines() if line.startswith("| measure"))
+    assert header == ("| measure | native (int8, default) | native fp32 | vLLM | llama.cpp | native / vLLM | "
+                      "native / llama.cpp |")
+    rows = {line.split(" | ")[0]: line for line in md.splitlines() if line.startswith("| ")}
+    assert rows["| batch-1 decode, tok/s"].endswith("| 64.7 | 30.1 | 25.3 | 80.0 | 2.56x | 0.81x |")
+    assert rows["| weights read per token, MB"].startswith("| weights read per token, MB | 135 | 538 | - | - |")
+    assert all(line.count("|") == header.count("|") for line in rows.values())
+
+
 def test_markdown_says_why_llama_cpp_is_missing_and_keeps_vllm():
     r = _result(llamacpp_unavailable="llama.cpp's virtualenv .venv/peers is missing (make bench-peers)")
     for key in ("llamacpp", "native_over_llamacpp", "llamacpp_setup"):
