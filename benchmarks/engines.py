@@ -30,8 +30,8 @@ from benchmarks import peers
 from benchmarks.workload import TOKENS, pct, prompt_ids, random_adapter_dir, run_requests
 
 # (key in the result, column title); ratios are native / that engine (> 1: ours is faster). "native" is the native
-# engine at the precision it serves by default here (AIVO_SERVING_WEIGHTS=auto), "native_<p>" the same engine
-# reading its weights at the other precisions (serving/weight_precision.py)
+# engine at the precision AIVO_SERVING_WEIGHTS=auto picks on this CPU (the fastest it has), "native_<p>" the same
+# engine reading its weights at the other precisions (serving/weight_precision.py)
 PRECISIONS = ("fp32", "bf16", "int8")
 COLUMNS = (("native", "native"), *((f"native_{p}", f"native {p}") for p in PRECISIONS), ("vllm", "vLLM"),
            ("llamacpp", "llama.cpp"))
@@ -82,7 +82,7 @@ def _mixed(engine, n: int, tok=None) -> tuple[float, list[float]]:
 
 def build_engines(base, settings, dirs: dict[str, Path], max_batch: int,
                   model_dir: Path | None = None) -> tuple[dict, dict]:
-    """{"native": Engine (the default precision), "native_<p>": Engine (every other precision), "vllm":
+    """{"native": Engine (the precision auto picks here), "native_<p>": Engine (every other precision), "vllm":
     VllmEngine} (vLLM left out, with the reason, when it cannot start)."""
     from serving.engine import Engine
     from serving.vllm_engine import VllmEngine
@@ -91,7 +91,7 @@ def build_engines(base, settings, dirs: dict[str, Path], max_batch: int,
 
     engines, started = {}, {}
     ctx = min(int(getattr(base.model.config, "max_position_embeddings", 4096) or 4096), 4096)
-    chosen = resolve(settings.serving_weights)
+    chosen = resolve("auto")
     for precision in (chosen, *(p for p in PRECISIONS if p != chosen)):
         key = "native" if precision == chosen else f"native_{precision}"
         t = time.perf_counter()
@@ -185,7 +185,7 @@ def markdown(r: dict) -> str:
     names = [n for n, _ in COLUMNS if n in r]
     title = dict(COLUMNS)
     if "weights" in r.get("native", {}):
-        title["native"] = f"native ({r['native']['weights']}, default)"
+        title["native"] = f"native ({r['native']['weights']}, auto)"
     others = [n for n in names if n != "native" and f"native_over_{n}" in r]
     lines = ["# Engines side by side: native vs " + " vs ".join(
                  {"vllm": "vLLM (CPU build)", "llamacpp": "llama.cpp"}[n] for n in ("vllm", "llamacpp")

@@ -23,7 +23,9 @@ import time
 from pathlib import Path
 
 from benchmarks.workload import PROMPTS, ResidentResolver, pct, random_adapter_dir
+from brain.settings import Settings
 
+SERVED = Settings.model_fields["serving_weights"].default  # the decode precision an endpoint serves by default
 FOLLOW_UP = "Can you explain that another way, with an example?"
 ROUNDS = 3
 
@@ -54,7 +56,7 @@ def bench(base) -> dict:
     warm = [f"w{i}" for i in range(8)]  # never measured: their prompts warm the kernels and the bank
     weights = {s: read_adapter(random_adapter_dir(base.model, tmp / s, i)) for i, s in enumerate(students + warm)}
     engines = {name: Engine(dataclasses.replace(base, model=copy.deepcopy(base.model)), ResidentResolver(weights),
-                            max_batch=16, slots=len(weights) + 1, prefix_cache_bytes=size, weights="auto").start()
+                            max_batch=16, slots=len(weights) + 1, prefix_cache_bytes=size, weights=SERVED).start()
                for name, size in (("cache", 256 * 2**20), ("no_cache", 0))}
     first = {n: [] for n in engines}
     returning = {n: [] for n in engines}
@@ -106,7 +108,7 @@ def pace(base, rounds: int = ROUNDS) -> dict:
                      {"role": "user", "content": "Why do some leaves turn red instead, and why do they fall?"}]
     long_ids = chat_ids(base.tokenizer, messages)
     engines = {name: Engine(dataclasses.replace(base, model=copy.deepcopy(base.model)), None, max_batch=4,
-                            prefix_cache_bytes=0, prefill_chunk=chunk, weights="auto").start()
+                            prefix_cache_bytes=0, prefill_chunk=chunk, weights=SERVED).start()
                for name, chunk in (("chunked", 256), ("at_once", 0))}
     gaps = {n: [] for n in engines}
     try:
@@ -133,8 +135,8 @@ def markdown(r: dict) -> str:
     return "\n".join([
         "# Time to first token, 8 students at once: the prompt KV cache", "",
         f"Model {r['model']}; 8 students with their own rank-8 adapters ask at once, {r['rounds']} rounds, "
-        f"{r['tokens_per_answer']} tokens per answer, decode weights {r.get('weights', 'fp32')} (the default here; prefill is "
-        f"fp32); prompts {r['prompt_tokens_mean']['first']} tokens on average for "
+        f"{r['tokens_per_answer']} tokens per answer, decode weights {r.get('weights', 'fp32')} (the endpoint's default; prefill "
+        f"is fp32); prompts {r['prompt_tokens_mean']['first']} tokens on average for "
         f"a first request, {r['prompt_tokens_mean']['returning']} for the next turn (the conversation resent). "
         "Two engines, with and without the cache, in one run, taking turns. Command: `python -m benchmarks.ttft`.", "",
         "| | with the cache, p50 / p95 ms | without, p50 / p95 ms | target p50 |", "|---|---|---|---|",

@@ -74,8 +74,9 @@ class Sampling:
     threads: int = 0
     """Torch threads; 0: the settings' (the cores this process may use). On a machine shared with other
     busy processes 1 can be much faster (OpenMP threads wait for each other)."""
-    weights: str = "auto"
-    """The native decode step's weight precision (``AIVO_SERVING_WEIGHTS``: auto, fp32, bf16, int8), as served."""
+    weights: str = Settings.model_fields["serving_weights"].default
+    """The native decode step's weight precision (``AIVO_SERVING_WEIGHTS``: fp32, bf16, int8, auto); default: what an
+    endpoint serves by default."""
     seed_round: int = 0
     """0: each answer's seed as always; another number draws every answer with other seeds (another sample of the
     same items, to see how far rates move by chance)."""
@@ -337,7 +338,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--items", type=Path, default=ITEMS, help=argparse.SUPPRESS)
     parser.add_argument("--max-tokens", type=int, default=Sampling.max_tokens, help="per answer (default 256)")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (default: the cores available)")
-    parser.add_argument("--weights", default="auto", help="decode weight precision: auto, fp32, bf16, int8")
+    parser.add_argument("--weights", default=Sampling.weights, help="decode weight precision: fp32, bf16, int8, auto")
     parser.add_argument("--seed-round", type=int, default=0, help="another number: other seeds for every answer")
     parser.add_argument("--modes", default="", help="only items of these modes, e.g. 'tutor' (default: all)")
     args = parser.parse_args(argv)

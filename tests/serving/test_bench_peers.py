@@ -40,14 +40,14 @@ def test_markdown_has_a_llama_cpp_column_and_both_ratios():
 
 
 def test_markdown_puts_every_native_precision_beside_the_peers():
-    """The default precision is "native" (the ratios are its own); the other precisions get their own columns."""
+    """auto's precision is "native" (the ratios are its own); the other precisions get their own columns."""
     r = _result()
     r["native"].update(weights="int8", weight_mb=135)
     r["native_fp32"] = {"decode_tokens_per_s_batch1": 30.1, "weights": "fp32", "weight_mb": 538,
                         "mixed_tokens_per_s": {"8": 200.0}, "ttft_ms_8_p50": 600.0, "ttft_ms_8_p95": 700.0}
     md = engines.markdown(r)
     header = next(line for line in md.splitlines() if line.startswith("| measure"))
-    assert header == ("| measure | native (int8, default) | native fp32 | vLLM | llama.cpp | native / vLLM | "
+    assert header == ("| measure | native (int8, auto) | native fp32 | vLLM | llama.cpp | native / vLLM | "
                       "native / llama.cpp |")
     rows = {line.split(" | ")[0]: line for line in md.splitlines() if line.startswith("| ")}
     assert rows["| batch-1 decode, tok/s"].endswith("| 64.7 | 30.1 | 25.3 | 80.0 | 2.56x | 0.81x |")
