@@ -89,7 +89,10 @@ def bench(base) -> dict:
 
     t = time.perf_counter()
     losses = eval_losses(base)
-    out = {"model": str(base.name), "default_here": resolve("auto"), "eval_loss": losses,
+    from brain.settings import Settings
+
+    out = {"model": str(base.name), "default_here": resolve("auto"),
+           "default_setting": Settings.model_fields["serving_weights"].default, "eval_loss": losses,
            "eval_seconds": round(time.perf_counter() - t, 1), "tutor": tutor_rates()}
     out["loss_within_bound"] = {p: all(losses[s][p] <= losses[s]["fp32"] * (1 + LOSS_BOUND) for s in ("heldout", "all"))
                                 for p in PRECISIONS}
@@ -110,9 +113,9 @@ def worse_cells(tutor: dict) -> dict:
 def markdown(r: dict) -> str:
     losses = r["eval_loss"]
     lines = ["# Weight precision of the native decode step: quality", "",
-             f"Model {r['model']}. The default here (`AIVO_SERVING_WEIGHTS=auto`): **{r['default_here']}**. Speed per "
-             "precision, side by side with llama.cpp: benchmarks/results/engines.md. Command: "
-             "`python -m benchmarks.run precision`.", "",
+             f"Model {r['model']}. `AIVO_SERVING_WEIGHTS=auto` picks **{r['default_here']}** on this CPU; the "
+             f"setting's default is **{r.get('default_setting', 'fp32')}**. Speed per precision, side by side with "
+             "llama.cpp: benchmarks/results/engines.md. Command: `python -m benchmarks.run precision`.", "",
              f"## Eval loss on the curriculum set (bound: within {LOSS_BOUND:.0%} of fp32)", "",
              "Assistant tokens, every Linear weight as the precision stores it (what the native step multiplies by); "
              f"held-out split {losses['items']['heldout']} items, whole set {losses['items']['all']}.", "",
