@@ -18,10 +18,10 @@ from typing import Literal
 from urllib.parse import urlparse
 
 from pydantic import Field, SecretStr, field_validator
-
-WeightPrecision = Literal["auto", "fp32", "bf16", "int8"]  # AIVO_SERVING_WEIGHTS (serving/weight_precision.py)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
+
+WeightPrecision = Literal["auto", "fp32", "bf16", "int8"]  # AIVO_SERVING_WEIGHTS (serving/weight_precision.py)
 
 
 class Settings(BaseSettings):
