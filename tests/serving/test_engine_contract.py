@@ -142,17 +142,29 @@ def test_a_student_without_an_adapter_gets_the_base(engine):
 
 
 def test_cancel_ends_the_request_and_frees_its_place(engine):
+    """A request cancelled once it started ends 'cancelled' before its max_tokens, and its place is freed.
+
+    The tiny model decodes 1,500 tokens in a few seconds; on a loaded 2-core machine this thread can get the
+    'start' event that late (seen once in CI with vLLM: the request had run to its length). So up to 3 tries:
+    a try that ran to its end before the cancel arrived proves nothing either way and is not counted."""
     eng, _, tiny = engine
-    long = eng.submit(_req(tiny, "s1", max_tokens=1500, ignore_eos=True))
-    events = long.events(120)
-    assert next(events)[0] == "start"
-    long.cancel()
-    kind, finished = list(events)[-1]
-    assert kind == "end" and finished.finish_reason == "cancelled" and finished.completion_tokens < 1500
-    deadline = time.time() + 30
-    while eng.stats()["running"] and time.time() < deadline:
-        time.sleep(0.05)
-    assert eng.stats()["running"] == 0 and eng.stats()["alive"]
+    ends = []
+    for _ in range(3):
+        long = eng.submit(_req(tiny, "s1", max_tokens=1500, ignore_eos=True))
+        events = long.events(120)
+        assert next(events)[0] == "start"
+        long.cancel()
+        kind, finished = list(events)[-1]
+        assert kind == "end"
+        ends.append((finished.finish_reason, finished.completion_tokens))
+        deadline = time.time() + 30
+        while eng.stats()["running"] and time.time() < deadline:
+            time.sleep(0.05)
+        assert eng.stats()["running"] == 0 and eng.stats()["alive"]
+        if finished.finish_reason != "length":
+            break
+    reason, tokens = ends[-1]
+    assert reason == "cancelled" and tokens < 1500, ends
     _, after = eng.generate(_req(tiny, "s2"), timeout=120)  # the engine serves on
     assert after.finish_reason == "length"
 
