@@ -19,7 +19,6 @@ Run as: ``python -m benchmarks.run precision`` (in ``make bench``).
 
 from __future__ import annotations
 
-import copy
 import json
 import time
 from pathlib import Path
@@ -29,22 +28,9 @@ PRECISIONS = ("fp32", "bf16", "int8")
 LOSS_BOUND = 0.01  # eval loss at most 1% above fp32's
 
 
-def on_grid(model, precision: str):
-    """A copy of ``model`` whose Linear weights are the float32 values ``precision`` stores (untied from the
-    input embedding, which stays float32)."""
-    import torch
-
-    from serving.weight_precision import dequantize
-
-    out = copy.deepcopy(model)
-    for mod in out.modules():
-        if isinstance(mod, torch.nn.Linear):
-            mod.weight = torch.nn.Parameter(dequantize(mod.weight, precision), requires_grad=False)
-    return out
-
-
 def eval_losses(base) -> dict:
     """{split: {precision: loss}} on the curriculum set's held-out split and on all of it."""
+    from serving.weight_precision import on_grid
     from training.curriculum_set import load_curriculum, split_curriculum
     from training.evaluate import eval_loss
 

@@ -81,11 +81,18 @@ def cpu_bf16_enabled() -> bool:
     Evaluation losses and serving are fp32 either way."""
     if os.environ.get("AIVO_CPU_BF16", "off").lower() not in ("on", "1", "true", "yes"):
         return False
+    return bool({"avx512_bf16", "amx_bf16"} & cpu_flags())
+
+
+def cpu_flags() -> set[str]:
+    """The CPU's feature flags from /proc/cpuinfo (empty where it cannot be read)."""
     try:
-        flags = Path("/proc/cpuinfo").read_text()
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("flags"):
+                return set(line.split(":", 1)[1].split())
     except OSError:
-        return False
-    return " avx512_bf16" in flags or " amx_bf16" in flags
+        pass
+    return set()
 
 
 def resolve_device(settings: Settings) -> torch.device:

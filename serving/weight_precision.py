@@ -21,26 +21,17 @@ often (benchmarks/results/precision.md; docs/serving.md, "Weight precision").
 
 from __future__ import annotations
 
+import copy
 import platform
-from pathlib import Path
 from typing import get_args
 
 import torch
 
+from brain.models import cpu_flags
 from brain.settings import WeightPrecision
 
 CHOICES = get_args(WeightPrecision)
 WTYPE = {"fp32": 0, "bf16": 1, "int8": 2}  # the codes of serving/csrc/decode.c's Lin.wtype
-
-
-def cpu_flags() -> set[str]:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("flags"):
-                return set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    return set()
 
 
 def resolve(setting: str, flags: set[str] | None = None) -> str:
@@ -80,6 +71,16 @@ def dequantize(weight: torch.Tensor, precision: str) -> torch.Tensor:
     if scale is None:
         return q.view(torch.bfloat16).float()
     return q.float() * scale[:, None]
+
+
+def on_grid(model: torch.nn.Module, precision: str) -> torch.nn.Module:
+    """A copy of ``model`` whose Linear weights are the float32 values ``precision`` stores (untied from the
+    input embedding, which stays float32 as in the native step): the PyTorch model the step equals."""
+    out = copy.deepcopy(model)
+    for mod in out.modules():
+        if isinstance(mod, torch.nn.Linear):
+            mod.weight = torch.nn.Parameter(dequantize(mod.weight, precision), requires_grad=False)
+    return out
 
 
 def stored_bytes(weight: torch.Tensor, precision: str) -> int:

@@ -5,13 +5,14 @@ import json
 import torch
 
 from benchmarks import precision
+from serving.weight_precision import on_grid
 
 
 def test_the_quality_model_has_the_weights_the_native_step_reads(tiny):
     """int8: every row of every Linear holds at most 255 levels, each within half a step of the fp32 weight;
     the served model and the input embedding are left as they were."""
     before = {k: v.clone() for k, v in tiny.model.state_dict().items()}
-    grid = precision.on_grid(tiny.model, "int8")
+    grid = on_grid(tiny.model, "int8")
     for name, mod in grid.named_modules():
         if isinstance(mod, torch.nn.Linear):
             original = tiny.model.get_submodule(name).weight

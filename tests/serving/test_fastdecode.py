@@ -11,7 +11,7 @@ from serving import fastdecode
 from serving.fastdecode import FastDecoder
 from serving.kernels import fuse_norms, pack_linears
 from serving.lora_bank import AdapterWeights, LoraBank
-from serving.weight_precision import dequantize
+from serving.weight_precision import on_grid
 
 pytestmark = pytest.mark.skipif(fastdecode.library() is None,
                                 reason=f"no native decode library here: {fastdecode.library_error()}")
@@ -76,15 +76,6 @@ def _drop(cache, mask, pos, keep):
     return mask[:, start:], pos.index_select(0, index)
 
 
-def _on_grid(model, precision: str):
-    """The model with every Linear weight replaced by the float32 values ``precision`` stores; the input
-    embedding stays as it was (the native step looks tokens up in it at float32, a tied LM head or not)."""
-    for mod in model.modules():
-        if isinstance(mod, torch.nn.Linear):
-            mod.weight = torch.nn.Parameter(dequantize(mod.weight, precision), requires_grad=False)
-    return model
-
-
 @pytest.mark.parametrize("precision", ["fp32", "bf16", "int8"])
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 @torch.no_grad()
@@ -94,7 +85,7 @@ def test_native_step_equals_the_pytorch_step(shape, precision, monkeypatch):
     int8 the reference is the PyTorch model on the weights those precisions store (weight-only: the LoRA
     deltas, norms, attention and the KV cache stay float32, so nothing else may differ)."""
     monkeypatch.setattr(fastdecode, "SPARE_COLUMNS", 3)
-    model = _on_grid(_model(shape), precision)
+    model = on_grid(_model(shape), precision)
     pack_linears(model)
     fuse_norms(model)
     bank = LoraBank(model, slots=4, rank=2)
@@ -146,7 +137,7 @@ def test_reduced_weights_are_what_the_step_reads():
         decoder = FastDecoder.build(model, None, precision)
         got[precision] = decoder.step(tokens, pos, mask, copy.deepcopy(cache), slots)
         size[precision] = decoder.weight_bytes
-        reference = _on_grid(copy.deepcopy(model), precision)
+        reference = on_grid(model, precision)
         want = reference(input_ids=tokens[:, None], attention_mask=mask, position_ids=pos[:, None],
                          past_key_values=copy.deepcopy(cache), use_cache=True).logits[:, -1]
         torch.testing.assert_close(got[precision], want, atol=2e-5, rtol=1e-4)
