@@ -28,11 +28,11 @@ from pathlib import Path
 
 from benchmarks import peers
 from benchmarks.workload import TOKENS, pct, prompt_ids, random_adapter_dir, run_requests
+from serving.weight_precision import PRECISIONS
 
 # (key in the result, column title); ratios are native / that engine (> 1: ours is faster). "native" is the native
 # engine at the precision AIVO_SERVING_WEIGHTS=auto picks on this CPU (the fastest it has), "native_<p>" the same
 # engine reading its weights at the other precisions (serving/weight_precision.py)
-PRECISIONS = ("fp32", "bf16", "int8")
 COLUMNS = (("native", "native"), *((f"native_{p}", f"native {p}") for p in PRECISIONS), ("vllm", "vLLM"),
            ("llamacpp", "llama.cpp"))
 

@@ -23,8 +23,9 @@ import json
 import time
 from pathlib import Path
 
+from serving.weight_precision import PRECISIONS
+
 RESULTS = Path(__file__).resolve().parent / "results"
-PRECISIONS = ("fp32", "bf16", "int8")
 LOSS_BOUND = 0.01  # eval loss at most 1% above fp32's
 
 
@@ -71,12 +72,11 @@ def tutor_rates(results: Path = RESULTS / "tutor-precision") -> dict:
 
 
 def bench(base) -> dict:
+    from brain.settings import Settings
     from serving.weight_precision import resolve
 
     t = time.perf_counter()
     losses = eval_losses(base)
-    from brain.settings import Settings
-
     out = {"model": str(base.name), "default_here": resolve("auto"),
            "default_setting": Settings.model_fields["serving_weights"].default, "eval_loss": losses,
            "eval_seconds": round(time.perf_counter() - t, 1), "tutor": tutor_rates()}

@@ -32,6 +32,7 @@ from brain.settings import WeightPrecision
 
 CHOICES = get_args(WeightPrecision)
 WTYPE = {"fp32": 0, "bf16": 1, "int8": 2}  # the codes of serving/csrc/decode.c's Lin.wtype
+PRECISIONS = tuple(WTYPE)  # what the step can read (CHOICES less "auto")
 
 
 def resolve(setting: str, flags: set[str] | None = None) -> str:
