@@ -55,7 +55,8 @@ def enabled() -> bool:
 class _Lin(ctypes.Structure):
     _fields_ = [("w", ctypes.c_void_p), ("bias", ctypes.c_void_p), ("in_", ctypes.c_int64),
                 ("out", ctypes.c_int64), ("At", ctypes.c_void_p), ("Bt", ctypes.c_void_p), ("rank", ctypes.c_int64),
-                ("wq", ctypes.c_void_p), ("wscale", ctypes.c_void_p), ("wtype", ctypes.c_int64)]
+                ("wq", ctypes.c_void_p), ("wscale", ctypes.c_void_p), ("wtype", ctypes.c_int64),
+                ("wgroup", ctypes.c_int64)]
 
 
 _PROJ = ("q", "k", "v", "o", "gate", "up", "down")
@@ -242,8 +243,9 @@ class FastDecoder:
         lin.wtype = weight_precision.WTYPE[self.weights]
         if self.weights != "fp32":  # the reduced copy is made once per Linear and kept (weights never change)
             if id(base) not in self._stored:
-                self._stored[id(base)] = (base, *weight_precision.quantize(base.weight, self.weights))
-            _, stored, scale = self._stored[id(base)]
+                self._stored[id(base)] = (base, *weight_precision.quantize(base.weight, self.weights),
+                                          weight_precision.INT8_GROUP)
+            _, stored, scale, lin.wgroup = self._stored[id(base)]
             lin.wq, lin.wscale = _ptr(stored), _ptr(scale)
         lin.bias = _ptr(base.bias)
         lin.in_, lin.out = base.in_features, base.out_features

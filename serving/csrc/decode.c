@@ -9,7 +9,8 @@
  *
  * Layouts (float32 unless said, row-major, contiguous unless a stride is given):
  *   Linear weight (out, in): float32 (wtype 0), bfloat16 bits (wtype 1) or int8 with one float32 scale per
- *   output row (wtype 2: W[o, i] = scale[o] * q[o, i]); bf16 and int8 are widened to float32 in registers,
+ *   wgroup weights of a row (wtype 2: W[o, i] = scale[o, i / wgroup] * q[o, i]); bf16 and int8 are widened
+ *   to float32 in registers,
  *   so activations, LoRA deltas, norms, attention and the KV cache stay float32 ("weight-only")
  *   LoRA bank At (slots, in, rank), Bt (slots, rank, out), slot 0 = none
  *   h (B, hidden): the residual stream, input embeddings in, final hidden states out
@@ -32,6 +33,7 @@ typedef __m512 vec;
 #define VLOAD(p) _mm512_loadu_ps(p)
 #define VFMA(a, b, c) _mm512_fmadd_ps(a, b, c)
 #define VSUM(v) _mm512_reduce_add_ps(v)
+#define VSET1(f) _mm512_set1_ps(f)
 #define VLOAD_BF16(p) _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)(p))), 16))
 #define VLOAD_I8(p) _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(p))))
 #elif defined(__AVX2__) && defined(__FMA__)
@@ -41,6 +43,7 @@ typedef __m256 vec;
 #define VZERO() _mm256_setzero_ps()
 #define VLOAD(p) _mm256_loadu_ps(p)
 #define VFMA(a, b, c) _mm256_fmadd_ps(a, b, c)
+#define VSET1(f) _mm256_set1_ps(f)
 static inline float VSUM(__m256 v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));
@@ -56,6 +59,7 @@ typedef float vec;
 #define VLOAD(p) (*(p))
 #define VFMA(a, b, c) ((a) * (b) + (c))
 #define VSUM(v) (v)
+#define VSET1(f) (f)
 #define VLOAD_BF16(p) bf16_to_f32(*(p))
 #define VLOAD_I8(p) ((float)*(p))
 #endif
@@ -77,8 +81,9 @@ typedef struct {
     const float *At, *Bt;   /* LoRA bank or NULL */
     int64_t rank;
     const void *wq;         /* the weight in bf16 or int8 (wtype 1, 2), else unused */
-    const float *wscale;    /* int8: (out,) scales */
+    const float *wscale;    /* int8: (out, ceil(in / wgroup)) scales */
     int64_t wtype;          /* W_F32, W_BF16 or W_I8 */
+    int64_t wgroup;         /* int8: weights per scale along a row (a multiple of 16; >= in: one per row) */
 } Lin;
 
 typedef struct {
@@ -129,47 +134,84 @@ static void barrier(Barrier *bar, int nt, int *local_sense) {
  * at 0.95-0.98 of the machine's read bandwidth (a plain sum over a buffer) instead of 0.87. */
 #define PREFETCH_ROWS 32
 
-/* Rows [o, o + NR) of Y[b] = rs[o + r] * (W X[b]) + bias for NB rows of X: NR * NB accumulators in registers.
- * T is the stored weight type, LOADW widens VW of them to a float32 vector, OF one of them (rs: NULL = 1). */
+/* Rows [o, o + NR) of Y[b] = (W X[b]) + bias for NB rows of X: NR * NB accumulators in registers. T is the
+ * stored weight type, LOADW widens VW of them to a float32 vector, OF one of them. rs (NULL = 1) holds the
+ * scales of int8 weights, ng per row, each for gs consecutive weights of the row: W[o, i] = rs[o, i / gs] * q[o, i].
+ * With one scale per row (ng == 1) the row's sum is scaled once; with groups each group's partial sum is
+ * (one more FMA per group), so a group only costs its scale when there is more than one. gs is a multiple of VW. */
 #define DEFINE_BLOCK(TAG, T, LOADW, OF, NR, NB)                                                             \
-    static void mv_##TAG##_##NR##x##NB(const T *W, const float *rs, int64_t in, const float *X, int64_t xs,   \
-                                       float *Y, int64_t ys, const float *bias, int64_t o) {                 \
+    static void mv_##TAG##_##NR##x##NB(const T *W, const float *rs, int64_t gs, int64_t ng, int64_t in,       \
+                                       const float *X, int64_t xs, float *Y, int64_t ys, const float *bias,   \
+                                       int64_t o) {                                                          \
         vec acc[NR][NB];                                                                                  \
         for (int r = 0; r < NR; r++)                                                                      \
             for (int b = 0; b < NB; b++) acc[r][b] = VZERO();                                             \
         const T *w = W + o * in;                                                                          \
         int64_t i = 0;                                                                                    \
-        for (; i + VW <= in; i += VW) {                                                                   \
-            vec x[NB];                                                                                    \
-            for (int b = 0; b < NB; b++) x[b] = VLOAD(X + b * xs + i);                                    \
-            const int pf = (i * (int64_t)sizeof(T)) % 64 == 0; /* one prefetch per cache line */          \
-            for (int r = 0; r < NR; r++) {                                                                \
-                if (pf) __builtin_prefetch(w + (r + PREFETCH_ROWS) * in + i, 0, 2);                       \
-                vec wr = LOADW(w + r * in + i);                                                           \
-                for (int b = 0; b < NB; b++) acc[r][b] = VFMA(wr, x[b], acc[r][b]);                       \
+        if (ng <= 1) {                                                                                    \
+            for (; i + VW <= in; i += VW) {                                                               \
+                vec x[NB];                                                                                \
+                for (int b = 0; b < NB; b++) x[b] = VLOAD(X + b * xs + i);                                \
+                const int pf = (i * (int64_t)sizeof(T)) % 64 == 0; /* one prefetch per cache line */      \
+                for (int r = 0; r < NR; r++) {                                                            \
+                    if (pf) __builtin_prefetch(w + (r + PREFETCH_ROWS) * in + i, 0, 2);                   \
+                    vec wr = LOADW(w + r * in + i);                                                       \
+                    for (int b = 0; b < NB; b++) acc[r][b] = VFMA(wr, x[b], acc[r][b]);                   \
+                }                                                                                         \
+            }                                                                                             \
+        } else {                                                                                          \
+            for (int64_t g = 0; g < ng; g++) {                                                            \
+                const int64_t end = (g + 1) * gs < in ? (g + 1) * gs : in;                                \
+                vec part[NR][NB];                                                                         \
+                for (int r = 0; r < NR; r++)                                                              \
+                    for (int b = 0; b < NB; b++) part[r][b] = VZERO();                                    \
+                for (; i + VW <= end; i += VW) {                                                          \
+                    vec x[NB];                                                                            \
+                    for (int b = 0; b < NB; b++) x[b] = VLOAD(X + b * xs + i);                            \
+                    const int pf = (i * (int64_t)sizeof(T)) % 64 == 0;                                    \
+                    for (int r = 0; r < NR; r++) {                                                        \
+                        if (pf) __builtin_prefetch(w + (r + PREFETCH_ROWS) * in + i, 0, 2);               \
+                        vec wr = LOADW(w + r * in + i);                                                   \
+                        for (int b = 0; b < NB; b++) part[r][b] = VFMA(wr, x[b], part[r][b]);             \
+                    }                                                                                     \
+                }                                                                                         \
+                for (int r = 0; r < NR; r++) {                                                            \
+                    const vec sc = VSET1(rs[(o + r) * ng + g]);                                           \
+                    for (int b = 0; b < NB; b++) acc[r][b] = VFMA(part[r][b], sc, acc[r][b]);             \
+                }                                                                                         \
             }                                                                                             \
         }                                                                                                 \
         for (int r = 0; r < NR; r++)                                                                      \
             for (int b = 0; b < NB; b++) {                                                                \
-                float s = VSUM(acc[r][b]);                                                                \
-                for (int64_t j = i; j < in; j++) s += OF(w[r * in + j]) * X[b * xs + j];                  \
-                Y[b * ys + o + r] = (rs ? s * rs[o + r] : s) + (bias ? bias[o + r] : 0.0f);               \
+                float s = VSUM(acc[r][b]), t = 0.0f; /* t: the last weights, fewer than VW, of the row */ \
+                for (int64_t j = i; j < in; j++) t += OF(w[r * in + j]) * X[b * xs + j];                  \
+                if (!rs) s += t;                                                                          \
+                else if (ng <= 1) s = (s + t) * rs[o + r];                                                \
+                else s += t * rs[(o + r) * ng + ng - 1]; /* they lie in the last group */                 \
+                Y[b * ys + o + r] = s + (bias ? bias[o + r] : 0.0f);                                      \
             }                                                                                             \
     }
 
 /* Y[b, o0:o1] = rs * (X[b] W[o0:o1]^T) + bias, for b < B, for one stored weight type */
 #define DEFINE_MATVEC(TAG, T, LOADW, OF)                                                                    \
     DEFINE_BLOCK(TAG, T, LOADW, OF, 16, 1)                                                                \
+    DEFINE_BLOCK(TAG, T, LOADW, OF, 8, 1)                                                                 \
     DEFINE_BLOCK(TAG, T, LOADW, OF, 8, 2)                                                                 \
     DEFINE_BLOCK(TAG, T, LOADW, OF, 4, 3)                                                                 \
     DEFINE_BLOCK(TAG, T, LOADW, OF, 4, 4)                                                                 \
     DEFINE_BLOCK(TAG, T, LOADW, OF, 1, 1)                                                                 \
-    static void matvec_##TAG(const T *W, const float *rs, int64_t in, const float *bias, const float *X,    \
-                             int64_t xs, float *Y, int64_t ys, int64_t B, int64_t o0, int64_t o1) {         \
+    static void matvec_##TAG(const T *W, const float *rs, int64_t gs, int64_t ng, int64_t in,              \
+                             const float *bias, const float *X, int64_t xs, float *Y, int64_t ys, int64_t B,  \
+                             int64_t o0, int64_t o1) {                                                     \
         int64_t o = o0;                                                                                   \
         for (; o + RB <= o1; o += RB) {                                                                   \
+            if (B == 1 && ng > 1) { /* a group's partial sums and the row sums: 2 x 8 registers */        \
+                mv_##TAG##_8x1(W, rs, gs, ng, in, X, xs, Y, ys, bias, o);                                 \
+                mv_##TAG##_8x1(W, rs, gs, ng, in, X, xs, Y, ys, bias, o + 8);                             \
+                continue;                                                                                 \
+            }                                                                                             \
             if (B == 1) {                                                                                 \
-                mv_##TAG##_16x1(W, rs, in, X, xs, Y, ys, bias, o);                                        \
+                mv_##TAG##_16x1(W, rs, gs, ng, in, X, xs, Y, ys, bias, o);                                \
                 continue;                                                                                 \
             }                                                                                             \
             for (int64_t b = 0; b < B;) {                                                                 \
@@ -178,23 +220,23 @@ static void barrier(Barrier *bar, int nt, int *local_sense) {
                 int64_t left = B - b;                                                                     \
                 if (left == 2 || left == 1) { /* two rows: 8 weight rows at a time; one row: 16 */        \
                     if (left == 2) {                                                                      \
-                        mv_##TAG##_8x2(W, rs, in, x, xs, y, ys, bias, o);                                 \
-                        mv_##TAG##_8x2(W, rs, in, x, xs, y, ys, bias, o + 8);                             \
+                        mv_##TAG##_8x2(W, rs, gs, ng, in, x, xs, y, ys, bias, o);                                 \
+                        mv_##TAG##_8x2(W, rs, gs, ng, in, x, xs, y, ys, bias, o + 8);                             \
                     } else {                                                                              \
-                        mv_##TAG##_16x1(W, rs, in, x, xs, y, ys, bias, o);                                \
+                        mv_##TAG##_16x1(W, rs, gs, ng, in, x, xs, y, ys, bias, o);                                \
                     }                                                                                     \
                     b += left;                                                                            \
                 } else {                                                                                  \
                     for (int64_t r = 0; r < RB; r += 4) {                                                 \
-                        if (left == 3) mv_##TAG##_4x3(W, rs, in, x, xs, y, ys, bias, o + r);              \
-                        else mv_##TAG##_4x4(W, rs, in, x, xs, y, ys, bias, o + r);                        \
+                        if (left == 3) mv_##TAG##_4x3(W, rs, gs, ng, in, x, xs, y, ys, bias, o + r);              \
+                        else mv_##TAG##_4x4(W, rs, gs, ng, in, x, xs, y, ys, bias, o + r);                        \
                     }                                                                                     \
                     b += left == 3 ? 3 : 4;                                                               \
                 }                                                                                         \
             }                                                                                             \
         }                                                                                                 \
         for (; o < o1; o++) /* the last rows of a matrix whose height is not a multiple of 16 */          \
-            for (int64_t b = 0; b < B; b++) mv_##TAG##_1x1(W, rs, in, X + b * xs, xs, Y + b * ys, ys, bias, o); \
+            for (int64_t b = 0; b < B; b++) mv_##TAG##_1x1(W, rs, gs, ng, in, X + b * xs, xs, Y + b * ys, ys, bias, o); \
     }
 DEFINE_MATVEC(f32, float, VLOAD, F32_OF)
 DEFINE_MATVEC(bf16, uint16_t, VLOAD_BF16, BF16_OF)
@@ -204,11 +246,11 @@ DEFINE_MATVEC(i8, int8_t, VLOAD_I8, I8_OF)
 static void matvec(const Lin *L, const float *X, int64_t xs, float *Y, int64_t ys, int64_t B, int64_t o0,
                    int64_t o1) {
     if (L->wtype == W_BF16)
-        matvec_bf16((const uint16_t *)L->wq, NULL, L->in, L->bias, X, xs, Y, ys, B, o0, o1);
+        matvec_bf16((const uint16_t *)L->wq, NULL, 0, 0, L->in, L->bias, X, xs, Y, ys, B, o0, o1);
     else if (L->wtype == W_I8)
-        matvec_i8((const int8_t *)L->wq, L->wscale, L->in, L->bias, X, xs, Y, ys, B, o0, o1);
+        matvec_i8((const int8_t *)L->wq, L->wscale, L->wgroup, (L->in + L->wgroup - 1) / L->wgroup, L->in, L->bias, X, xs, Y, ys, B, o0, o1);
     else
-        matvec_f32(L->w, NULL, L->in, L->bias, X, xs, Y, ys, B, o0, o1);
+        matvec_f32(L->w, NULL, 0, 0, L->in, L->bias, X, xs, Y, ys, B, o0, o1);
 }
 
 /* Y[b, o0:o1] += (X[b] At[slot_b]) Bt[slot_b] for rows with a slot; tmp holds B * rank floats */

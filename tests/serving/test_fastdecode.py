@@ -11,7 +11,8 @@ from serving import fastdecode
 from serving.fastdecode import FastDecoder
 from serving.kernels import fuse_norms, pack_linears
 from serving.lora_bank import AdapterWeights, LoraBank
-from serving.weight_precision import on_grid
+from serving import weight_precision
+from serving.weight_precision import dequantize, on_grid, quantize, stored_bytes
 
 pytestmark = pytest.mark.skipif(fastdecode.library() is None,
                                 reason=f"no native decode library here: {fastdecode.library_error()}")
@@ -76,15 +77,20 @@ def _drop(cache, mask, pos, keep):
     return mask[:, start:], pos.index_select(0, index)
 
 
-@pytest.mark.parametrize("precision", ["fp32", "bf16", "int8"])
+# int8 at the served group size (64: one group or two, the second shorter than a vector, in these shapes), at
+# 16 (several groups per row, the last one short) and at one scale per row (a group wider than any row)
+@pytest.mark.parametrize("precision, group", [("fp32", None), ("bf16", None), ("int8", None), ("int8", 16),
+                                              ("int8", 4096)], ids=["fp32", "bf16", "int8", "int8-g16", "int8-row"])
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 @torch.no_grad()
-def test_native_step_equals_the_pytorch_step(shape, precision, monkeypatch):
+def test_native_step_equals_the_pytorch_step(shape, precision, group, monkeypatch):
     """Rows of different lengths and adapters (one on the base), a row leaving mid-way, cache buffers made
     again every few steps: the native step's logits equal the PyTorch model's, step after step. At bf16 and
     int8 the reference is the PyTorch model on the weights those precisions store (weight-only: the LoRA
     deltas, norms, attention and the KV cache stay float32, so nothing else may differ)."""
     monkeypatch.setattr(fastdecode, "SPARE_COLUMNS", 3)
+    if group is not None:
+        monkeypatch.setattr(weight_precision, "INT8_GROUP", group)
     model = on_grid(_model(shape), precision)
     pack_linears(model)
     fuse_norms(model)
@@ -147,6 +153,22 @@ def test_reduced_weights_are_what_the_step_reads():
     assert FastDecoder.build(model, None, "auto").weights in ("fp32", "int8")
     with pytest.raises(ValueError, match="AIVO_SERVING_WEIGHTS must be one of"):
         FastDecoder.build(model, None, "int4")
+
+
+def test_int8_scales_are_per_group_of_a_row():
+    """One outlier costs precision only in its own group of 64 weights: the rest of its row keeps a fine
+    grid. The last group of a row may be shorter; its scale is its own maximum."""
+    g = torch.Generator().manual_seed(0)
+    w = torch.randn(3, 150, generator=g) * 0.02
+    w[0, 5] = 4.0  # an outlier in row 0, group 0
+    q, scale = quantize(w, "int8")
+    assert q.dtype == torch.int8 and q.shape == w.shape and scale.shape == (3, 3)  # 150 = 64 + 64 + 22
+    torch.testing.assert_close(scale[:, 2], w[:, 128:].abs().amax(1) / 127)
+    err = (dequantize(w, "int8") - w).abs()
+    assert err[0, :64].max() > 0.005  # the outlier's group: steps of 4 / 127
+    assert err[0, 64:].max() < 0.0005 and err[1:].max() < 0.0005  # every other group: steps of ~0.06 / 127
+    assert err.max() <= scale.max() / 2 + 1e-7
+    assert stored_bytes(w, "int8") == 3 * 150 + 3 * 3 * 4 and stored_bytes(w, "bf16") == 3 * 150 * 2
 
 
 def _before_last(cache):
