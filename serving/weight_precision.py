@@ -53,9 +53,11 @@ def resolve(setting: str, flags: set[str] | None = None) -> str:
     return "int8" if vector else "fp32"
 
 
-def quantize(weight: torch.Tensor, precision: str) -> tuple[torch.Tensor | None, torch.Tensor | None]:
-    """(stored weight, per-row scales) for the native step: (None, None) for fp32 (the weight is read as it
-    is), (int16 bits of bfloat16, None) for bf16, (int8, float32 scales) for int8."""
+def quantize(weight: torch.Tensor, precision: str,
+             group: int | None = None) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+    """(stored weight, scales) for the native step: (None, None) for fp32 (the weight is read as it is), (int16
+    bits of bfloat16, None) for bf16, (int8, float32 scales (rows, ceil(cols / group))) for int8; ``group``:
+    weights per scale, INT8_GROUP unless given (at least a row's width: one scale per row)."""
     w = weight.detach().float()
     if precision == "fp32":
         return None, None
@@ -63,8 +65,9 @@ def quantize(weight: torch.Tensor, precision: str) -> tuple[torch.Tensor | None,
         return w.to(torch.bfloat16).view(torch.int16).contiguous(), None
     if precision == "int8":
         rows, cols = w.shape
-        groups = -(-cols // INT8_GROUP)  # the last group is shorter when INT8_GROUP does not divide cols
-        padded = torch.nn.functional.pad(w, (0, groups * INT8_GROUP - cols)).view(rows, groups, INT8_GROUP)
+        group = _int8_group(group, cols)
+        groups = -(-cols // group)  # the last group is shorter when group does not divide cols
+        padded = torch.nn.functional.pad(w, (0, groups * group - cols)).view(rows, groups, group)
         scale = padded.abs().amax(dim=2) / 127.0
         scale = torch.where(scale > 0, scale, torch.ones_like(scale))
         q = torch.round(padded / scale[:, :, None]).clamp_(-127, 127).to(torch.int8).view(rows, -1)[:, :cols]
@@ -72,23 +75,28 @@ def quantize(weight: torch.Tensor, precision: str) -> tuple[torch.Tensor | None,
     raise ValueError(f"unknown weight precision {precision!r}")
 
 
-def dequantize(weight: torch.Tensor, precision: str) -> torch.Tensor:
+def _int8_group(group: int | None, cols: int) -> int:
+    return min(group or INT8_GROUP, cols)
+
+
+def dequantize(weight: torch.Tensor, precision: str, group: int | None = None) -> torch.Tensor:
     """The float32 weight the native step multiplies by at ``precision`` (for quality measures and tests)."""
-    q, scale = quantize(weight, precision)
+    q, scale = quantize(weight, precision, group)
     if q is None:
         return weight.detach().float().clone()
     if scale is None:
         return q.view(torch.bfloat16).float()
-    return q.float() * scale.repeat_interleave(INT8_GROUP, dim=1)[:, : q.shape[1]]
+    cols = q.shape[1]
+    return q.float() * scale.repeat_interleave(_int8_group(group, cols), dim=1)[:, :cols]
 
 
-def on_grid(model: torch.nn.Module, precision: str) -> torch.nn.Module:
+def on_grid(model: torch.nn.Module, precision: str, group: int | None = None) -> torch.nn.Module:
     """A copy of ``model`` whose Linear weights are the float32 values ``precision`` stores (untied from the
     input embedding, which stays float32 as in the native step): the PyTorch model the step equals."""
     out = copy.deepcopy(model)
     for mod in out.modules():
         if isinstance(mod, torch.nn.Linear):
-            mod.weight = torch.nn.Parameter(dequantize(mod.weight, precision), requires_grad=False)
+            mod.weight = torch.nn.Parameter(dequantize(mod.weight, precision, group), requires_grad=False)
     return out
 
 
