@@ -17,10 +17,9 @@ LoRA adapter is applied exactly as with fp32 weights. Prefill stays on the PyTor
 compute-bound, and the prompt's KV is then the fp32 one). ``dequantize`` gives the float32 weight the
 native step multiplies by; benchmarks/precision.py measures eval loss with it.
 
-``auto`` picks per CPU: int8 where the native step widens int8 with vector instructions (AVX-512 or AVX2),
-else fp32 (without them a scalar widen costs more than the bytes it saves). The setting's default is fp32:
-int8 met the speed targets and the eval-loss bound, but its tutoring answers as sent gave the answer away more
-often (benchmarks/results/precision.md; docs/serving.md, "Weight precision").
+``auto`` (the setting's default) picks per CPU: int8 where the native step widens int8 with vector
+instructions (AVX-512 or AVX2), else fp32 (without them a scalar widen costs more than the bytes it saves).
+int8 meets the speed targets, the eval-loss bound and the tutoring bound (benchmarks/results/precision.md).
 """
 
 from __future__ import annotations
