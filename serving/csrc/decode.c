@@ -134,11 +134,25 @@ static void barrier(Barrier *bar, int nt, int *local_sense) {
  * at 0.95-0.98 of the machine's read bandwidth (a plain sum over a buffer) instead of 0.87. */
 #define PREFETCH_ROWS 32
 
+/* ACC[r][b] += W[o + r, i:END] . X[b, i:END] for whole vectors from i on (i is left at the first weight not
+ * read); each load also prefetches the same place PREFETCH_ROWS rows further on, once per cache line */
+#define MV_SPAN(T, LOADW, NR, NB, ACC, END)                                                                 \
+    for (; i + VW <= (END); i += VW) {                                                                    \
+        vec x[NB];                                                                                        \
+        for (int b = 0; b < NB; b++) x[b] = VLOAD(X + b * xs + i);                                        \
+        const int pf = (i * (int64_t)sizeof(T)) % 64 == 0;                                                \
+        for (int r = 0; r < NR; r++) {                                                                    \
+            if (pf) __builtin_prefetch(w + (r + PREFETCH_ROWS) * in + i, 0, 2);                           \
+            vec wr = LOADW(w + r * in + i);                                                               \
+            for (int b = 0; b < NB; b++) ACC[r][b] = VFMA(wr, x[b], ACC[r][b]);                           \
+        }                                                                                                 \
+    }
+
 /* Rows [o, o + NR) of Y[b] = (W X[b]) + bias for NB rows of X: NR * NB accumulators in registers. T is the
  * stored weight type, LOADW widens VW of them to a float32 vector, OF one of them. rs (NULL = 1) holds the
  * scales of int8 weights, ng per row, each for gs consecutive weights of the row: W[o, i] = rs[o, i / gs] * q[o, i].
- * With one scale per row (ng == 1) the row's sum is scaled once; with groups each group's partial sum is
- * (one more FMA per group), so a group only costs its scale when there is more than one. gs is a multiple of VW. */
+ * With one scale per row (ng <= 1) the row's sum is scaled once; with groups, each group's partial sum is
+ * scaled (one more FMA per group). gs is a multiple of VW. */
 #define DEFINE_BLOCK(TAG, T, LOADW, OF, NR, NB)                                                             \
     static void mv_##TAG##_##NR##x##NB(const T *W, const float *rs, int64_t gs, int64_t ng, int64_t in,       \
                                        const float *X, int64_t xs, float *Y, int64_t ys, const float *bias,   \
@@ -149,32 +163,13 @@ static void barrier(Barrier *bar, int nt, int *local_sense) {
         const T *w = W + o * in;                                                                          \
         int64_t i = 0;                                                                                    \
         if (ng <= 1) {                                                                                    \
-            for (; i + VW <= in; i += VW) {                                                               \
-                vec x[NB];                                                                                \
-                for (int b = 0; b < NB; b++) x[b] = VLOAD(X + b * xs + i);                                \
-                const int pf = (i * (int64_t)sizeof(T)) % 64 == 0; /* one prefetch per cache line */      \
-                for (int r = 0; r < NR; r++) {                                                            \
-                    if (pf) __builtin_prefetch(w + (r + PREFETCH_ROWS) * in + i, 0, 2);                   \
-                    vec wr = LOADW(w + r * in + i);                                                       \
-                    for (int b = 0; b < NB; b++) acc[r][b] = VFMA(wr, x[b], acc[r][b]);                   \
-                }                                                                                         \
-            }                                                                                             \
+            MV_SPAN(T, LOADW, NR, NB, acc, in)                                                            \
         } else {                                                                                          \
             for (int64_t g = 0; g < ng; g++) {                                                            \
-                const int64_t end = (g + 1) * gs < in ? (g + 1) * gs : in;                                \
                 vec part[NR][NB];                                                                         \
                 for (int r = 0; r < NR; r++)                                                              \
                     for (int b = 0; b < NB; b++) part[r][b] = VZERO();                                    \
-                for (; i + VW <= end; i += VW) {                                                          \
-                    vec x[NB];                                                                            \
-                    for (int b = 0; b < NB; b++) x[b] = VLOAD(X + b * xs + i);                            \
-                    const int pf = (i * (int64_t)sizeof(T)) % 64 == 0;                                    \
-                    for (int r = 0; r < NR; r++) {                                                        \
-                        if (pf) __builtin_prefetch(w + (r + PREFETCH_ROWS) * in + i, 0, 2);               \
-                        vec wr = LOADW(w + r * in + i);                                                   \
-                        for (int b = 0; b < NB; b++) part[r][b] = VFMA(wr, x[b], part[r][b]);             \
-                    }                                                                                     \
-                }                                                                                         \
+                MV_SPAN(T, LOADW, NR, NB, part, ((g + 1) * gs < in ? (g + 1) * gs : in))                  \
                 for (int r = 0; r < NR; r++) {                                                            \
                     const vec sc = VSET1(rs[(o + r) * ng + g]);                                           \
                     for (int b = 0; b < NB; b++) acc[r][b] = VFMA(part[r][b], sc, acc[r][b]);             \
