@@ -219,9 +219,9 @@ def markdown(r: dict) -> str:
                                      "outside the bound**: " + ", ".join(f"{k} (p={v})" for k, v in fails.items()))
                      + f"; {len(worse.get(p, []))} cells above fp32's share in all.")
     lines += ["", "### Per seed round", "",
-              "Each seed round draws every answer with its own seeds (sampled, temperature 0.7), the same seeds at every "
-              "precision; a different precision changes the logits a little, and from there a sampled answer goes its own "
-              "way, so the rounds of one precision show how far a rate moves by chance.", ""]
+              "Each seed round draws every answer with its own seeds (sampled, temperature 0.7), the same seeds at "
+              "every precision; a different precision changes the logits a little, and from there a sampled answer "
+              "goes its own way, so the rounds of one precision show how far a rate moves by chance.", ""]
     for p in names:
         for run in tutor[p]["runs"]:
             lines.append(f"- {p}, seed round {run['round']}: `{run['command']}` at commit {run['commit']}, "

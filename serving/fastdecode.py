@@ -8,7 +8,7 @@ columns, the MLP, every row's own LoRA delta from the bank, the LM head) is one 
 OpenMP parallel region; its matrix-vector kernel reads every weight once per step for up to four
 rows at a time, with AVX-512 (AVX2, or plain C, on machines without it). It reads each weight at the
 precision ``AIVO_SERVING_WEIGHTS`` names (serving/weight_precision.py): the model's fp32 weights, or a copy
-made once at build in bf16 or int8 (per-row scales), widened to fp32 in registers (weight-only).
+made once at build in bf16 or int8 (one scale per 64 weights of a row), widened to fp32 in registers (weight-only).
 
 Prefill stays on the PyTorch model (many tokens: compute-bound, oneDNN is good at it); the KV
 cache stays a ``DynamicCache`` whose per-layer tensors become views of buffers with spare columns,
@@ -165,7 +165,7 @@ class FastDecoder:
         self.lib = lib
         self.bank = bank  # the LoraBank that wraps this model's layers (its changes are picked up), if any
         self.weights = weight_precision.resolve(weights)  # what the step reads: fp32, bf16 or int8
-        self._stored: dict[int, tuple] = {}  # id(Linear) -> (Linear, stored weight, scales): bf16/int8 copies
+        self._stored: dict[int, tuple] = {}  # id(Linear) -> (Linear, stored weight, scales, int8 group)
         cfg = model.config
         inner = model.model
         self.layers = list(inner.layers)

@@ -9,7 +9,7 @@ which weights stream from memory: fewer bytes per weight, faster steps (docs/ser
   ``scale = max|w| / 127``, ``q = round(w / scale)`` (1 byte, plus one float32 per 64 weights); widened to
   float32 in registers, each group's partial sum scaled once. One scale per row (the first int8 we served)
   let a row's largest weight set the step for all its others; per group of 64 the logits move 2.3x less from
-  fp32's (KL per token 0.0020 vs 0.0045 on the curriculum set) for about 9% of the step's speed
+  fp32's (KL per token 0.0019 vs 0.0045, benchmarks/results/precision.md) for about 9% of the step's speed
   (docs/serving.md, "Weight precision").
 
 Weight-only: activations, norms, attention, the KV cache and every student's LoRA delta stay float32, so a

@@ -59,11 +59,13 @@ def test_tutor_runs_are_pooled_over_seed_rounds_and_compared_by_share(tmp_path):
                                             "int8-per-row": ["tutor/reveal/sent_base"]}
     failing = precision.failing_cells(found)  # 5/20 vs 2/10 is chance; 9/10 vs 1/10 is not
     assert failing["bf16"] == {} and failing["int8"] == {}
-    assert list(failing["int8-per-row"]) == ["tutor/reveal/sent_base"] and failing["int8-per-row"]["tutor/reveal/sent_base"] < 0.01
+    assert list(failing["int8-per-row"]) == ["tutor/reveal/sent_base"]
+    assert failing["int8-per-row"]["tutor/reveal/sent_base"] < 0.01
     loss = {"fp32": 2.0, "bf16": 2.001, "int8": 2.03, "int8-per-row": 2.0}
     text = precision.markdown({"model": "m", "default_here": "int8", "tutor": found,
                                "tutor_worse_cells": precision.worse_cells(found), "tutor_failing_cells": failing,
-                               "eval_loss": {"heldout": loss, "all": {**loss, "int8": 2.01}, "items": {"heldout": 1, "all": 2},
+                               "eval_loss": {"heldout": loss, "all": {**loss, "int8": 2.01},
+                                             "items": {"heldout": 1, "all": 2},
                                              "moved": {p: {"kl_per_token": 0.002, "top1_as_fp32": 0.97} for p in loss}},
                                "loss_within_bound": {"fp32": True, "bf16": True, "int8": False, "int8-per-row": True}})
     assert "| int8 | 2.03 | +1.50% | 2.01 | +0.50% | FAIL | 0.002 | 97.00% |" in text
