@@ -197,6 +197,7 @@ def markdown(r: dict) -> str:
     names = [p for p in VARIANTS if p in tutor]
     others = [p for p in names if p != "fp32"]
     failing, worse = r.get("tutor_failing_cells", {}), r.get("tutor_worse_cells", {})
+    pairs = {p: paired(tutor, p) for p in others}
     lines += [f"Pooled over each precision's seed rounds, flagged / checked. Bound: no cell above fp32's share with "
               f"p < {P_WORSE} (one-sided Fisher exact test, over the seed rounds both ran); a cell above fp32's share "
               "shows its p. `all` rows sum the modes a round ran and are not compared (rounds 0-1 ran every mode, "
@@ -208,7 +209,7 @@ def markdown(r: dict) -> str:
             f, c = tutor[p]["cells"].get(key, (None, None))
             cell = "-" if f is None else f"{f}/{c}"
             if p != "fp32" and key in worse.get(p, []):
-                pv = p_worse(*paired(tutor, p)[key])
+                pv = p_worse(*pairs[p][key])
                 cell += f" (p={pv:.2f}{', FAIL' if key in failing.get(p, {}) else ''})"
             cells.append(cell)
         lines.append(f"| {key.replace('/', ' / ').replace('_', ' ')} | " + " | ".join(cells) + " |")

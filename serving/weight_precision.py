@@ -102,5 +102,5 @@ def on_grid(model: torch.nn.Module, precision: str, group: int | None = None) ->
 def stored_bytes(weight: torch.Tensor, precision: str) -> int:
     """Bytes the native step streams for this weight at ``precision``."""
     rows, cols = weight.shape
-    scales = rows * -(-cols // INT8_GROUP) * 4 if precision == "int8" else 0
+    scales = rows * -(-cols // _int8_group(None, cols)) * 4 if precision == "int8" else 0
     return rows * cols * {"fp32": 4, "bf16": 2, "int8": 1}[precision] + scales
